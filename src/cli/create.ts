@@ -1,0 +1,70 @@
+import { Command, Option } from 'commander';
+import { createProject } from '../commands/create/index.js';
+import { resolveCreateOptions, transports, type CreateFlags } from '../commands/create/options.js';
+import { detectPackageManager, packageManagers } from '../commands/create/package-manager.js';
+import { clackPrompter } from '../commands/create/prompts.js';
+import { isInteractive } from '../core/env.js';
+import { ownPackage } from '../core/package-info.js';
+import { createUi } from '../core/ui.js';
+import { runCommand } from './run-command.js';
+
+const program = new Command('create-mcp-prod')
+  .description('Scaffold a production-grade MCP server (TypeScript, official MCP SDK v2, stdio + Streamable HTTP).')
+  .version(ownPackage().version, '-v, --version')
+  .argument('[directory]', 'where to create the project (must be empty unless --force)')
+  .option('--name <package>', 'npm package name (default: the directory name)')
+  .addOption(new Option('--transport <kind>', 'transports the server speaks').choices(transports))
+  .option('--no-example', 'leave out the example notes tools')
+  .option('--no-install', 'do not install dependencies')
+  .option('--no-git', 'do not initialise a git repository')
+  .addOption(new Option('--pm <manager>', 'package manager (default: the one that ran this command)').choices(packageManagers))
+  .option('--cli-version <spec>', 'npm spec pinned for the create-mcp-prod devDependency (default: this version)')
+  .option('--force', 'write into a non-empty directory, overwriting files the template creates')
+  .option('-y, --yes', 'accept defaults for everything not given; never prompt')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  npx create-mcp-prod my-server\n  npx create-mcp-prod my-server --yes --transport http --no-example\n',
+  )
+  .action((directory: string | undefined, opts: Record<string, unknown>, command: Command) =>
+    runCommand(async () => {
+      const given = (key: string) => command.getOptionValueSource(key) === 'cli';
+      const flags: CreateFlags = {
+        directory,
+        name: opts.name as string | undefined,
+        transport: opts.transport as CreateFlags['transport'],
+        example: given('example') ? (opts.example as boolean) : undefined,
+        install: given('install') ? (opts.install as boolean) : undefined,
+        git: given('git') ? (opts.git as boolean) : undefined,
+        packageManager: opts.pm as CreateFlags['packageManager'],
+        cliVersion: opts.cliVersion as string | undefined,
+        force: opts.force as boolean | undefined,
+        yes: opts.yes as boolean | undefined,
+      };
+      const interactive = isInteractive();
+      const ui = createUi(interactive);
+      if (interactive) ui.intro('create-mcp-prod');
+      const options = await resolveCreateOptions(flags, {
+        interactive,
+        prompter: clackPrompter,
+        cwd: process.cwd(),
+        defaultPackageManager: detectPackageManager(),
+        ownVersion: ownPackage().version,
+      });
+      const result = await createProject(options, ui);
+      ui.outro(`Next steps:\n  ${result.nextSteps.join('\n  ')}`);
+      if (interactive) {
+        const oneShot = [
+          'create-mcp-prod',
+          options.directory,
+          `--name ${options.name}`,
+          `--transport ${options.transport}`,
+          options.example ? '' : '--no-example',
+          options.install ? '' : '--no-install',
+          '--yes',
+        ].filter(Boolean);
+        ui.info(`Next time, without prompts: ${oneShot.join(' ')}`);
+      }
+    }),
+  );
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,13 @@
+export const packageManagers = ['npm', 'pnpm', 'yarn'] as const;
+export type PackageManager = (typeof packageManagers)[number];
+
+/** The package manager that launched us (`npm create`, `pnpm create`, `yarn create`), else npm. */
+export function detectPackageManager(userAgent = process.env.npm_config_user_agent): PackageManager {
+  const name = userAgent?.split(' ')[0]?.split('/')[0];
+  return packageManagers.find((pm) => pm === name) ?? 'npm';
+}
+
+export function runScriptCommand(pm: PackageManager, script: string): string {
+  if (pm !== 'npm') return `${pm} ${script}`;
+  return script === 'test' || script === 'start' ? `npm ${script}` : `npm run ${script}`;
+}

@@ -1,0 +1,34 @@
+/**
+ * Exact versions written into generated projects. Exact pins are deliberate (pattern 7: an SDK
+ * upgrade arrives as a reviewed Renovate PR that runs the project's tests and evals, never as a
+ * silent range bump). The comments let Renovate keep this file current too.
+ */
+export const generatedDependencies = {
+  // renovate: datasource=npm depName=@modelcontextprotocol/server
+  '@modelcontextprotocol/server': '2.4.0',
+  // renovate: datasource=npm depName=@modelcontextprotocol/node
+  '@modelcontextprotocol/node': '2.1.2',
+  // renovate: datasource=npm depName=better-sqlite3
+  'better-sqlite3': '12.11.1',
+  // renovate: datasource=npm depName=pino
+  pino: '10.4.0',
+  // renovate: datasource=npm depName=zod
+  zod: '4.6.7',
+} as const;
+
+export const generatedDevDependencies = {
+  // renovate: datasource=npm depName=@modelcontextprotocol/client
+  '@modelcontextprotocol/client': '2.4.0',
+  // renovate: datasource=npm depName=@types/better-sqlite3
+  '@types/better-sqlite3': '7.6.13',
+  // renovate: datasource=npm depName=@types/node
+  '@types/node': '20.19.43',
+  // renovate: datasource=npm depName=tsx
+  tsx: '4.23.15',
+  // renovate: datasource=npm depName=typescript
+  typescript: '7.0.2',
+  // renovate: datasource=npm depName=vitest
+  vitest: '4.1.12',
+} as const;
+
+export type GeneratedDependencyName = keyof typeof generatedDependencies | keyof typeof generatedDevDependencies;

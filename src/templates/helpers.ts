@@ -1,0 +1,37 @@
+/**
+ * A single-quoted TypeScript string literal for any input, so user text can never break out of
+ * the generated code.
+ * @example tsString("it's") === "'it\\'s'"
+ */
+export function tsString(value: string): string {
+  const body = JSON.stringify(value)
+    .slice(1, -1)
+    .replace(/\\"/g, '"')
+    .replace(/'/g, "\\'")
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+  return `'${body}'`;
+}
+
+/** A JSON literal (for package.json and other JSON templates). */
+export function jsonLiteral(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+export function kebabCase(value: string): string {
+  return value
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
+}
+
+export function camelCase(value: string): string {
+  const kebab = kebabCase(value);
+  return kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+export function pascalCase(value: string): string {
+  const camel = camelCase(value);
+  return camel.charAt(0).toUpperCase() + camel.slice(1);
+}

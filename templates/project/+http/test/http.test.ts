@@ -1,0 +1,155 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { request } from 'node:http';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod/v4';
+import { loadConfig } from '../src/config.js';
+import { startHttpServer, type RunningHttpServer } from '../src/http.js';
+import { defineTool } from '../src/platform/tool.js';
+import { fixtureTools } from './fixtures/tools.js';
+import { testApp } from './helpers/harness.js';
+
+const running: RunningHttpServer[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0)) await server.close(100);
+});
+
+let releaseSlowCall: () => void = () => {};
+const slow = defineTool({
+  name: 'slow',
+  version: '1.0.0',
+  description: 'Waits until the test releases it.',
+  scopes: [],
+  readOnly: true,
+  input: z.strictObject({}),
+  async handler() {
+    await new Promise<void>((resolve) => (releaseSlowCall = resolve));
+    return 'finished';
+  },
+});
+
+async function start(env: Record<string, string> = {}) {
+  const { app, logs } = testApp({
+    tools: [...fixtureTools, slow],
+    config: loadConfig({ MCP_PROD_STORE: 'memory', PORT: '0', MCP_PROD_MAX_BODY_BYTES: '4096', ...env }),
+  });
+  const server = await startHttpServer(app);
+  running.push(server);
+  return { app, logs, server };
+}
+
+/** A raw HTTP request, so that headers the fetch API forbids (Host) can be set. */
+function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; chunked?: boolean }) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request(url, { method: options.method ?? 'POST', headers: options.headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    if (options.body && options.chunked) {
+      for (let i = 0; i < options.body.length; i += 1024) req.write(options.body.slice(i, i + 1024));
+      req.end();
+    } else req.end(options.body);
+  });
+}
+
+const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
+const listTools = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
+
+async function connect(url: string) {
+  const client = new Client({ name: 'http-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return client;
+}
+
+describe('Streamable HTTP server', () => {
+  it('serves tools to an SDK client over a real socket', async () => {
+    const { server, logs } = await start();
+    const client = await connect(server.url);
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'over http' } });
+    expect(result.structuredContent).toEqual({ text: 'over http' });
+    await client.close();
+    expect(logs.calls()).toHaveLength(1);
+  });
+
+  it('answers /healthz and 404 for other paths', async () => {
+    const { server } = await start();
+    const base = server.url.replace(/\/mcp$/, '');
+    expect(await send(`${base}/healthz`, { method: 'GET' })).toEqual({ status: 200, body: '{"status":"ok"}' });
+    expect((await send(`${base}/other`, { method: 'GET' })).status).toBe(404);
+  });
+
+  it('reports an unavailable store on /healthz', async () => {
+    const { server, app } = await start();
+    await app.store.close();
+    const health = await send(server.url.replace(/\/mcp$/, '/healthz'), { method: 'GET' });
+    expect(health.status).toBe(503);
+  });
+
+  it('rejects a foreign Host header (DNS rebinding) with 403', async () => {
+    const { server } = await start();
+    const response = await send(server.url, { headers: { ...mcpHeaders, host: 'evil.example:80' }, body: listTools });
+    expect(response.status).toBe(403);
+    expect(response.body).toContain('Invalid Host');
+  });
+
+  it('rejects a foreign Origin with 403 and accepts a local one', async () => {
+    const { server } = await start();
+    const evil = await send(server.url, { headers: { ...mcpHeaders, origin: 'https://evil.example' }, body: listTools });
+    expect(evil.status).toBe(403);
+    const local = await send(server.url, { headers: { ...mcpHeaders, origin: 'http://localhost:5173' }, body: listTools });
+    expect(local.status).toBe(200);
+  });
+
+  it('accepts configured hosts and origins instead of the loopback defaults', async () => {
+    const { server } = await start({ MCP_PROD_ALLOWED_HOSTS: 'mcp.example.com', MCP_PROD_ALLOWED_ORIGINS: 'app.example.com' });
+    const ok = await send(server.url, { headers: { ...mcpHeaders, host: 'mcp.example.com', origin: 'https://app.example.com' }, body: listTools });
+    expect(ok.status).toBe(200);
+    const loopback = await send(server.url, { headers: mcpHeaders, body: listTools });
+    expect(loopback.status).toBe(403);
+  });
+
+  it('answers 413 to a body over the limit, declared or streamed', async () => {
+    const { server } = await start();
+    const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x'.repeat(8000) } } });
+    expect((await send(server.url, { headers: mcpHeaders, body: big })).status).toBe(413);
+    expect((await send(server.url, { headers: { ...mcpHeaders, 'transfer-encoding': 'chunked' }, body: big, chunked: true })).status).toBe(413);
+  });
+
+  it('lets an in-flight call finish during a graceful shutdown, then refuses new connections', async () => {
+    const { server } = await start();
+    const client = await connect(server.url);
+    const call = client.callTool({ name: 'slow', arguments: {} });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closing = server.close(5_000);
+    releaseSlowCall();
+    expect((await call).content).toEqual([{ type: 'text', text: 'finished' }]);
+    await closing;
+    await expect(send(server.url, { headers: mcpHeaders, body: listTools })).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('exits cleanly on SIGTERM when run as a program', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/http.ts'], {
+      env: { ...process.env, PORT: '0', MCP_PROD_STORE: 'memory' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const started = await new Promise<{ url: string }>((resolve, reject) => {
+      child.on('exit', (code) => reject(new Error(`exited early with ${code}: ${stderr}`)));
+      child.stderr.on('data', () => {
+        const line = stderr.split('\n').find((l) => l.includes('"event":"started"'));
+        if (line) resolve(JSON.parse(line) as { url: string });
+      });
+    });
+    const health = await send(started.url.replace(/\/mcp$/, '/healthz'), { method: 'GET' });
+    expect(health.status).toBe(200);
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(stderr).toContain('"event":"stopping","reason":"SIGTERM"');
+  });
+});

@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const fixtureServer = path.resolve('test/fixtures/stdio-server.ts');
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Talks JSON-RPC to a spawned server by hand, keeping every stdout line so that the test can
+ * prove stdout carried nothing but protocol messages.
+ */
+async function rawSession(messages: object[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixtureServer], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const stdoutLines: string[] = [];
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const responses = new Map<number, Record<string, any>>();
+  const waiting = new Map<number, () => void>();
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    stdoutLines.push(line);
+    const message = JSON.parse(line) as Record<string, any>;
+    if (typeof message.id === 'number') {
+      responses.set(message.id, message);
+      waiting.get(message.id)?.();
+    }
+  });
+  for (const message of messages) {
+    child.stdin.write(`${JSON.stringify(message)}\n`);
+    const id = (message as { id?: number }).id;
+    if (id !== undefined && !responses.has(id)) await new Promise<void>((resolve) => waiting.set(id, resolve));
+  }
+  child.stdin.end();
+  await once(child, 'exit');
+  return { stdoutLines, stderr, responses };
+}
+
+describe('stdio transport', () => {
+  it('keeps stdout protocol-only even when a handler writes to it', async () => {
+    const { stdoutLines, stderr, responses } = await rawSession([
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'noisy', arguments: {} } },
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'echo', arguments: { text: 'after the noise' } } },
+    ]);
+    expect(stdoutLines.length).toBeGreaterThanOrEqual(3);
+    for (const line of stdoutLines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+    expect(responses.get(2)?.result.content).toEqual([{ type: 'text', text: 'done' }]);
+    expect(responses.get(3)?.result.structuredContent).toEqual({ text: 'after the noise' });
+    expect(stderr).toContain('console.log from a handler');
+    expect(stderr).toContain('raw stdout write from a handler');
+    const logLines = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logLines.filter((l) => l.event === 'tool_call').map((l) => l.tool_name)).toEqual(['noisy', 'echo']);
+  });
+
+  it('serves the real entry point to an SDK client with a SQLite file', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'stdio-test-'));
+    dirs.push(dir);
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ['--import', 'tsx', path.resolve('src/stdio.ts')],
+      env: { ...process.env, MCP_PROD_DB: path.join(dir, 'mcp.db') } as Record<string, string>,
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'stdio-test', version: '1.0.0' });
+    await client.connect(transport);
+    const { tools } = await client.listTools();
+    for (const tool of tools) expect(tool._meta?.['mcp-prod/tool']).toHaveProperty('version');
+    await client.close();
+  });
+
+  it('exits non-zero with a clear message and a silent stdout when the configuration is invalid', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/stdio.ts')], {
+      env: { ...process.env, LOG_LEVEL: 'loud' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('LOG_LEVEL="loud"');
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Pattern 2: a versioned tool registry.
+ *
+ * Every tool carries a semantic version. `tools/list` publishes it, with the scopes, idempotency
+ * and deprecation a client needs, in `_meta["mcp-prod/tool"]`; every log line records it. A
+ * client that cached a definition from another major version gets `schema_mismatch` carrying
+ * both versions and the current input schema, so it can refetch instead of sending stale
+ * arguments.
+ */
+import type { Tool as WireTool } from '@modelcontextprotocol/server';
+import { z } from 'zod/v4';
+import { META } from './boundary.js';
+import { deprecatedDescription, deprecationPhase, type DeprecationNotice } from './deprecation.js';
+import { ErrorCode, ToolError } from './errors.js';
+import { parseSemver } from './semver.js';
+import type { AnyTool, Idempotency } from './tool.js';
+
+export type JsonSchema = Record<string, unknown>;
+
+/** What `_meta["mcp-prod/tool"]` publishes for each tool. */
+export interface ToolContractMeta {
+  version: string;
+  scopes: string[];
+  idempotency: Idempotency;
+  readOnly: boolean;
+  deprecated?: DeprecationNotice;
+}
+
+export interface RegisteredTool {
+  readonly tool: AnyTool;
+  readonly inputSchema: JsonSchema;
+  readonly outputSchema: JsonSchema | undefined;
+  readonly major: number;
+}
+
+export interface Registry {
+  readonly tools: readonly RegisteredTool[];
+  get(name: string): RegisteredTool | undefined;
+  /** The `tools/list` entries as of `now` (deprecation notices depend on the date). */
+  list(now: Date): WireTool[];
+}
+
+function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io }) as JsonSchema;
+  return json.type === undefined ? { type: 'object', ...json } : json;
+}
+
+/**
+ * Builds the registry once at start-up: converts schemas, and refuses duplicate names and
+ * deprecations whose replacement is missing or itself deprecated.
+ */
+export function createRegistry(tools: readonly AnyTool[]): Registry {
+  const byName = new Map<string, RegisteredTool>();
+  for (const tool of tools) {
+    if (byName.has(tool.name)) throw new Error(`Two tools are registered as "${tool.name}"; tool names must be unique.`);
+    byName.set(tool.name, {
+      tool,
+      inputSchema: toJsonSchema(tool.input, 'input'),
+      outputSchema: tool.output ? toJsonSchema(tool.output, 'output') : undefined,
+      major: parseSemver(tool.version)!.major,
+    });
+  }
+  for (const { tool } of byName.values()) {
+    const replacement = tool.deprecated?.replacement;
+    if (replacement === undefined) continue;
+    const target = byName.get(replacement);
+    if (!target) throw new Error(`${tool.name} is deprecated in favour of "${replacement}", which is not registered.`);
+    if (target.tool.deprecated) throw new Error(`${tool.name} is deprecated in favour of "${replacement}", which is deprecated itself.`);
+  }
+  const registered = [...byName.values()];
+  return {
+    tools: registered,
+    get: (name) => byName.get(name),
+    list: (now) => registered.map((entry) => listEntry(entry, now)),
+  };
+}
+
+export function contractMeta(tool: AnyTool): ToolContractMeta {
+  return {
+    version: tool.version,
+    scopes: [...tool.scopes],
+    idempotency: tool.idempotency,
+    readOnly: tool.readOnly,
+    ...(tool.deprecated ? { deprecated: tool.deprecated } : {}),
+  };
+}
+
+function listEntry({ tool, inputSchema, outputSchema }: RegisteredTool, now: Date): WireTool {
+  const noticeShown = tool.deprecated && deprecationPhase(tool.deprecated, now) !== 'active';
+  return {
+    name: tool.name,
+    ...(tool.title ? { title: tool.title } : {}),
+    description: noticeShown ? deprecatedDescription(tool.description, tool.deprecated!) : tool.description,
+    inputSchema: inputSchema as WireTool['inputSchema'],
+    ...(outputSchema ? { outputSchema: outputSchema as WireTool['outputSchema'] } : {}),
+    annotations: {
+      readOnlyHint: tool.readOnly,
+      destructiveHint: tool.destructive,
+      idempotentHint: tool.readOnly,
+    },
+    _meta: { [META.tool]: contractMeta(tool) },
+  };
+}
+
+/** The pipeline stage: a cached definition from another major version must be refetched. */
+export function checkToolVersion(entry: RegisteredTool, requested: string | undefined): void {
+  if (requested === undefined) return;
+  if (parseSemver(requested)!.major === entry.major) return;
+  throw new ToolError(
+    ErrorCode.schemaMismatch,
+    `${entry.tool.name} is at version ${entry.tool.version}, but the call was made against ${requested}. Refetch the tool list and retry with the current schema.`,
+    {
+      details: {
+        tool: entry.tool.name,
+        requestedVersion: requested,
+        currentVersion: entry.tool.version,
+        currentInputSchema: entry.inputSchema,
+      },
+    },
+  );
+}
