@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'cli', include: ['test/cli/**/*.cli.test.ts'], testTimeout: 60_000 } },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          // One scenario workspace is shared by every e2e file; never run them concurrently.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
