@@ -62,11 +62,11 @@ export async function createProject(options: CreateOptions, ui: Ui): Promise<Cre
 function nextSteps(options: CreateOptions, directory: string, installed: boolean): string[] {
   const data = projectTemplateData(options);
   const relative = path.relative(options.cwd, directory) || '.';
-  const steps = [`cd ${relative.includes(' ') ? JSON.stringify(relative) : relative}`];
-  if (!installed) steps.push(data.commands.install);
-  steps.push(`${data.commands.test}                 # the generated test suite`);
-  steps.push(`${data.commands.build}`);
-  if (data.stdio) steps.push(`${data.commands.start}                # stdio (see examples/ for Claude Desktop and Cursor)`);
-  if (data.http) steps.push(`${data.commands.startHttp}           # Streamable HTTP on http://127.0.0.1:3000/mcp`);
-  return steps;
+  const steps: [string, string?][] = [[`cd ${relative.includes(' ') ? JSON.stringify(relative) : relative}`]];
+  if (!installed) steps.push([data.commands.install]);
+  steps.push([data.commands.test, 'the generated test suite'], [data.commands.build]);
+  if (data.stdio) steps.push([data.commands.start, 'stdio (see examples/ for Claude Desktop and Cursor)']);
+  if (data.http) steps.push([data.commands.startHttp, 'Streamable HTTP on http://127.0.0.1:3000/mcp']);
+  const width = Math.max(...steps.map(([command]) => command.length)) + 2;
+  return steps.map(([command, note]) => (note ? `${command.padEnd(width)}# ${note}` : command));
 }

@@ -23,6 +23,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
 const jsonRpcError = (message: string) => ({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
 
 export async function startHttpServer(app: App, listen: { port?: number; host?: string } = {}): Promise<RunningHttpServer> {
@@ -96,6 +98,12 @@ export async function main(): Promise<void> {
     process.exit(1);
   });
   app.logger.info({ event: 'started', transport: 'http', url: running.url, tools: app.registry.tools.length }, 'started');
+  if (!LOOPBACK_HOSTS.has(app.config.host) && app.config.allowedHosts.every((h) => LOOPBACK_HOSTS.has(h))) {
+    app.logger.warn(
+      { event: 'allowed_hosts_default', host: app.config.host },
+      'Listening beyond loopback but only loopback Host headers are accepted; set MCP_PROD_ALLOWED_HOSTS to the names clients use.',
+    );
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -24,7 +24,7 @@ import { internalError, ToolError, toolErrorResult } from './errors.js';
 import { runIdempotent } from './idempotency.js';
 import type { Logger } from './logger.js';
 import { checkToolVersion, type RegisteredTool, type Registry } from './registry.js';
-import type { AnyTool } from './tool.js';
+import type { ToolContext } from './tool.js';
 import type { Store } from '../store/types.js';
 
 export interface PipelineDeps {
@@ -62,34 +62,35 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
     toolName = params.name;
     input = redactInput(params.arguments);
 
-    entry = deps.registry.get(params.name);
-    if (!entry) {
+    const found = deps.registry.get(params.name);
+    if (!found) {
       errorCode = 'unknown_tool';
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${params.name}`, { code: 'unknown_tool' });
     }
-    const tool = entry.tool;
+    entry = found;
+    const tool = found.tool;
 
-    principal = await deps.authenticate(request.caller);
-    checkScopes(principal, tool);
-    checkToolVersion(entry, params.toolVersion);
+    const caller = await deps.authenticate(request.caller);
+    principal = caller;
+    checkScopes(caller, tool);
+    checkToolVersion(found, params.toolVersion);
     const notice = checkDeprecation(tool, deps.clock.now());
     const args = validateArguments(tool, params.arguments);
 
-    const callPrincipal = principal;
+    const ctx: ToolContext = {
+      callId,
+      principal: caller,
+      store: deps.store,
+      log: log.child({ tool_name: tool.name }),
+      cost,
+      now: () => deps.clock.now(),
+      signal: request.signal,
+    };
     result = await runIdempotent({
       tool,
-      principalId: callPrincipal.id,
+      principalId: caller.id,
       arguments: params.arguments,
-      execute: () =>
-        execute(tool, entry!, args, {
-          callId,
-          principal: callPrincipal,
-          store: deps.store,
-          log: log.child({ tool_name: tool.name }),
-          cost,
-          now: () => deps.clock.now(),
-          signal: request.signal,
-        }),
+      execute: () => execute(found, args, ctx),
     });
     if (notice) result = withDeprecationNotice(result, notice);
     status = result.isError ? 'error' : notice ? 'deprecated' : 'ok';
@@ -125,10 +126,10 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
 }
 
 /** Runs the handler and turns its return value into a validated CallToolResult. */
-async function execute(tool: AnyTool, entry: RegisteredTool, args: unknown, ctx: Parameters<AnyTool['handler']>[1]): Promise<CallToolResult> {
+async function execute({ tool, outputSchema }: RegisteredTool, args: unknown, ctx: ToolContext): Promise<CallToolResult> {
   try {
     const output = await tool.handler(args as Record<string, unknown>, ctx);
-    if (entry.outputSchema) {
+    if (outputSchema) {
       const structured = validateOutput(tool, output) as Record<string, unknown>;
       return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
     }
