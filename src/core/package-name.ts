@@ -19,14 +19,14 @@ export function packageNameProblems(name: string): string[] {
   return problems;
 }
 
-/** A best-effort valid package name derived from a directory name, e.g. "My Server" -> "my-server". */
+/** A valid package name derived from free text (e.g. "My Server" -> "my-server"), or '' if none can be. */
 export function toPackageName(input: string): string {
-  return input
+  const name = input
     .trim()
     .toLowerCase()
-    .replace(/\s+/g, '-')
-    .replace(/^[._]+/, '')
     .replace(/[^a-z0-9-~._]+/g, '-')
     .replace(/-+/g, '-')
-    .replace(/^-|-$/g, '');
+    .replace(/^[-._]+|-+$/g, '')
+    .slice(0, 214);
+  return RESERVED.has(name) ? `${name.replace(/_/g, '-')}-app` : name;
 }

@@ -12,6 +12,23 @@ export function directoryIsEmpty(dir: string): boolean {
   return readdirSync(dir).every((entry) => IGNORABLE_ENTRIES.has(entry));
 }
 
+/** Refuses, before anything is written, a path whose place is taken by the wrong kind of entry. */
+function assertWritable(target: string, relative: string): void {
+  const segments = relative.split('/');
+  for (let depth = 1; depth <= segments.length; depth++) {
+    const entry = path.join(target, ...segments.slice(0, depth));
+    if (!existsSync(entry)) return;
+    const isLast = depth === segments.length;
+    const isDirectory = lstatSync(entry).isDirectory();
+    if (isLast === isDirectory) {
+      const existing = segments.slice(0, depth).join('/');
+      throw new CliError(`Cannot write ${relative}: ${existing} already exists in ${target} as a ${isDirectory ? 'directory' : 'file'}.`, {
+        hint: 'Move it away or choose another project directory.',
+      });
+    }
+  }
+}
+
 export interface WriteTreeResult {
   /** Files that existed before and were replaced (only possible with `force`). */
   overwritten: string[];
@@ -37,14 +54,7 @@ export async function writeTreeAtomically(
       hint: 'Choose a new directory, empty this one, or pass --force to write into it (files the template creates are overwritten).',
     });
   }
-  for (const relative of tree.keys()) {
-    const destination = path.join(target, relative);
-    if (existsSync(destination) && lstatSync(destination).isDirectory()) {
-      throw new CliError(`Cannot write ${relative}: a directory with that name exists in ${target}.`, {
-        hint: 'Move it away or choose another project directory.',
-      });
-    }
-  }
+  for (const relative of tree.keys()) assertWritable(target, relative);
 
   const parent = path.dirname(target);
   await mkdir(parent, { recursive: true });

@@ -89,48 +89,50 @@ describe.each(scenarios)('generated project $name ($transport, examples: $exampl
   it('runs the pinned mcp-prod CLI from the installed tarball', async () => {
     const result = await run('npx', ['--no-install', 'mcp-prod', '--version'], { cwd: dirOf(scenario) });
     const own = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
-    expect(result.stdout.trim()).toBe(own.version);
+    expect(String(result.stdout).trim()).toBe(own.version);
   });
 
-  if (stdio)
+  if (stdio) {
     it('serves a real client over stdio from the build', async () => {
-    const cwd = dirOf(scenario);
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: ['dist/stdio.js'],
-      cwd,
-      env: { ...process.env, MCP_PROD_DB: path.join(cwd, 'data', 'stdio.db') } as Record<string, string>,
-      stderr: 'pipe',
+      const cwd = dirOf(scenario);
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: ['dist/stdio.js'],
+        cwd,
+        env: { ...process.env, MCP_PROD_DB: path.join(cwd, 'data', 'stdio.db') } as Record<string, string>,
+        stderr: 'pipe',
+      });
+      let stderr = '';
+      transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const client = new Client({ name: 'e2e-stdio', version: '1.0.0' });
+      await client.connect(transport);
+      await exerciseTools(client, scenario);
+      await client.close();
+      expect(logLines(stderr).filter((l) => l.event === 'tool_call').length).toBeGreaterThan(0);
     });
-    let stderr = '';
-    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const client = new Client({ name: 'e2e-stdio', version: '1.0.0' });
-    await client.connect(transport);
-    await exerciseTools(client, scenario);
-    await client.close();
-    expect(logLines(stderr).filter((l) => l.event === 'tool_call').length).toBeGreaterThan(0);
-  });
+  }
 
-  if (http)
+  if (http) {
     it('serves a real client over Streamable HTTP from the build, and stops on SIGTERM', async () => {
-    const cwd = dirOf(scenario);
-    const server = await startBuiltHttpServer(cwd, { MCP_PROD_DB: path.join(cwd, 'data', 'http.db') });
-    try {
-      for (const mode of ['legacy', 'auto'] as const) {
-        const client = new Client({ name: `e2e-http-${mode}`, version: '1.0.0' }, { versionNegotiation: { mode } });
-        await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
-        await exerciseTools(client, scenario);
-        await client.close();
+      const cwd = dirOf(scenario);
+      const server = await startBuiltHttpServer(cwd, { MCP_PROD_DB: path.join(cwd, 'data', 'http.db') });
+      try {
+        for (const mode of ['legacy', 'auto'] as const) {
+          const client = new Client({ name: `e2e-http-${mode}`, version: '1.0.0' }, { versionNegotiation: { mode } });
+          await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+          await exerciseTools(client, scenario);
+          await client.close();
+        }
+        const health = await fetch(server.url.replace(/\/mcp$/, '/healthz'));
+        expect(health.status).toBe(200);
+      } finally {
+        expect(await server.stop()).toBe(0);
       }
-      const health = await fetch(server.url.replace(/\/mcp$/, '/healthz'));
-      expect(health.status).toBe(200);
-    } finally {
-      expect(await server.stop()).toBe(0);
-    }
-    const calls = logLines(server.stderr()).filter((l) => l.event === 'tool_call');
-    expect(calls.length).toBeGreaterThan(0);
-    for (const call of calls) expect(Object.keys(call)).toEqual(expect.arrayContaining(['call_id', 'tool_name', 'tool_version', 'status', 'latency_ms']));
-  });
+      const calls = logLines(server.stderr()).filter((l) => l.event === 'tool_call');
+      expect(calls.length).toBeGreaterThan(0);
+      for (const call of calls) expect(Object.keys(call)).toEqual(expect.arrayContaining(['call_id', 'tool_name', 'tool_version', 'status', 'latency_ms']));
+    });
+  }
 });
 
 /** Lists tools and, where the examples exist, creates and finds a note through the pipeline. */

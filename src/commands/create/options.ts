@@ -49,6 +49,15 @@ export interface CreatePrompter {
 
 export const DEFAULT_DIRECTORY = 'my-mcp-server';
 
+/** How each option is spelled on the command line, for error hints. */
+const FLAG_OF: Partial<Record<keyof CreateOptions, string>> = {
+  directory: 'the directory argument',
+  name: '--name',
+  transport: '--transport',
+  packageManager: '--pm',
+  cliVersion: '--cli-version',
+};
+
 /**
  * Fills every option: flags first, then prompts (only when interactive and not `--yes`), then
  * defaults. Non-interactive runs never guess a value that names where files go: a missing
@@ -101,7 +110,7 @@ export async function resolveCreateOptions(
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const flag = issue.path[0] === 'name' ? '--name' : `--${String(issue.path[0])}`;
+    const flag = FLAG_OF[String(issue.path[0]) as keyof CreateOptions] ?? String(issue.path[0]);
     throw new CliError(issue.message, { hint: `Fix the value of ${flag}.` });
   }
   return parsed.data;

@@ -1,0 +1,17 @@
+import type { CreateOptions } from '../../src/commands/create/options.js';
+
+export function createOptions(overrides: Partial<CreateOptions> = {}): CreateOptions {
+  return {
+    directory: 'my-server',
+    name: 'my-server',
+    transport: 'both',
+    example: true,
+    install: false,
+    git: false,
+    packageManager: 'npm',
+    cliVersion: '0.1.0',
+    force: false,
+    cwd: '/nonexistent-cwd',
+    ...overrides,
+  };
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { camelCase, jsonLiteral, kebabCase, pascalCase, tsString } from '../../src/templates/helpers.js';
+
+const evaluate = (literal: string): unknown => (0, eval)(literal);
+
+describe('tsString', () => {
+  const tricky = [
+    "it's",
+    'a\\b',
+    'line\nbreak',
+    'tab\tand\rcarriage',
+    '</script>',
+    '${x}',
+    '`template`',
+    '"double"',
+    '\\"',
+    "\\'",
+    'separators\u2028and\u2029',
+    'nul\0byte',
+    'lone \ud800 surrogate',
+    'emoji 🚀 and ümlauts',
+    '',
+  ];
+
+  it.each(tricky)('round-trips %j through eval', (input) => {
+    expect(evaluate(tsString(input))).toBe(input);
+  });
+
+  it.each(tricky)('produces a single-quoted literal without raw line breaks for %j', (input) => {
+    const literal = tsString(input);
+    expect(literal.startsWith("'")).toBe(true);
+    expect(literal.endsWith("'")).toBe(true);
+    expect(literal).not.toMatch(/[\n\r\u2028\u2029]/);
+  });
+
+  it('escapes the characters that would end or break the literal', () => {
+    expect(tsString("it's")).toBe("'it\\'s'");
+    expect(tsString('a\\b')).toBe("'a\\\\b'");
+    expect(tsString('line\nbreak')).toBe("'line\\nbreak'");
+    expect(tsString('\u2028\u2029')).toBe("'\\u2028\\u2029'");
+    expect(tsString('say "hi"')).toBe(`'say "hi"'`);
+  });
+
+  it('keeps the value inert when embedded in generated code', () => {
+    const payload = "'; process.exit(1); const x = '";
+    const code = `const value = ${tsString(payload)}; value`;
+    expect(evaluate(code)).toBe(payload);
+  });
+});
+
+describe('jsonLiteral', () => {
+  it('is JSON that parses back to the value', () => {
+    const value = { name: 'a "b" \\ c', list: [1, null] };
+    expect(JSON.parse(jsonLiteral(value))).toEqual(value);
+  });
+});
+
+describe('case helpers', () => {
+  it.each([
+    ['my server', 'my-server', 'myServer', 'MyServer'],
+    ['fooBar', 'foo-bar', 'fooBar', 'FooBar'],
+    ['foo_bar-baz', 'foo-bar-baz', 'fooBarBaz', 'FooBarBaz'],
+    ['  --Search Notes!!  ', 'search-notes', 'searchNotes', 'SearchNotes'],
+    ['version2Beta', 'version2-beta', 'version2Beta', 'Version2Beta'],
+    ['@acme/notes-server', 'acme-notes-server', 'acmeNotesServer', 'AcmeNotesServer'],
+    ['x', 'x', 'x', 'X'],
+  ])('%j -> kebab %j, camel %j, pascal %j', (input, kebab, camel, pascal) => {
+    expect(kebabCase(input)).toBe(kebab);
+    expect(camelCase(input)).toBe(camel);
+    expect(pascalCase(input)).toBe(pascal);
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { Transport } from '../../src/commands/create/options.js';
+import { generatedPackageJson } from '../../src/commands/create/package-json.js';
+import { createOptions } from '../helpers/options.js';
+
+interface GeneratedPackageJson {
+  name: string;
+  private: boolean;
+  type: string;
+  bin?: Record<string, string>;
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
+
+function generate(transport: Transport, overrides: Parameters<typeof createOptions>[0] = {}) {
+  const text = generatedPackageJson(createOptions({ transport, ...overrides }));
+  return { text, pkg: JSON.parse(text) as GeneratedPackageJson };
+}
+
+const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
+
+describe('generatedPackageJson', () => {
+  it.each(['stdio', 'http', 'both'] as const)('is valid JSON with a trailing newline (%s)', (transport) => {
+    const { text, pkg } = generate(transport);
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text.endsWith('\n\n')).toBe(false);
+    expect(pkg).toMatchObject({ name: 'my-server', private: true, type: 'module' });
+  });
+
+  it.each(['stdio', 'http', 'both'] as const)('pins every dependency exactly except create-mcp-prod (%s)', (transport) => {
+    const { pkg } = generate(transport, { cliVersion: '^0.9.0' });
+    const all = { ...pkg.dependencies, ...pkg.devDependencies };
+    for (const [name, version] of Object.entries(all)) {
+      if (name === 'create-mcp-prod') continue;
+      expect(version, name).toMatch(EXACT_VERSION);
+    }
+    expect(pkg.devDependencies['create-mcp-prod']).toBe('^0.9.0');
+    expect(pkg.dependencies['create-mcp-prod']).toBeUndefined();
+  });
+
+  it('writes the cli version spec verbatim', () => {
+    expect(generate('both', { cliVersion: 'file:/x.tgz' }).pkg.devDependencies['create-mcp-prod']).toBe('file:/x.tgz');
+  });
+
+  it.each(['stdio', 'http', 'both'] as const)('sorts dependency keys (%s)', (transport) => {
+    const { pkg } = generate(transport);
+    for (const record of [pkg.dependencies, pkg.devDependencies]) {
+      const keys = Object.keys(record);
+      expect(keys).toEqual([...keys].sort());
+    }
+  });
+
+  it('has start and dev for stdio only', () => {
+    const { scripts, dependencies, bin } = generate('stdio').pkg;
+    expect(scripts.start).toBe('node dist/stdio.js');
+    expect(scripts.dev).toBe('tsx watch src/stdio.ts');
+    expect(scripts).not.toHaveProperty('start:http');
+    expect(scripts).not.toHaveProperty('dev:http');
+    expect(dependencies).not.toHaveProperty('@modelcontextprotocol/node');
+    expect(bin).toEqual({ 'my-server': 'dist/stdio.js' });
+  });
+
+  it('has start:http and dev for http only', () => {
+    const { scripts, dependencies, bin } = generate('http').pkg;
+    expect(scripts['start:http']).toBe('node dist/http.js');
+    expect(scripts.dev).toBe('tsx watch src/http.ts');
+    expect(scripts).not.toHaveProperty('start');
+    expect(scripts).not.toHaveProperty('dev:http');
+    expect(dependencies['@modelcontextprotocol/node']).toMatch(EXACT_VERSION);
+    expect(bin).toBeUndefined();
+  });
+
+  it('has start, start:http, dev and dev:http for both', () => {
+    const { scripts, dependencies } = generate('both').pkg;
+    expect(scripts).toMatchObject({
+      start: 'node dist/stdio.js',
+      'start:http': 'node dist/http.js',
+      dev: 'tsx watch src/stdio.ts',
+      'dev:http': 'tsx watch src/http.ts',
+    });
+    expect(dependencies['@modelcontextprotocol/node']).toMatch(EXACT_VERSION);
+  });
+
+  it.each(['stdio', 'http', 'both'] as const)('always has build, typecheck and test scripts (%s)', (transport) => {
+    expect(generate(transport).pkg.scripts).toMatchObject({
+      build: 'tsc -p tsconfig.build.json',
+      typecheck: 'tsc --noEmit',
+      test: 'vitest run',
+    });
+  });
+
+  it('names the bin after the unscoped package name', () => {
+    const { pkg } = generate('stdio', { name: '@acme/notes-server' });
+    expect(pkg.name).toBe('@acme/notes-server');
+    expect(pkg.bin).toEqual({ 'notes-server': 'dist/stdio.js' });
+  });
+});
