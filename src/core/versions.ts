@@ -10,6 +10,8 @@ export const generatedDependencies = {
   '@modelcontextprotocol/node': '2.1.2',
   // renovate: datasource=npm depName=better-sqlite3
   'better-sqlite3': '12.11.1',
+  // renovate: datasource=npm depName=jose
+  jose: '6.2.18',
   // renovate: datasource=npm depName=pino
   pino: '10.4.0',
   // renovate: datasource=npm depName=zod

@@ -27,7 +27,7 @@ export function generatedPackageJson(options: CreateOptions): string {
     scripts['start:http'] = 'node dist/http.js';
   }
 
-  const runtime = ['@modelcontextprotocol/server', 'better-sqlite3', 'pino', 'zod'] as const;
+  const runtime = ['@modelcontextprotocol/server', 'better-sqlite3', 'jose', 'pino', 'zod'] as const;
   const dependencies = pick(generatedDependencies, http ? [...runtime, '@modelcontextprotocol/node'] : runtime);
   const devDependencies = {
     ...pick(generatedDevDependencies, Object.keys(generatedDevDependencies) as (keyof typeof generatedDevDependencies)[]),

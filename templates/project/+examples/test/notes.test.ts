@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { localPrincipal } from '../src/platform/auth.js';
-import { connectClient, errorOf, testApp } from './helpers/harness.js';
+import { connectClient, errorOf, newKey, testApp } from './helpers/harness.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -28,27 +28,36 @@ describe('example notes tools', () => {
 
   it('creates, finds and deletes a note', async () => {
     const { client, app } = await connectAs(['notes:admin']);
-    const created = await client.callTool({ name: 'create_note', arguments: { title: 'Standup', body: 'Ship the scaffolder', tags: ['work'] } });
+    const key = newKey();
+    const create = () => client.callTool({ name: 'create_note', arguments: { title: 'Standup', body: 'Ship the scaffolder', tags: ['work'] }, _meta: { 'mcp-prod/idempotencyKey': key } });
+    const created = await create();
+    expect((await create())._meta?.['mcp-prod/idempotentReplay']).toBe(true);
     const { id } = created.structuredContent as { id: number };
     expect(await app.store.notes.count('local')).toBe(1);
 
     const found = await client.callTool({ name: 'search_notes', arguments: { query: 'scaffolder' } });
     expect(found.structuredContent).toMatchObject({ notes: [{ id, title: 'Standup', tags: ['work'] }] });
 
-    expect((await client.callTool({ name: 'delete_note', arguments: { id } })).structuredContent).toEqual({ deleted: true, id });
-    expect(errorOf(await client.callTool({ name: 'delete_note', arguments: { id } }))).toMatchObject({ code: 'note_not_found', id });
+    expect((await client.callTool({ name: 'delete_note', arguments: { id, idempotencyKey: newKey() } })).structuredContent).toEqual({ deleted: true, id });
+    expect(errorOf(await client.callTool({ name: 'delete_note', arguments: { id, idempotencyKey: newKey() } }))).toMatchObject({ code: 'note_not_found', id });
   });
 
   it('points validation errors at the offending argument', async () => {
     const { client } = await connectAs(['notes:write']);
-    const error = errorOf(await client.callTool({ name: 'create_note', arguments: { title: '', tags: ['ok', ''] } }));
+    const error = errorOf(await client.callTool({ name: 'create_note', arguments: { title: '', tags: ['ok', ''], idempotencyKey: newKey() } }));
     expect(error.code).toBe('validation_failed');
     expect((error.issues as { path: string }[]).map((i) => i.path).sort()).toEqual(['/tags/1', '/title']);
   });
 
+  it('requires an idempotency key for the mutating tools', async () => {
+    const { client, app } = await connectAs(['notes:admin']);
+    expect(errorOf(await client.callTool({ name: 'create_note', arguments: { title: 'x' } })).code).toBe('idempotency_key_required');
+    expect(await app.store.notes.count('local')).toBe(0);
+  });
+
   it('enforces each tool\'s scope tier', async () => {
     const { client, app } = await connectAs(['notes:read']);
-    expect(errorOf(await client.callTool({ name: 'create_note', arguments: { title: 'x' } })).code).toBe('insufficient_scope');
+    expect(errorOf(await client.callTool({ name: 'create_note', arguments: { title: 'x', idempotencyKey: newKey() } })).code).toBe('insufficient_scope');
     expect(await app.store.notes.count('local')).toBe(0);
     expect((await client.callTool({ name: 'search_notes', arguments: { query: 'x' } })).isError).toBeFalsy();
   });

@@ -1,14 +1,19 @@
 /**
  * Streamable HTTP entry point: node:http with the SDK's Node adapter, guarded by Host and
- * Origin validation (DNS rebinding), a request body limit (413), a /healthz probe, and a
- * graceful shutdown on SIGTERM/SIGINT that lets in-flight calls finish.
+ * Origin validation (DNS rebinding), a request body limit (413), bearer authentication (401)
+ * and per-tool scope checks (403) before any MCP processing, a /healthz probe, RFC 9728
+ * metadata in JWT mode, and a graceful shutdown on SIGTERM/SIGINT that lets in-flight calls
+ * finish.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { createMcpHandler } from '@modelcontextprotocol/server';
+import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
 import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
-import { createApp, type App } from './app.js';
+import { createApp, startMaintenance, type App } from './app.js';
+import { AuthFailure, bearerCredential, missingScopes, type Principal } from './platform/auth.js';
+import { protectedResourceMetadata } from './platform/jwt.js';
+import { logRefusedCall } from './platform/pipeline.js';
 import { buildServer } from './server.js';
 
 export interface RunningHttpServer {
@@ -18,14 +23,42 @@ export interface RunningHttpServer {
   close(graceMs?: number): Promise<void>;
 }
 
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const METADATA_PATH = '/.well-known/oauth-protected-resource';
+
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const jsonRpcError = (message: string, id: unknown = null, code = -32000, data?: Record<string, unknown>) => ({
+  jsonrpc: '2.0',
+  error: { code, message, ...(data ? { data } : {}) },
+  id: id ?? null,
+});
 
-const jsonRpcError = (message: string) => ({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+interface ToolCallMessage {
+  id?: unknown;
+  method: 'tools/call';
+  params: { name: string; arguments?: unknown };
+}
+
+const isToolCall = (message: unknown): message is ToolCallMessage =>
+  typeof message === 'object' && message !== null && (message as { method?: unknown }).method === 'tools/call' &&
+  typeof (message as { params?: { name?: unknown } }).params?.name === 'string';
 
 export async function startHttpServer(app: App, listen: { port?: number; host?: string } = {}): Promise<RunningHttpServer> {
   const { maxBodyBytes } = app.config;
@@ -34,6 +67,40 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
   const handleMcp = toNodeHandler(mcp, { onerror, maxRequestBodySize: maxBodyBytes });
   const checkHost = hostHeaderValidation(app.config.allowedHosts);
   const checkOrigin = originValidation(app.config.allowedOrigins);
+  const jwtMode = app.config.auth.mode === 'jwt' ? app.config.auth : undefined;
+  let resourceUrl = app.config.resourceUrl;
+
+  const challenge = (params: Record<string, string>) => {
+    const all = { realm: 'mcp', ...params, ...(jwtMode ? { resource_metadata: new URL(METADATA_PATH, resourceUrl).href } : {}) };
+    return `Bearer ${Object.entries(all)
+      .map(([key, value]) => `${key}="${value.replace(/["\\]/g, '')}"`)
+      .join(', ')}`;
+  };
+
+  /** Verifies the bearer token; on failure answers 401 itself and returns undefined. */
+  async function authenticate(req: IncomingMessage, res: ServerResponse, message: unknown): Promise<Principal | undefined> {
+    try {
+      return (await app.verifier.verify(bearerCredential(req.headers.authorization), app.clock.now())).principal;
+    } catch (error) {
+      if (!(error instanceof AuthFailure)) throw error;
+      const params: Record<string, string> = error.reason === 'missing' ? {} : { error: 'invalid_token', error_description: error.message };
+      if (isToolCall(message)) {
+        logRefusedCall(app.logger, {
+          toolName: message.params.name,
+          entry: app.registry.get(message.params.name),
+          principal: undefined,
+          errorCode: 'unauthorized',
+          arguments: message.params.arguments,
+        });
+      } else {
+        app.logger.info({ event: 'http_unauthorized', reason: error.reason }, 'http_unauthorized');
+      }
+      sendJson(res, 401, jsonRpcError(error.message, (message as { id?: unknown } | undefined)?.id, -32000, { code: 'unauthorized' }), {
+        'www-authenticate': challenge(params),
+      });
+      return undefined;
+    }
+  }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
@@ -45,13 +112,52 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
         return sendJson(res, 503, { status: 'store_unavailable' });
       }
     }
+    if (jwtMode && (path === METADATA_PATH || path === `${METADATA_PATH}/mcp`)) {
+      const scopes = [...new Set(app.registry.tools.flatMap(({ tool }) => tool.scopes))].sort();
+      return sendJson(res, 200, protectedResourceMetadata({ resource: resourceUrl!, authorizationServers: jwtMode.authorizationServers, scopes }));
+    }
     if (path !== '/mcp') return sendJson(res, 404, { error: 'not_found', message: 'The MCP endpoint is /mcp.' });
     if (!checkHost(req, res) || !checkOrigin(req, res)) return;
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > maxBodyBytes) {
+    if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) {
       return sendJson(res, 413, jsonRpcError(`Request body exceeds ${maxBodyBytes} bytes.`), { connection: 'close' });
     }
-    await handleMcp(req, res);
+
+    let message: unknown;
+    if (req.method === 'POST') {
+      try {
+        message = JSON.parse(await readBody(req, maxBodyBytes));
+      } catch (error) {
+        if (error instanceof BodyTooLarge) {
+          return sendJson(res, 413, jsonRpcError(`Request body exceeds ${maxBodyBytes} bytes.`), { connection: 'close' });
+        }
+        return sendJson(res, 400, jsonRpcError('Parse error: the body is not valid JSON.', null, -32700));
+      }
+    }
+
+    const principal = await authenticate(req, res, message);
+    if (!principal) return;
+
+    if (app.config.scopeDenial === 'http' && isToolCall(message)) {
+      const entry = app.registry.get(message.params.name);
+      const missing = entry ? missingScopes(principal.scopes, entry.tool.scopes) : [];
+      if (entry && missing.length > 0) {
+        logRefusedCall(app.logger, { toolName: entry.tool.name, entry, principal, errorCode: 'insufficient_scope', arguments: message.params.arguments });
+        const text = `${entry.tool.name} requires the scopes ${entry.tool.scopes.join(' ')}.`;
+        return sendJson(res, 403, jsonRpcError(text, message.id, -32000, { code: 'insufficient_scope', requiredScopes: entry.tool.scopes, missingScopes: missing }), {
+          'www-authenticate': challenge({ error: 'insufficient_scope', scope: entry.tool.scopes.join(' '), error_description: text }),
+        });
+      }
+    }
+
+    const authInfo: AuthInfo = {
+      // The SDK carries `token` into handler contexts; the secret itself never leaves this gate.
+      token: principal.tokenId ?? 'verified',
+      clientId: principal.id,
+      scopes: [...principal.scopes],
+      extra: { principalId: principal.id, ...(principal.tokenId ? { tokenId: principal.tokenId } : {}) },
+    };
+    (req as IncomingMessage & { auth?: AuthInfo }).auth = authInfo;
+    await handleMcp(req, res, message);
   }
 
   const server = createServer((req, res) => {
@@ -67,9 +173,11 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}/mcp`;
+  resourceUrl ??= url;
 
   return {
-    url: `http://${host}:${address.port}/mcp`,
+    url,
     server,
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -97,6 +205,7 @@ export async function main(): Promise<void> {
     process.stderr.write(`Cannot listen on ${app.config.host}:${app.config.port}: ${error.message}\n`);
     process.exit(1);
   });
+  const stopMaintenance = startMaintenance(app);
   app.logger.info({ event: 'started', transport: 'http', url: running.url, tools: app.registry.tools.length }, 'started');
   if (!LOOPBACK_HOSTS.has(app.config.host) && app.config.allowedHosts.every((h) => LOOPBACK_HOSTS.has(h))) {
     app.logger.warn(
@@ -110,6 +219,7 @@ export async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.logger.info({ event: 'stopping', reason: signal }, 'stopping');
+    stopMaintenance();
     await running.close();
     await app.close();
     process.exit(0);

@@ -8,7 +8,7 @@ import { loadConfig } from '../src/config.js';
 import { startHttpServer, type RunningHttpServer } from '../src/http.js';
 import { defineTool } from '../src/platform/tool.js';
 import { fixtureTools } from './fixtures/tools.js';
-import { testApp } from './helpers/harness.js';
+import { issueTestToken, testApp } from './helpers/harness.js';
 
 const running: RunningHttpServer[] = [];
 afterEach(async () => {
@@ -36,7 +36,8 @@ async function start(env: Record<string, string> = {}) {
   });
   const server = await startHttpServer(app);
   running.push(server);
-  return { app, logs, server };
+  const { token } = await issueTestToken(app, ['test:admin']);
+  return { app, logs, server, token, auth: { authorization: `Bearer ${token}` } };
 }
 
 /** A raw HTTP request, so that headers the fetch API forbids (Host) can be set. */
@@ -59,16 +60,16 @@ function send(url: string, options: { method?: string; headers?: Record<string, 
 const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
 const listTools = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
 
-async function connect(url: string) {
+async function connect(url: string, token: string) {
   const client = new Client({ name: 'http-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
   return client;
 }
 
 describe('Streamable HTTP server', () => {
   it('serves tools to an SDK client over a real socket', async () => {
-    const { server, logs } = await start();
-    const client = await connect(server.url);
+    const { server, logs, token } = await start();
+    const client = await connect(server.url, token);
     const result = await client.callTool({ name: 'echo', arguments: { text: 'over http' } });
     expect(result.structuredContent).toEqual({ text: 'over http' });
     await client.close();
@@ -97,18 +98,18 @@ describe('Streamable HTTP server', () => {
   });
 
   it('rejects a foreign Origin with 403 and accepts a local one', async () => {
-    const { server } = await start();
-    const evil = await send(server.url, { headers: { ...mcpHeaders, origin: 'https://evil.example' }, body: listTools });
+    const { server, auth } = await start();
+    const evil = await send(server.url, { headers: { ...mcpHeaders, ...auth, origin: 'https://evil.example' }, body: listTools });
     expect(evil.status).toBe(403);
-    const local = await send(server.url, { headers: { ...mcpHeaders, origin: 'http://localhost:5173' }, body: listTools });
+    const local = await send(server.url, { headers: { ...mcpHeaders, ...auth, origin: 'http://localhost:5173' }, body: listTools });
     expect(local.status).toBe(200);
   });
 
   it('accepts configured hosts and origins instead of the loopback defaults', async () => {
-    const { server } = await start({ MCP_PROD_ALLOWED_HOSTS: 'mcp.example.com', MCP_PROD_ALLOWED_ORIGINS: 'app.example.com' });
-    const ok = await send(server.url, { headers: { ...mcpHeaders, host: 'mcp.example.com', origin: 'https://app.example.com' }, body: listTools });
+    const { server, auth } = await start({ MCP_PROD_ALLOWED_HOSTS: 'mcp.example.com', MCP_PROD_ALLOWED_ORIGINS: 'app.example.com' });
+    const ok = await send(server.url, { headers: { ...mcpHeaders, ...auth, host: 'mcp.example.com', origin: 'https://app.example.com' }, body: listTools });
     expect(ok.status).toBe(200);
-    const loopback = await send(server.url, { headers: mcpHeaders, body: listTools });
+    const loopback = await send(server.url, { headers: { ...mcpHeaders, ...auth }, body: listTools });
     expect(loopback.status).toBe(403);
   });
 
@@ -120,8 +121,8 @@ describe('Streamable HTTP server', () => {
   });
 
   it('lets an in-flight call finish during a graceful shutdown, then refuses new connections', async () => {
-    const { server } = await start();
-    const client = await connect(server.url);
+    const { server, token } = await start();
+    const client = await connect(server.url, token);
     const call = client.callTool({ name: 'slow', arguments: {} });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const closing = server.close(5_000);

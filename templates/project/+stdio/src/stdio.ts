@@ -6,7 +6,8 @@
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
-import { createApp, type App } from './app.js';
+import { createApp, startMaintenance, type App } from './app.js';
+import { AuthFailure } from './platform/auth.js';
 import { buildServer } from './server.js';
 
 /** Returns a stream that still reaches the real stdout, after diverting process.stdout to stderr. */
@@ -27,6 +28,21 @@ export function serveOverStdio(app: App, protocolOut: Writable): { close(): Prom
   });
 }
 
+/** stdio has no per-request headers: the caller's credential comes from the environment. */
+async function checkStartupToken(app: App): Promise<string | undefined> {
+  if (!app.config.token) {
+    return 'MCP_PROD_TOKEN is not set. Issue a token with `npx mcp-prod token issue --scopes <scopes>` and pass it in the environment.';
+  }
+  try {
+    const { principal } = await app.verifier.verify(app.config.token, app.clock.now());
+    app.logger.info({ event: 'authenticated', user_id: principal.id, token_id: principal.tokenId }, 'authenticated');
+    return undefined;
+  } catch (error) {
+    if (error instanceof AuthFailure) return `MCP_PROD_TOKEN was refused: ${error.message}`;
+    throw error;
+  }
+}
+
 export async function main(): Promise<void> {
   const protocolOut = takeOverStdout();
   let app: App;
@@ -36,6 +52,13 @@ export async function main(): Promise<void> {
     process.stderr.write(`Cannot start: ${(error as Error).message}\n`);
     process.exit(1);
   }
+  const refusal = await checkStartupToken(app);
+  if (refusal) {
+    process.stderr.write(`Cannot start: ${refusal}\n`);
+    await app.close();
+    process.exit(1);
+  }
+  const stopMaintenance = startMaintenance(app);
   const handle = serveOverStdio(app, protocolOut);
   app.logger.info({ event: 'started', transport: 'stdio', tools: app.registry.tools.length }, 'started');
 
@@ -44,6 +67,7 @@ export async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.logger.info({ event: 'stopping', reason }, 'stopping');
+    stopMaintenance();
     await handle.close();
     await app.close();
     process.exit(0);

@@ -7,6 +7,8 @@ import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterEach, describe, expect, it } from 'vitest';
+import { issueToken } from '../src/platform/tokens.js';
+import { openSqliteStore } from '../src/store/sqlite.js';
 
 const fixtureServer = path.resolve('test/fixtures/stdio-server.ts');
 const dirs: string[] = [];
@@ -61,34 +63,86 @@ describe('stdio transport', () => {
     expect(logLines.filter((l) => l.event === 'tool_call').map((l) => l.tool_name)).toEqual(['noisy', 'echo']);
   });
 
-  it('serves the real entry point to an SDK client with a SQLite file', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'stdio-test-'));
-    dirs.push(dir);
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: ['--import', 'tsx', path.resolve('src/stdio.ts')],
-      env: { ...process.env, MCP_PROD_DB: path.join(dir, 'mcp.db') } as Record<string, string>,
-      stderr: 'pipe',
-    });
-    const client = new Client({ name: 'stdio-test', version: '1.0.0' });
-    await client.connect(transport);
+  it('serves the real entry point to an SDK client, with the token from the environment', async () => {
+    const { file, token, id } = await databaseWithToken(['notes:admin', 'test:admin']);
+    const { client, stderr } = await connectToEntry({ MCP_PROD_DB: file, MCP_PROD_TOKEN: token });
     const { tools } = await client.listTools();
     for (const tool of tools) expect(tool._meta?.['mcp-prod/tool']).toHaveProperty('version');
+    expect(await client.callTool({ name: 'no_such_tool', arguments: {} }).catch((e: Error) => e.message)).toMatch(/Unknown tool/);
+
+    // Revocation takes effect on the next request, on a connection that is already open.
+    const store = openSqliteStore(file);
+    await store.tokens.revoke(id, new Date().toISOString());
+    await store.close();
+    expect(await client.listTools()).toEqual({ tools: [] });
     await client.close();
+    expect(stderr()).not.toContain(token);
+  });
+
+  it.each([
+    ['missing', undefined, /MCP_PROD_TOKEN is not set/],
+    ['malformed', 'not-a-token', /MCP_PROD_TOKEN was refused: The bearer token is not a well-formed/],
+  ])('exits non-zero with a clear message and a silent stdout when the token is %s', async (_label, token, message) => {
+    const { file } = await databaseWithToken(['test:read']);
+    const { code, stdout, stderr } = await runEntry({ MCP_PROD_DB: file, ...(token ? { MCP_PROD_TOKEN: token } : {}) });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+  });
+
+  it('exits non-zero for a revoked token without echoing it', async () => {
+    const { file, token, id } = await databaseWithToken(['test:read']);
+    const store = openSqliteStore(file);
+    await store.tokens.revoke(id, new Date().toISOString());
+    await store.close();
+    const { code, stdout, stderr } = await runEntry({ MCP_PROD_DB: file, MCP_PROD_TOKEN: token });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('revoked');
+    expect(stderr).not.toContain(token);
   });
 
   it('exits non-zero with a clear message and a silent stdout when the configuration is invalid', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/stdio.ts')], {
-      env: { ...process.env, LOG_LEVEL: 'loud' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const [code] = (await once(child, 'exit')) as [number | null];
+    const { code, stdout, stderr } = await runEntry({ LOG_LEVEL: 'loud' });
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toContain('LOG_LEVEL="loud"');
   });
 });
+
+async function databaseWithToken(scopes: string[]) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'stdio-test-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'mcp.db');
+  const store = openSqliteStore(file);
+  const { token, record } = await issueToken(store.tokens, { principal: 'alice', scopes, now: new Date() });
+  await store.close();
+  return { file, token, id: record.id };
+}
+
+async function connectToEntry(env: Record<string, string>) {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: ['--import', 'tsx', path.resolve('src/stdio.ts')],
+    env: { ...process.env, ...env } as Record<string, string>,
+    stderr: 'pipe',
+  });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const client = new Client({ name: 'stdio-test', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, stderr: () => stderr };
+}
+
+async function runEntry(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/stdio.ts')], {
+    env: { ...process.env, MCP_PROD_TOKEN: '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout, stderr };
+}

@@ -4,17 +4,19 @@
  * Every call resolves a principal before anything else looks at it, then the tool's required
  * scopes are checked against what the principal was granted. Scopes are `resource:tier` with
  * admin ⊇ write ⊇ read inside one resource; any other scope matches only itself, and matching is
- * case-sensitive.
- *
- * Principal resolution here is a development stub: every caller is the local principal. Token
- * verification replaces `authenticate` without changing the stage or its error shape.
+ * case-sensitive. A token is always checked for expiry and revocation before its scopes, so an
+ * expired token is "unauthorized", never "insufficient scope".
  */
 import { ErrorCode, ToolError } from './errors.js';
+import { hashToken, hasValidFormat } from './tokens.js';
+import type { TokenRepository } from '../store/types.js';
 
 export interface Principal {
   /** Stable id of the caller: what logs call user_id and what data is owned by. */
   readonly id: string;
   readonly scopes: readonly string[];
+  /** The credential's public id (never the secret), for logs and audit. */
+  readonly tokenId?: string;
 }
 
 /** What a transport knows about the caller of one request. */
@@ -26,9 +28,89 @@ export interface CallerInfo {
 
 export type Authenticate = (caller: CallerInfo) => Promise<Principal>;
 
-/** The stub: one local principal holding exactly `scopes`. */
-export function localPrincipal(scopes: readonly string[]): Authenticate {
-  const principal: Principal = Object.freeze({ id: 'local', scopes: Object.freeze([...scopes]) });
+export type AuthFailureReason = 'missing' | 'malformed' | 'unknown' | 'expired' | 'revoked' | 'invalid';
+
+/** A credential was absent or not acceptable. Its message never contains the credential. */
+export class AuthFailure extends Error {
+  constructor(
+    readonly reason: AuthFailureReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AuthFailure';
+  }
+}
+
+export interface VerifiedCredential {
+  principal: Principal;
+  expiresAt: Date;
+}
+
+/** Turns a presented bearer credential into a principal, or throws AuthFailure. */
+export interface CredentialVerifier {
+  verify(credential: string, now: Date): Promise<VerifiedCredential>;
+}
+
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** Verifies `mcpp_` tokens against their stored SHA-256; revocation counts from the next request. */
+export function storedTokenVerifier(tokens: TokenRepository): CredentialVerifier {
+  return {
+    async verify(credential, now) {
+      if (!hasValidFormat(credential)) throw new AuthFailure('malformed', 'The bearer token is not a well-formed mcp-prod token.');
+      const record = await tokens.findByHash(hashToken(credential));
+      if (!record) throw new AuthFailure('unknown', 'The bearer token is not recognised.');
+      if (record.revokedAt) throw new AuthFailure('revoked', 'The bearer token has been revoked.');
+      if (Date.parse(record.expiresAt) <= now.getTime()) throw new AuthFailure('expired', 'The bearer token has expired.');
+      if (!record.lastUsedAt || now.getTime() - Date.parse(record.lastUsedAt) >= TOUCH_INTERVAL_MS) {
+        await tokens.touch(record.id, now.toISOString());
+      }
+      return {
+        principal: { id: record.principalId, scopes: record.scopes, tokenId: record.id },
+        expiresAt: new Date(record.expiresAt),
+      };
+    },
+  };
+}
+
+/** Extracts the credential from an Authorization header value (scheme is case-insensitive). */
+export function bearerCredential(header: string | undefined): string {
+  if (header === undefined || header === '') throw new AuthFailure('missing', 'A bearer token is required.');
+  const match = /^Bearer +([^\s]+)\s*$/i.exec(header);
+  if (!match) throw new AuthFailure('malformed', 'The Authorization header must be "Bearer <token>".');
+  return match[1]!;
+}
+
+/**
+ * The principal for one call: on HTTP the gate in http.ts has verified the token and passed it
+ * on as authInfo; on stdio the token from the environment is verified again on every call, so a
+ * revocation takes effect on the next request.
+ */
+export function createAuthenticate(options: { verifier: CredentialVerifier; stdioCredential?: string; now: () => Date }): Authenticate {
+  return async (caller) => {
+    if (caller.authInfo) {
+      const extra = caller.authInfo.extra ?? {};
+      return {
+        id: String(extra.principalId ?? caller.authInfo.clientId),
+        scopes: caller.authInfo.scopes,
+        ...(typeof extra.tokenId === 'string' ? { tokenId: extra.tokenId } : {}),
+      };
+    }
+    if (caller.transport === 'stdio' && options.stdioCredential) {
+      try {
+        return (await options.verifier.verify(options.stdioCredential, options.now())).principal;
+      } catch (error) {
+        if (error instanceof AuthFailure) throw new ToolError(ErrorCode.unauthorized, error.message);
+        throw error;
+      }
+    }
+    throw new ToolError(ErrorCode.unauthorized, 'This call carries no verified credential.');
+  };
+}
+
+/** For tests and local tools: one fixed principal holding exactly `scopes`. */
+export function localPrincipal(scopes: readonly string[], id = 'local'): Authenticate {
+  const principal: Principal = Object.freeze({ id, scopes: Object.freeze([...scopes]) });
   return async () => principal;
 }
 
@@ -53,13 +135,16 @@ export function missingScopes(granted: readonly string[], required: readonly str
   return required.filter((scope) => !granted.some((have) => scopeCovers(have, scope)));
 }
 
+export function insufficientScope(tool: { name: string; scopes: readonly string[] }, missing: readonly string[]): ToolError {
+  return new ToolError(
+    ErrorCode.insufficientScope,
+    `${tool.name} requires the scopes ${tool.scopes.join(', ')}; this caller lacks ${missing.join(', ')}.`,
+    { details: { requiredScopes: [...tool.scopes], missingScopes: [...missing] } },
+  );
+}
+
 /** The pipeline stage: denies before the handler runs, naming every required scope. */
 export function checkScopes(principal: Principal, tool: { name: string; scopes: readonly string[] }): void {
   const missing = missingScopes(principal.scopes, tool.scopes);
-  if (missing.length === 0) return;
-  throw new ToolError(
-    ErrorCode.insufficientScope,
-    `${tool.name} requires the scopes ${tool.scopes.join(', ')}; this caller lacks ${missing.join(', ')}.`,
-    { details: { requiredScopes: [...tool.scopes], missingScopes: missing } },
-  );
+  if (missing.length > 0) throw insufficientScope(tool, missing);
 }

@@ -98,13 +98,13 @@ function describeIssues(prefix: string, issues: readonly ValidationIssue[]): str
 
 /** Validates arguments against the tool's input schema; the parsed value has defaults applied. */
 export function validateArguments<S extends z.ZodType>(
-  tool: { name: string; input: S },
+  entry: { tool: { name: string }; input: S },
   args: Record<string, unknown>,
 ): z.output<S> {
-  const parsed = tool.input.safeParse(args);
+  const parsed = entry.input.safeParse(args);
   if (parsed.success) return parsed.data;
   const issues = toIssues(parsed.error);
-  throw new ToolError(ErrorCode.validationFailed, describeIssues(`Invalid arguments for ${tool.name}`, issues), {
+  throw new ToolError(ErrorCode.validationFailed, describeIssues(`Invalid arguments for ${entry.tool.name}`, issues), {
     details: { issues },
   });
 }

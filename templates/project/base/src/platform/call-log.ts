@@ -30,6 +30,10 @@ export interface CallLogLine {
   external_cost_usd: number;
   status: CallStatus;
   error_code: string | null;
+  /** not_applicable (read-only tool) | no_key | executed | replayed; null when refused earlier. */
+  idempotency: string | null;
+  /** First 16 hex characters of the key's SHA-256: correlates retries without logging the key. */
+  idempotency_key_hash: string | null;
 }
 
 const SENSITIVE_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential|private[-_]?key/i;

@@ -1,20 +1,156 @@
 /**
  * Pattern 3: idempotency keys on mutating calls.
  *
- * The stage sits between argument validation and the handler, so nothing before it can store
- * a record: a request refused by auth or validation may be corrected and retried with the same
- * key. This version runs the handler directly; the keyed store (claim, replay, in-use and
- * crash detection) plugs in here.
+ * A key arrives in `_meta["mcp-prod/idempotencyKey"]`, the `Idempotency-Key` HTTP header, or the
+ * tool's optional `idempotencyKey` argument. The first call with a key runs; the same key with
+ * the same arguments afterwards gets the stored result back (marked as a replay, costing
+ * nothing); the same key with other arguments is refused; a duplicate that arrives while the
+ * first is still running is told to retry; and a record left "in progress" by a crash is
+ * reported as an unknown outcome instead of being run a second time. Records are scoped to
+ * (principal, tool, key), so a key can never replay another tenant's result. Nothing before this
+ * stage stores anything, so a request refused by auth or validation can be fixed and retried
+ * with the same key.
  */
+import { createHash } from 'node:crypto';
+import type { CallToolResult } from '@modelcontextprotocol/server';
+import { z } from 'zod/v4';
+import { META } from './boundary.js';
+import { canonicalJson } from './canonical-json.js';
+import { ErrorCode, ToolError } from './errors.js';
+import type { Logger } from './logger.js';
 import type { AnyTool } from './tool.js';
+import type { IdempotencyRepository } from '../store/types.js';
 
-export interface IdempotentExecution<T> {
-  tool: AnyTool;
-  principalId: string;
-  arguments: Record<string, unknown>;
-  execute: () => Promise<T>;
+export const KEY_ARGUMENT = 'idempotencyKey';
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** The optional argument added to every tool that takes keys; its wording is aimed at models. */
+export const keyArgumentSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .optional()
+  .describe(
+    'Idempotency key for this operation. Generate one (a UUID is ideal) for each new operation, and send the SAME key again ' +
+      'whenever you retry that same operation, for example after a timeout. Use a NEW key only for a different operation. ' +
+      'A repeated key returns the first result instead of doing the work twice.',
+  );
+
+export interface KeySources {
+  meta?: unknown;
+  header?: string | null;
+  argument?: unknown;
 }
 
-export async function runIdempotent<T>(execution: IdempotentExecution<T>): Promise<T> {
-  return execution.execute();
+/** The one key a call carries, validated before any store access; undefined when none was sent. */
+export function resolveKey(sources: KeySources): string | undefined {
+  const header = sources.header?.trim().replace(/^"(.*)"$/, '$1');
+  const given = [
+    ['_meta', sources.meta],
+    ['Idempotency-Key header', header],
+    [KEY_ARGUMENT, sources.argument],
+  ].filter(([, value]) => value !== undefined && value !== null) as [string, unknown][];
+  for (const [source, value] of given) {
+    if (typeof value !== 'string' || !KEY_PATTERN.test(value)) {
+      throw new ToolError(ErrorCode.idempotencyKeyInvalid, `The idempotency key from ${source} must be 1-255 printable ASCII characters without spaces.`, {
+        details: { source },
+      });
+    }
+  }
+  const distinct = new Set(given.map(([, value]) => value));
+  if (distinct.size > 1) {
+    throw new ToolError(ErrorCode.idempotencyKeyInvalid, `Different idempotency keys were sent in ${given.map(([s]) => s).join(' and ')}; send one key.`, {
+      details: { sources: given.map(([s]) => s) },
+    });
+  }
+  return given[0]?.[1] as string | undefined;
+}
+
+/** Short, irreversible form of a key for logs: the key itself may carry data a caller chose. */
+export const keyHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 16);
+
+/**
+ * The request fingerprint: the tool's major version (the contract the caller holds) and the
+ * canonical arguments. A patch release between a call and its retry still replays; a new major,
+ * whose arguments may mean something else, does not.
+ */
+export function fingerprint(tool: { name: string; version: string }, args: unknown): string {
+  const major = tool.version.split('.')[0];
+  return createHash('sha256').update(canonicalJson({ tool: tool.name, major, arguments: args })).digest('hex');
+}
+
+export interface IdempotencySettings {
+  /** How long a record is kept and replayed; never less than 24 hours. */
+  retentionMs: number;
+  /** How long a call may run before a duplicate sees its record as abandoned. */
+  leaseMs: number;
+}
+
+export type IdempotencyOutcome = 'not_applicable' | 'no_key' | 'executed' | 'replayed';
+
+export interface IdempotentCall {
+  tool: AnyTool;
+  principalId: string;
+  key: string | undefined;
+  /** Validated arguments, without the key argument. */
+  arguments: unknown;
+  now: number;
+  /** Runs the handler; must return a result (errors included) rather than throw. */
+  execute: () => Promise<CallToolResult>;
+}
+
+export interface IdempotencyDeps {
+  store: IdempotencyRepository;
+  settings: IdempotencySettings;
+  log: Logger;
+}
+
+export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps): Promise<{ result: CallToolResult; outcome: IdempotencyOutcome }> {
+  if (call.tool.idempotency === 'none') return { result: await call.execute(), outcome: 'not_applicable' };
+  if (call.key === undefined) {
+    if (call.tool.idempotency === 'required') {
+      throw new ToolError(ErrorCode.idempotencyKeyRequired, `${call.tool.name} changes data and needs an idempotency key: send one in _meta["${META.idempotencyKey}"] or the ${KEY_ARGUMENT} argument.`);
+    }
+    return { result: await call.execute(), outcome: 'no_key' };
+  }
+
+  const scope = { principalId: call.principalId, tool: call.tool.name, key: call.key };
+  let claim;
+  try {
+    claim = await deps.store.claim({ ...scope, fingerprint: fingerprint(call.tool, call.arguments), now: call.now, ...deps.settings });
+  } catch (error) {
+    deps.log.error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');
+    throw new ToolError(ErrorCode.storeUnavailable, 'The idempotency store is unavailable, so the call was not run. Retry with the same key.', { retryable: true });
+  }
+
+  switch (claim.kind) {
+    case 'mismatch':
+      throw new ToolError(ErrorCode.idempotencyKeyReused, 'This idempotency key was already used with different arguments. Use a new key for a new operation.');
+    case 'in_progress':
+      throw new ToolError(ErrorCode.idempotencyKeyInUse, 'A call with this idempotency key is still running. Retry with the same key shortly.', {
+        retryable: true,
+        details: { retryAfterMs: claim.retryAfterMs },
+      });
+    case 'stale':
+      throw new ToolError(
+        ErrorCode.idempotencyOutcomeUnknown,
+        'A call with this idempotency key started but never finished (the server stopped mid-call). It may or may not have taken effect: check before retrying with a new key.',
+      );
+    case 'replay': {
+      const stored = JSON.parse(claim.response) as CallToolResult;
+      return { result: { ...stored, _meta: { ...stored._meta, [META.idempotentReplay]: true } }, outcome: 'replayed' };
+    }
+    case 'acquired': {
+      const result = await call.execute();
+      try {
+        const kept = await deps.store.complete(scope, claim.leaseToken, JSON.stringify(result), call.now);
+        if (!kept) deps.log.warn({ event: 'idempotency_lease_lost' }, 'idempotency_lease_lost');
+      } catch (error) {
+        // The work is done; without a stored result a retry will report an unknown outcome,
+        // which is the truthful answer.
+        deps.log.error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');
+      }
+      return { result, outcome: 'executed' };
+    }
+  }
 }

@@ -21,7 +21,7 @@ import type { Clock } from './clock.js';
 import { createCostMeter, nanoToUsd } from './cost.js';
 import { checkDeprecation, type DeprecationNotice } from './deprecation.js';
 import { internalError, ToolError, toolErrorResult } from './errors.js';
-import { runIdempotent } from './idempotency.js';
+import { KEY_ARGUMENT, keyHash, resolveKey, runIdempotent, type IdempotencyOutcome, type IdempotencySettings } from './idempotency.js';
 import type { Logger } from './logger.js';
 import { checkToolVersion, type RegisteredTool, type Registry } from './registry.js';
 import type { ToolContext } from './tool.js';
@@ -33,6 +33,7 @@ export interface PipelineDeps {
   logger: Logger;
   clock: Clock;
   authenticate: Authenticate;
+  idempotency: IdempotencySettings;
 }
 
 export interface CallRequest {
@@ -40,6 +41,8 @@ export interface CallRequest {
   params: unknown;
   caller: CallerInfo;
   signal: AbortSignal;
+  /** The `Idempotency-Key` HTTP header, when the call came over HTTP. */
+  idempotencyKeyHeader?: string | null;
 }
 
 export async function handleToolCall(deps: PipelineDeps, request: CallRequest): Promise<CallToolResult> {
@@ -54,6 +57,8 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
   let result: CallToolResult | undefined;
   let status: CallStatus = 'error';
   let errorCode: string | null = null;
+  let idempotency: IdempotencyOutcome | null = null;
+  let idempotencyKeyHash: string | null = null;
 
   try {
     const params = checkCallParams(request.params, (drift) =>
@@ -75,7 +80,9 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
     checkScopes(caller, tool);
     checkToolVersion(found, params.toolVersion);
     const notice = checkDeprecation(tool, deps.clock.now());
-    const args = validateArguments(tool, params.arguments);
+    const { [KEY_ARGUMENT]: keyArgument, ...args } = validateArguments(found, params.arguments) as Record<string, unknown>;
+    const key = resolveKey({ meta: params.meta[META.idempotencyKey], header: request.idempotencyKeyHeader, argument: keyArgument });
+    if (key !== undefined) idempotencyKeyHash = keyHash(key);
 
     const ctx: ToolContext = {
       callId,
@@ -85,24 +92,21 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
       cost,
       now: () => deps.clock.now(),
       signal: request.signal,
+      idempotencyKey: key === undefined ? undefined : downstreamKey(caller.id, tool.name, key),
     };
-    result = await runIdempotent({
-      tool,
-      principalId: caller.id,
-      arguments: params.arguments,
-      execute: () => execute(found, args, ctx),
-    });
-    if (notice) result = withDeprecationNotice(result, notice);
+    const run = await runIdempotent(
+      { tool, principalId: caller.id, key, arguments: args, now: deps.clock.now().getTime(), execute: () => execute(found, args, ctx) },
+      { store: deps.store.idempotency, settings: deps.idempotency, log },
+    );
+    idempotency = run.outcome;
+    result = notice ? withDeprecationNotice(run.result, notice) : run.result;
     status = result.isError ? 'error' : notice ? 'deprecated' : 'ok';
     errorCode = result.isError ? errorCodeOf(result) : null;
     return result;
   } catch (error) {
     if (error instanceof ProtocolError) throw error;
     const failure = error instanceof ToolError ? error : internalError(callId);
-    if (!(error instanceof ToolError)) {
-      const reason = error instanceof OutputSchemaViolation ? 'output_schema_violation' : 'handler_threw';
-      log.error({ event: reason, tool_name: toolName, err: error }, reason);
-    }
+    if (!(error instanceof ToolError)) log.error({ event: 'pipeline_error', tool_name: toolName, err: error }, 'pipeline_error');
     errorCode = failure.code;
     result = toolErrorResult(failure);
     return result;
@@ -121,11 +125,44 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
       external_cost_usd: nanoToUsd(totals.externalNanoUsd),
       status,
       error_code: errorCode,
+      idempotency,
+      idempotency_key_hash: idempotencyKeyHash,
     });
   }
 }
 
-/** Runs the handler and turns its return value into a validated CallToolResult. */
+/**
+ * The log line for a call refused before it reached the pipeline (the HTTP auth gate), so that
+ * every call, denied or not, leaves exactly one line.
+ */
+export function logRefusedCall(
+  logger: Logger,
+  refusal: { toolName: string; entry: RegisteredTool | undefined; principal: Principal | undefined; errorCode: string; arguments: unknown },
+): void {
+  writeCallLine(logger, {
+    call_id: randomUUID(),
+    tool_name: refusal.toolName,
+    tool_version: refusal.entry?.tool.version ?? null,
+    scopes_required: refusal.entry ? [...refusal.entry.tool.scopes] : [],
+    user_id: refusal.principal?.id ?? null,
+    input: redactInput(refusal.arguments ?? null),
+    output_summary: null,
+    latency_ms: 0,
+    llm_cost_usd: 0,
+    external_cost_usd: 0,
+    status: 'error',
+    error_code: refusal.errorCode,
+    idempotency: null,
+    idempotency_key_hash: null,
+  });
+}
+
+/**
+ * Runs the handler and turns whatever happens into a result: the value (validated against the
+ * output schema), a handler's ToolError, or internal_error for a crash. Crashes become results
+ * rather than exceptions so that the idempotency stage stores and replays them too: the handler
+ * may have had side effects before it failed.
+ */
 async function execute({ tool, outputSchema }: RegisteredTool, args: unknown, ctx: ToolContext): Promise<CallToolResult> {
   try {
     const output = await tool.handler(args as Record<string, unknown>, ctx);
@@ -135,10 +172,16 @@ async function execute({ tool, outputSchema }: RegisteredTool, args: unknown, ct
     }
     return { content: [{ type: 'text', text: typeof output === 'string' ? output : JSON.stringify(output) }] };
   } catch (error) {
-    // A ToolError from the handler is a business outcome, reported (and later stored) as a result.
     if (error instanceof ToolError) return toolErrorResult(error);
-    throw error;
+    const reason = error instanceof OutputSchemaViolation ? 'output_schema_violation' : 'handler_threw';
+    ctx.log.error({ event: reason, err: error }, reason);
+    return toolErrorResult(internalError(ctx.callId));
   }
+}
+
+/** A key for the handler's own downstream calls: stable across retries, private to this caller. */
+function downstreamKey(principalId: string, tool: string, key: string): string {
+  return `mcpp-${keyHash(`${principalId}\u0000${tool}\u0000${key}`)}`;
 }
 
 function withDeprecationNotice(result: CallToolResult, notice: DeprecationNotice): CallToolResult {

@@ -12,6 +12,7 @@ import { z } from 'zod/v4';
 import { META } from './boundary.js';
 import { deprecatedDescription, deprecationPhase, type DeprecationNotice } from './deprecation.js';
 import { ErrorCode, ToolError } from './errors.js';
+import { KEY_ARGUMENT, keyArgumentSchema } from './idempotency.js';
 import { parseSemver } from './semver.js';
 import type { AnyTool, Idempotency } from './tool.js';
 
@@ -28,6 +29,8 @@ export interface ToolContractMeta {
 
 export interface RegisteredTool {
   readonly tool: AnyTool;
+  /** The tool's input schema plus, for tools that take idempotency keys, the key argument. */
+  readonly input: z.ZodObject;
   readonly inputSchema: JsonSchema;
   readonly outputSchema: JsonSchema | undefined;
   readonly major: number;
@@ -53,9 +56,12 @@ export function createRegistry(tools: readonly AnyTool[]): Registry {
   const byName = new Map<string, RegisteredTool>();
   for (const tool of tools) {
     if (byName.has(tool.name)) throw new Error(`Two tools are registered as "${tool.name}"; tool names must be unique.`);
+    if (KEY_ARGUMENT in tool.input.shape) throw new Error(`${tool.name} declares "${KEY_ARGUMENT}" itself; that argument name is reserved for idempotency keys.`);
+    const input = tool.idempotency === 'none' ? tool.input : tool.input.extend({ [KEY_ARGUMENT]: keyArgumentSchema });
     byName.set(tool.name, {
       tool,
-      inputSchema: toJsonSchema(tool.input, 'input'),
+      input,
+      inputSchema: toJsonSchema(input, 'input'),
       outputSchema: tool.output ? toJsonSchema(tool.output, 'output') : undefined,
       major: parseSemver(tool.version)!.major,
     });

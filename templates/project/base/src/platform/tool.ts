@@ -20,6 +20,11 @@ export interface ToolContext {
   readonly cost: CostMeter;
   readonly now: () => Date;
   readonly signal: AbortSignal;
+  /**
+   * Derived from the caller's idempotency key (when one was sent): pass it as the idempotency
+   * key of downstream APIs so that a retried call cannot repeat their side effects either.
+   */
+  readonly idempotencyKey: string | undefined;
 }
 
 /** With an output schema a handler returns the structured value; without one, text or any JSON object. */

@@ -1,11 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { createApp, type App, type AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { localPrincipal } from '../../src/platform/auth.js';
 import { createLogger } from '../../src/platform/logger.js';
+import { issueToken } from '../../src/platform/tokens.js';
 import { buildServer } from '../../src/server.js';
 import { createMemoryStore } from '../../src/store/memory.js';
+import { tools as registeredTools } from '../../src/tools/index.js';
 
 export type LogLine = Record<string, unknown> & { event?: string };
 
@@ -27,13 +31,19 @@ export function captureLogs() {
   };
 }
 
-/** An app on the memory store with captured logs; anything can be overridden. */
+/**
+ * An app on the memory store with captured logs; anything can be overridden. Unless told
+ * otherwise every call comes from the principal "local" holding every scope its tools need, so
+ * that tests of other stages need no tokens; auth tests pass `authenticate` or go through HTTP.
+ */
 export function testApp(overrides: AppOverrides = {}) {
   const logs = captureLogs();
+  const tools = overrides.tools ?? registeredTools;
   const app = createApp({
     config: loadConfig({ MCP_PROD_STORE: 'memory', LOG_LEVEL: 'debug' }),
     store: createMemoryStore(),
     logger: logs.logger,
+    authenticate: localPrincipal([...new Set(tools.flatMap((tool) => tool.scopes))]),
     ...overrides,
   });
   return { app, logs };
@@ -89,3 +99,17 @@ export function errorOf(result: unknown): Record<string, any> {
   if (!r.isError || !r.structuredContent?.error) throw new Error(`expected a tool error, got ${JSON.stringify(result)}`);
   return r.structuredContent.error;
 }
+
+/** Issues a real token into the app's store and returns its plaintext. */
+export async function issueTestToken(app: App, scopes: string[], options: { principal?: string; ttlMs?: number } = {}) {
+  const { token, record } = await issueToken(app.store.tokens, {
+    principal: options.principal ?? 'alice',
+    scopes,
+    ...(options.ttlMs ? { ttlMs: options.ttlMs } : {}),
+    now: app.clock.now(),
+  });
+  return { token, id: record.id };
+}
+
+/** A fresh idempotency key, as a well-behaved client would generate for a new operation. */
+export const newKey = () => randomUUID();

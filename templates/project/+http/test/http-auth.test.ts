@@ -1,0 +1,246 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { startHttpServer, type RunningHttpServer } from '../src/http.js';
+import { fixedClock } from '../src/platform/clock.js';
+import { generateToken, rotateToken } from '../src/platform/tokens.js';
+import { countEffects, fixtureTools } from './fixtures/tools.js';
+import { issueTestToken, newKey, testApp } from './helpers/harness.js';
+
+const running: RunningHttpServer[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const server of running.splice(0)) await server.close(100);
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** An HTTP server whose auth is the real thing: tokens verified against the store on every request. */
+async function start(env: Record<string, string> = {}, now = '2026-06-01T00:00:00Z') {
+  const clock = fixedClock(now);
+  const config = loadConfig({ MCP_PROD_STORE: 'memory', PORT: '0', ...env });
+  const { app, logs } = testApp({ tools: fixtureTools, clock, config, authenticate: undefined });
+  const server = await startHttpServer(app);
+  running.push(server);
+  return { app, logs, clock, url: server.url };
+}
+
+async function rpc(url: string, method: string, params: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25', ...headers },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const text = await response.text();
+  const json = text.startsWith('{') ? text : (text.split('\n').find((l) => l.startsWith('data: ')) ?? 'data: null').slice(6);
+  return { status: response.status, challenge: response.headers.get('www-authenticate'), body: JSON.parse(json) as Record<string, any> };
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const callEcho = (url: string, headers: Record<string, string>) => rpc(url, 'tools/call', { name: 'echo', arguments: { text: 'hi' } }, headers);
+
+describe('bearer tokens over HTTP', () => {
+  it('answers 401 with a bare Bearer challenge when no token is sent, and logs the call', async () => {
+    const { url, logs } = await start();
+    const response = await callEcho(url, {});
+    expect(response.status).toBe(401);
+    expect(response.challenge).toBe('Bearer realm="mcp"');
+    expect(logs.calls()).toMatchObject([{ tool_name: 'echo', user_id: null, status: 'error', error_code: 'unauthorized' }]);
+  });
+
+  it.each([
+    ['a Basic credential', 'Basic dXNlcjpwYXNz'],
+    ['an empty Bearer', 'Bearer '],
+    ['a token with a bad checksum', 'Bearer mcpp_000000000000000000000000000000AAAAAA'],
+    ['a token from elsewhere', 'Bearer ghp_abcdefghijklmnopqrstuvwxyz0123456789'],
+  ])('answers 401 invalid_token to %s without looking it up', async (_label, header) => {
+    const { url, app } = await start();
+    const lookups = vi.spyOn(app.store.tokens, 'findByHash');
+    const response = await callEcho(url, { authorization: header });
+    expect(response.status).toBe(401);
+    expect(response.challenge).toMatch(/^Bearer realm="mcp"(, error="invalid_token")?/);
+    expect(lookups).not.toHaveBeenCalled();
+  });
+
+  it('answers 401 to a well-formed token it never issued', async () => {
+    const { url, app } = await start();
+    await issueTestToken(app, ['test:read']);
+    const lookups = vi.spyOn(app.store.tokens, 'findByHash');
+    const response = await callEcho(url, bearer(generateToken()));
+    expect(response.status).toBe(401);
+    expect(response.challenge).toContain('not recognised');
+    expect(lookups).toHaveBeenCalledTimes(1);
+  });
+
+  it('accepts the scheme in any case', async () => {
+    const { url, app } = await start();
+    const { token } = await issueTestToken(app, ['test:read']);
+    expect((await callEcho(url, { authorization: `bearer ${token}` })).status).toBe(200);
+  });
+
+  it('treats a token as expired from the instant of expiry', async () => {
+    const { url, app, clock } = await start({}, '2026-06-01T00:00:00Z');
+    const { token } = await issueTestToken(app, ['test:read'], { ttlMs: 60_000 });
+    clock.set('2026-06-01T00:00:59.999Z');
+    expect((await callEcho(url, bearer(token))).status).toBe(200);
+    clock.set('2026-06-01T00:01:00.000Z');
+    const expired = await callEcho(url, bearer(token));
+    expect(expired.status).toBe(401);
+    expect(expired.challenge).toContain('error="invalid_token"');
+    expect(expired.challenge).toContain('expired');
+  });
+
+  it('refuses a revoked token from the next request on', async () => {
+    const { url, app } = await start();
+    const { token, id } = await issueTestToken(app, ['test:read']);
+    expect((await callEcho(url, bearer(token))).status).toBe(200);
+    await app.store.tokens.revoke(id, app.clock.now().toISOString());
+    const refused = await callEcho(url, bearer(token));
+    expect(refused.status).toBe(401);
+    expect(refused.challenge).toContain('revoked');
+  });
+
+  it('answers 403 insufficient_scope naming every required scope, before the handler runs', async () => {
+    const { url, app, logs } = await start();
+    const { token } = await issueTestToken(app, ['test:read']);
+    const label = newKey();
+    const response = await rpc(url, 'tools/call', { name: 'append_effect', arguments: { label } }, { ...bearer(token), 'idempotency-key': newKey() });
+    expect(response.status).toBe(403);
+    expect(response.challenge).toContain('error="insufficient_scope"');
+    expect(response.challenge).toContain('scope="test:write"');
+    expect(response.body.error.data).toMatchObject({ code: 'insufficient_scope', requiredScopes: ['test:write'], missingScopes: ['test:write'] });
+    expect(countEffects(app.store, label)).toBe(0);
+    expect(logs.calls()).toMatchObject([{ tool_name: 'append_effect', user_id: 'alice', error_code: 'insufficient_scope' }]);
+  });
+
+  it('checks expiry before scopes: an expired token without the scope gets 401, never 403', async () => {
+    const { url, app, clock } = await start();
+    const { token } = await issueTestToken(app, ['test:read'], { ttlMs: 1000 });
+    clock.set('2026-06-02T00:00:00Z');
+    const response = await rpc(url, 'tools/call', { name: 'append_effect', arguments: { label: 'x' } }, bearer(token));
+    expect(response.status).toBe(401);
+  });
+
+  it('can deny a missing scope as an insufficient_scope tool error instead', async () => {
+    const { url, app } = await start({ MCP_PROD_SCOPE_DENIAL: 'tool' });
+    const { token } = await issueTestToken(app, ['test:read']);
+    const response = await rpc(url, 'tools/call', { name: 'append_effect', arguments: { label: 'x' } }, bearer(token));
+    expect(response.status).toBe(200);
+    expect(response.body.result).toMatchObject({ isError: true, structuredContent: { error: { code: 'insufficient_scope', requiredScopes: ['test:write'] } } });
+  });
+
+  it('lists only the tools a caller may call, unless configured to list all', async () => {
+    const { url, app } = await start();
+    const { token } = await issueTestToken(app, ['test:read']);
+    const names = (await rpc(url, 'tools/list', {}, bearer(token))).body.result.tools.map((t: { name: string }) => t.name);
+    expect(names).toContain('echo');
+    expect(names).not.toContain('append_effect');
+    expect(names).not.toContain('write_thing');
+
+    const all = await start({ MCP_PROD_LIST_TOOLS: 'all' });
+    const { token: other } = await issueTestToken(all.app, ['test:read']);
+    const everything = (await rpc(all.url, 'tools/list', {}, bearer(other))).body.result.tools.map((t: { name: string }) => t.name);
+    expect(everything).toContain('append_effect');
+  });
+
+  it('keeps the old token valid only for the grace window after a rotation', async () => {
+    const { url, app, clock } = await start();
+    const { token: old, id } = await issueTestToken(app, ['test:read', 'test:write']);
+    const rotated = await rotateToken(app.store.tokens, id, 3_600_000, clock.now());
+    expect(rotated.record.scopes).toEqual(['test:read', 'test:write']);
+    expect(rotated.record.principalId).toBe('alice');
+    expect((await callEcho(url, bearer(old))).status).toBe(200);
+    expect((await callEcho(url, bearer(rotated.token))).status).toBe(200);
+    clock.set('2026-06-01T01:00:00.000Z');
+    expect((await callEcho(url, bearer(old))).status).toBe(401);
+    expect((await callEcho(url, bearer(rotated.token))).status).toBe(200);
+  });
+
+  it('never writes a token or an idempotency key into logs or responses', async () => {
+    const { url, app, logs } = await start();
+    const { token } = await issueTestToken(app, ['test:admin']);
+    const key = `secret-key-${newKey()}`;
+    const responses = [
+      await rpc(url, 'tools/call', { name: 'append_effect', arguments: { label: 'a' }, _meta: { 'mcp-prod/idempotencyKey': key } }, bearer(token)),
+      await rpc(url, 'tools/call', { name: 'append_effect', arguments: { label: 'a' }, _meta: { 'mcp-prod/idempotencyKey': key } }, bearer(token)),
+      await rpc(url, 'tools/call', { name: 'append_effect', arguments: { label: 'b' }, _meta: { 'mcp-prod/idempotencyKey': key } }, bearer(token)),
+      await rpc(url, 'tools/call', { name: 'failing', arguments: { mode: 'crash' } }, bearer(token)),
+      await callEcho(url, bearer(`${token.slice(0, -1)}x`)),
+    ];
+    const everything = JSON.stringify(logs.lines) + JSON.stringify(responses);
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain(token.slice(5, 35));
+    expect(everything).not.toContain(key);
+    expect(logs.calls().length).toBe(5);
+    const stored = JSON.stringify(await app.store.tokens.list());
+    expect(stored).not.toContain(token.slice(5, 35));
+  });
+});
+
+describe('JWT access tokens (OAuth mode)', () => {
+  async function startJwt() {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
+    const dir = mkdtempSync(path.join(tmpdir(), 'jwks-'));
+    dirs.push(dir);
+    const jwksFile = path.join(dir, 'jwks.json');
+    writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }));
+    const server = await start({
+      MCP_PROD_AUTH: 'jwt',
+      MCP_PROD_JWT_ISSUER: 'https://auth.example.com',
+      MCP_PROD_JWT_AUDIENCE: 'https://mcp.example.com/mcp',
+      MCP_PROD_JWT_JWKS_FILE: jwksFile,
+      MCP_PROD_RESOURCE_URL: 'https://mcp.example.com/mcp',
+    });
+    const sign = (claims: Record<string, unknown>, options: { audience?: string; issuer?: string; expiresIn?: string | number } = {}) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setSubject('user-42')
+        .setIssuer(options.issuer ?? 'https://auth.example.com')
+        .setAudience(options.audience ?? 'https://mcp.example.com/mcp')
+        .setIssuedAt(new Date('2026-06-01T00:00:00Z'))
+        .setExpirationTime(options.expiresIn ?? new Date('2026-06-01T01:00:00Z'))
+        .sign(privateKey);
+    return { ...server, sign };
+  }
+
+  it('accepts a valid token and takes scopes from its scope claim', async () => {
+    const { url, sign, logs } = await startJwt();
+    const token = await sign({ scope: 'test:read other:thing' });
+    expect((await callEcho(url, bearer(token))).status).toBe(200);
+    expect(logs.calls()[0]).toMatchObject({ user_id: 'user-42', status: 'ok' });
+    const denied = await rpc(url, 'tools/call', { name: 'append_effect', arguments: { label: 'x' } }, bearer(token));
+    expect(denied.status).toBe(403);
+  });
+
+  it.each([
+    ['another audience', { audience: 'https://other.example.com' }],
+    ['another issuer', { issuer: 'https://evil.example.com' }],
+    ['an expiry in the past', { expiresIn: new Date('2026-05-31T23:00:00Z').getTime() / 1000 }],
+  ])('refuses a token with %s', async (_label, options) => {
+    const { url, sign } = await startJwt();
+    expect((await callEcho(url, bearer(await sign({ scope: 'test:read' }, options)))).status).toBe(401);
+  });
+
+  it('refuses an unsigned (alg: none) token', async () => {
+    const { url } = await startJwt();
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const unsigned = `${encode({ alg: 'none' })}.${encode({ sub: 'x', scope: 'test:read', iss: 'https://auth.example.com', aud: 'https://mcp.example.com/mcp', exp: 4_102_444_800 })}.`;
+    expect((await callEcho(url, bearer(unsigned))).status).toBe(401);
+  });
+
+  it('serves RFC 9728 protected-resource metadata and points challenges at it', async () => {
+    const { url } = await startJwt();
+    const metadata = await (await fetch(url.replace(/\/mcp$/, '/.well-known/oauth-protected-resource'))).json();
+    expect(metadata).toEqual({
+      resource: 'https://mcp.example.com/mcp',
+      authorization_servers: ['https://auth.example.com'],
+      scopes_supported: ['test:read', 'test:write'],
+      bearer_methods_supported: ['header'],
+    });
+    const challenge = (await callEcho(url, {})).challenge;
+    expect(challenge).toBe('Bearer realm="mcp", resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource"');
+  });
+});
