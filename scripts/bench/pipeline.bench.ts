@@ -1,8 +1,11 @@
 /**
  * Runs inside a generated project (copied there by scripts/bench/run.mjs). Measures per-call
  * latency of the full pipeline against a bare SDK v2 McpServer tool doing the same store work,
- * in one process, over the in-process Streamable HTTP handler with a real SDK Client.
+ * in one process, over the in-process Streamable HTTP handler with a real SDK Client. The
+ * pipeline side pays for token verification and, on create_note, the idempotency claim and
+ * completion (two more SQLite writes); the bare side has neither.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +16,7 @@ import { z } from 'zod/v4';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { buildServer } from '../src/server.js';
+import { issueToken } from '../src/platform/tokens.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 
 type Era = 'legacy' | 'auto';
@@ -32,7 +36,16 @@ const app = createApp({
   store,
   logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true })),
 });
-const pipelineHandler = createMcpHandler(() => buildServer(app, { transport: 'http' }));
+const { token } = await issueToken(store.tokens, { principal: 'local', scopes: ['notes:admin'], now: new Date() });
+const mcp = createMcpHandler(() => buildServer(app, { transport: 'http' }));
+// Every pipeline request also pays for what src/http.ts does in front of it: verifying the
+// bearer token against the store (SHA-256 and an indexed lookup) before handing over authInfo.
+const pipelineHandler = {
+  async fetch(request: Request) {
+    const { principal } = await app.verifier.verify(token, new Date());
+    return mcp.fetch(request, { authInfo: { token: principal.tokenId!, clientId: principal.id, scopes: [...principal.scopes], extra: { principalId: principal.id } } });
+  },
+};
 
 /** The same two tools on a bare McpServer: SDK validation only, no platform stages. */
 function bareServer(): McpServer {
@@ -56,7 +69,12 @@ function bareServer(): McpServer {
     'create_note',
     {
       description: 'Create a note',
-      inputSchema: z.strictObject({ title: z.string().min(1).max(200), body: z.string().max(10_000).default(''), tags: z.array(z.string()).max(20).default([]) }),
+      inputSchema: z.strictObject({
+        title: z.string().min(1).max(200),
+        body: z.string().max(10_000).default(''),
+        tags: z.array(z.string()).max(20).default([]),
+        idempotencyKey: z.string().optional(),
+      }),
       outputSchema: z.object({ id: z.number().int(), createdAt: z.string() }),
     },
     async ({ title, body, tags }) => {
@@ -78,7 +96,7 @@ async function connect(handler: { fetch(r: Request): Promise<Response> }, era: E
 type Call = { name: string; arguments: Record<string, unknown> };
 const calls: Record<string, (i: number) => Call> = {
   'search_notes (read-only)': () => ({ name: 'search_notes', arguments: { query: 'benchmarks', limit: 10 } }),
-  'create_note (mutating)': (i) => ({ name: 'create_note', arguments: { title: `bench ${i}`, body: 'written by the benchmark' } }),
+  'create_note (mutating)': (i) => ({ name: 'create_note', arguments: { title: `bench ${i}`, body: 'written by the benchmark', idempotencyKey: randomUUID() } }),
 };
 
 async function sample(client: Client, make: (i: number) => Call, n: number, into: number[]) {

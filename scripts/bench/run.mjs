@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: builds and packs this checkout, generates (or refreshes) a project under
-// .bench/, installs it once, and runs the benchmarks inside it with the project's own tsx.
+// .bench/, installs it, and runs the benchmarks inside it with the project's own tsx.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +17,6 @@ for (const old of readdirSync(path.join(benchDir, 'pack'))) rmSync(path.join(ben
 sh('npm', ['pack', '--silent', '--pack-destination', path.join(benchDir, 'pack')]);
 const tarball = path.join(benchDir, 'pack', readdirSync(path.join(benchDir, 'pack')).find((f) => f.endsWith('.tgz')));
 
-const installed = existsSync(path.join(project, 'node_modules', 'better-sqlite3'));
 sh(process.execPath, [
   path.join(root, 'bin', 'create-mcp-prod.js'),
   project,
@@ -26,8 +25,10 @@ sh(process.execPath, [
   '--no-git',
   '--name=bench-project',
   `--cli-version=file:${tarball}`,
-  ...(installed ? ['--no-install'] : []),
+  '--no-install',
 ]);
+// Incremental after the first run: only what changed (the packed tarball, new dependencies) is fetched.
+sh('npm', ['install', '--no-audit', '--no-fund'], project);
 mkdirSync(path.join(project, 'bench'), { recursive: true });
 copyFileSync(path.join(root, 'scripts', 'bench', 'pipeline.bench.ts'), path.join(project, 'bench', 'pipeline.bench.ts'));
 sh(process.execPath, ['--import', 'tsx', 'bench/pipeline.bench.ts'], project);

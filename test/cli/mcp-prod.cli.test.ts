@@ -40,4 +40,18 @@ describe('mcp-prod', () => {
     expect(run.exitCode, describeRun(run)).not.toBe(0);
     expect(run.stderr, describeRun(run)).toContain("unknown option '--frobnicate'");
   });
+
+  it('token commands outside a generated project exit 1 and say where to run them', async () => {
+    const cwd = await temp.make();
+    const run = await runBin('mcp-prod', ['token', 'list'], { cwd });
+    expect(run.exitCode, describeRun(run)).toBe(1);
+    expect(run.stderr, describeRun(run)).toContain(`No create-mcp-prod project found in ${cwd}`);
+    expect(run.stderr, describeRun(run)).toContain('--cwd');
+  });
+
+  it('token issue without --scopes names the missing option', async () => {
+    const run = await runBin('mcp-prod', ['token', 'issue'], { cwd: await temp.make() });
+    expect(run.exitCode, describeRun(run)).not.toBe(0);
+    expect(run.stderr, describeRun(run)).toContain("required option '--scopes <list>' not specified");
+  });
 });

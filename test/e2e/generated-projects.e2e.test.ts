@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBin, logLines, makeWorkDir, packTarball, run, startBuiltHttpServer } from './support.js';
 
@@ -93,13 +94,15 @@ describe.each(scenarios)('generated project $name ($transport, examples: $exampl
   });
 
   if (stdio) {
-    it('serves a real client over stdio from the build', async () => {
+    it('serves a real client over stdio from the build, with a token issued by the CLI', async () => {
       const cwd = dirOf(scenario);
+      const db = path.join(cwd, 'data', 'stdio.db');
+      const { token } = await issueWithCli(cwd, db, ['notes:admin', 'system:read']);
       const transport = new StdioClientTransport({
         command: process.execPath,
         args: ['dist/stdio.js'],
         cwd,
-        env: { ...process.env, MCP_PROD_DB: path.join(cwd, 'data', 'stdio.db') } as Record<string, string>,
+        env: { ...process.env, MCP_PROD_DB: db, MCP_PROD_TOKEN: token } as Record<string, string>,
         stderr: 'pipe',
       });
       let stderr = '';
@@ -109,18 +112,38 @@ describe.each(scenarios)('generated project $name ($transport, examples: $exampl
       await exerciseTools(client, scenario);
       await client.close();
       expect(logLines(stderr).filter((l) => l.event === 'tool_call').length).toBeGreaterThan(0);
+      expect(stderr).not.toContain(token);
+    });
+
+    it('refuses to start over stdio without a token, keeping stdout silent', async () => {
+      const cwd = dirOf(scenario);
+      const result = await execa(process.execPath, ['dist/stdio.js'], {
+        cwd,
+        env: { MCP_PROD_DB: path.join(cwd, 'data', 'stdio.db'), MCP_PROD_TOKEN: '' },
+        reject: false,
+        stdin: 'ignore',
+      });
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('MCP_PROD_TOKEN is not set');
     });
   }
 
   if (http) {
-    it('serves a real client over Streamable HTTP from the build, and stops on SIGTERM', async () => {
+    it('serves a real client over Streamable HTTP from the build with a CLI-issued token, and stops on SIGTERM', async () => {
       const cwd = dirOf(scenario);
-      const server = await startBuiltHttpServer(cwd, { MCP_PROD_DB: path.join(cwd, 'data', 'http.db') });
+      const db = path.join(cwd, 'data', 'http.db');
+      const { token } = await issueWithCli(cwd, db, ['notes:write', 'system:read']);
+      const server = await startBuiltHttpServer(cwd, { MCP_PROD_DB: db });
       try {
+        const anonymous = new Client({ name: 'e2e-anonymous', version: '1.0.0' });
+        await expect(anonymous.connect(new StreamableHTTPClientTransport(new URL(server.url)))).rejects.toThrow(/401|Unauthorized/i);
         for (const mode of ['legacy', 'auto'] as const) {
           const client = new Client({ name: `e2e-http-${mode}`, version: '1.0.0' }, { versionNegotiation: { mode } });
-          await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
-          await exerciseTools(client, scenario);
+          await client.connect(
+            new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+          );
+          await exerciseTools(client, scenario, { canDelete: false });
           await client.close();
         }
         const health = await fetch(server.url.replace(/\/mcp$/, '/healthz'));
@@ -135,22 +158,85 @@ describe.each(scenarios)('generated project $name ($transport, examples: $exampl
   }
 });
 
-/** Lists tools and, where the examples exist, creates and finds a note through the pipeline. */
-async function exerciseTools(client: Client, scenario: Scenario): Promise<void> {
+/** Issues a token with the project's own `mcp-prod token issue --json`. */
+async function issueWithCli(cwd: string, db: string, scopes: string[]): Promise<{ token: string; id: string }> {
+  const result = await run('npx', ['--no-install', 'mcp-prod', 'token', 'issue', '--scopes', scopes.join(','), '--name', 'e2e', '--json'], {
+    cwd,
+    env: { MCP_PROD_DB: db },
+  });
+  const issued = JSON.parse(String(result.stdout)) as { token: string; id: string; scopes: string[] };
+  expect(issued.scopes).toEqual(scopes);
+  return issued;
+}
+
+/**
+ * Lists tools and, where the examples exist, creates a note (and replays the creation with the
+ * same idempotency key), finds it, and deletes it or is refused.
+ */
+async function exerciseTools(client: Client, scenario: Scenario, options: { canDelete: boolean } = { canDelete: true }): Promise<void> {
   const { tools } = await client.listTools();
   if (!scenario.example) {
     expect(tools).toEqual([]);
     await expect(client.callTool({ name: 'create_note', arguments: {} })).rejects.toThrow(/Unknown tool/);
     return;
   }
-  expect(tools.map((t) => t.name).sort()).toEqual(['create_note', 'delete_note', 'search_notes']);
+  const expected = options.canDelete ? ['create_note', 'delete_note', 'search_notes'] : ['create_note', 'search_notes'];
+  expect(tools.map((t) => t.name).sort()).toEqual(expected);
   for (const tool of tools) expect(tool._meta?.['mcp-prod/tool']).toMatchObject({ version: '1.0.0' });
   const title = `e2e ${Math.random().toString(36).slice(2)}`;
-  const created = await client.callTool({ name: 'create_note', arguments: { title, body: 'from the e2e test' } });
+  const key = `e2e-${Math.random().toString(36).slice(2)}`;
+  const create = () => client.callTool({ name: 'create_note', arguments: { title, body: 'from the e2e test' }, _meta: { 'mcp-prod/idempotencyKey': key } });
+  const created = await create();
   expect(created.isError).toBeFalsy();
+  const replayed = await create();
+  expect(replayed._meta?.['mcp-prod/idempotentReplay']).toBe(true);
+  expect(replayed.structuredContent).toEqual(created.structuredContent);
   const found = await client.callTool({ name: 'search_notes', arguments: { query: title } });
   expect(found.structuredContent).toMatchObject({ notes: [{ title }] });
-  const invalid = await client.callTool({ name: 'create_note', arguments: { title: '' } });
+  const invalid = await client.callTool({ name: 'create_note', arguments: { title: '' }, _meta: { 'mcp-prod/idempotencyKey': `${key}-2` } });
   expect(invalid.isError).toBe(true);
   expect(invalid.structuredContent).toMatchObject({ error: { code: 'validation_failed', issues: [{ path: '/title' }] } });
+  const { id } = created.structuredContent as { id: number };
+  const remove = client.callTool({ name: 'delete_note', arguments: { id, idempotencyKey: `${key}-3` } });
+  if (options.canDelete) expect((await remove).structuredContent).toEqual({ deleted: true, id });
+  else await expect(remove).rejects.toThrow(/Insufficient scope: required "notes:admin"/);
 }
+
+describe('mcp-prod token in a generated project', () => {
+  const scenario = scenarios[0]!;
+  const env = () => ({ MCP_PROD_DB: path.join(dirOf(scenario), 'data', 'tokens.db') });
+  const mcpProd = (args: string[]) => execa('npx', ['--no-install', 'mcp-prod', ...args], { cwd: dirOf(scenario), env: env(), reject: false, stdin: 'ignore' });
+
+  it('issues, lists, rotates and revokes, never showing a secret after issue', async () => {
+    const issued = JSON.parse(String((await mcpProd(['token', 'issue', '--scopes', 'notes:read', '--principal', 'alice', '--expires', '30d', '--json'])).stdout));
+    expect(issued).toMatchObject({ principalId: 'alice', scopes: ['notes:read'], status: 'active' });
+    expect(issued.token).toMatch(/^mcpp_[0-9A-Za-z]{36}$/);
+
+    const human = await mcpProd(['token', 'list']);
+    expect(human.exitCode).toBe(0);
+    expect(human.stdout).toContain(issued.id);
+    expect(human.stdout).not.toContain(issued.token.slice(5, 30));
+
+    const rotated = JSON.parse(String((await mcpProd(['token', 'rotate', issued.id, '--grace', '1h', '--json'])).stdout));
+    expect(rotated).toMatchObject({ principalId: 'alice', scopes: ['notes:read'], rotatedFrom: issued.id });
+    expect(Date.parse(rotated.previous.expiresAt) - Date.now()).toBeLessThanOrEqual(3_600_000);
+
+    const revoked = JSON.parse(String((await mcpProd(['token', 'revoke', rotated.id, '--json'])).stdout));
+    expect(revoked).toMatchObject({ id: rotated.id, status: 'revoked' });
+    const listed = JSON.parse(String((await mcpProd(['token', 'list', '--json'])).stdout)) as { id: string; status: string }[];
+    expect(listed.find((t) => t.id === rotated.id)?.status).toBe('revoked');
+    expect(JSON.stringify(listed)).not.toContain(rotated.token.slice(5, 30));
+  });
+
+  it('explains bad input and exits 1', async () => {
+    const missing = await mcpProd(['token', 'revoke', 'tok_missing']);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain('No token with id tok_missing');
+    const badScope = await mcpProd(['token', 'issue', '--scopes', 'notes read']);
+    expect(badScope.exitCode).toBe(1);
+    expect(badScope.stderr).toContain('malformed scope');
+    const badDuration = await mcpProd(['token', 'issue', '--scopes', 'notes:read', '--expires', 'forever']);
+    expect(badDuration.exitCode).toBe(1);
+    expect(badDuration.stderr).toContain('--expires');
+  });
+});

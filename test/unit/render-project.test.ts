@@ -7,15 +7,18 @@ const platformModules = [
   'auth',
   'boundary',
   'call-log',
+  'canonical-json',
   'clock',
   'cost',
   'deprecation',
   'errors',
   'idempotency',
+  'jwt',
   'logger',
   'pipeline',
   'registry',
   'semver',
+  'tokens',
   'tool',
 ].map((module) => `src/platform/${module}.ts`);
 
@@ -26,9 +29,11 @@ const baseFiles = [
   'README.md',
   'package.json',
   'renovate.json',
+  'src/admin.ts',
   'src/app.ts',
   'src/config.ts',
   'src/server.ts',
+  'src/store/claim.ts',
   'src/store/index.ts',
   'src/store/memory.ts',
   'src/store/migrations.ts',
@@ -36,10 +41,14 @@ const baseFiles = [
   'src/store/types.ts',
   'src/tools/index.ts',
   'test/definitions.test.ts',
+  'test/fixtures/idempotency-worker.ts',
   'test/fixtures/tools.ts',
   'test/helpers/harness.ts',
+  'test/idempotency-processes.test.ts',
+  'test/idempotency.test.ts',
   'test/pipeline.test.ts',
   'test/store.test.ts',
+  'test/tokens.test.ts',
   'tsconfig.build.json',
   'tsconfig.json',
   'vitest.config.ts',
@@ -52,7 +61,7 @@ const stdioFiles = [
   'test/fixtures/stdio-server.ts',
   'test/stdio.test.ts',
 ];
-const httpFiles = ['examples/cursor-mcp-http.json', 'src/http.ts', 'test/http.test.ts'];
+const httpFiles = ['examples/cursor-mcp-http.json', 'src/http.ts', 'test/http-auth.test.ts', 'test/http.test.ts'];
 const exampleFiles = ['src/tools/create-note.ts', 'src/tools/delete-note.ts', 'src/tools/search-notes.ts', 'test/notes.test.ts'];
 
 const patternModules: Record<string, number> = {

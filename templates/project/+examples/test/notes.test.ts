@@ -49,6 +49,20 @@ describe('example notes tools', () => {
     expect((error.issues as { path: string }[]).map((i) => i.path).sort()).toEqual(['/tags/1', '/title']);
   });
 
+  it('creates one note for 50 concurrent create_note calls sharing a key', async () => {
+    const { client, app } = await connectAs(['notes:write']);
+    const key = newKey();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        client.callTool({ name: 'create_note', arguments: { title: 'once', body: 'exactly once' }, _meta: { 'mcp-prod/idempotencyKey': key } }),
+      ),
+    );
+    expect(await app.store.notes.count('local')).toBe(1);
+    const ids = new Set(results.filter((r) => !r.isError).map((r) => (r.structuredContent as { id: number }).id));
+    expect(ids.size).toBe(1);
+    for (const r of results.filter((r) => r.isError)) expect(errorOf(r).code).toBe('idempotency_key_in_use');
+  });
+
   it('requires an idempotency key for the mutating tools', async () => {
     const { client, app } = await connectAs(['notes:admin']);
     expect(errorOf(await client.callTool({ name: 'create_note', arguments: { title: 'x' } })).code).toBe('idempotency_key_required');

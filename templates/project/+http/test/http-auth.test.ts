@@ -224,6 +224,26 @@ describe('JWT access tokens (OAuth mode)', () => {
     expect((await callEcho(url, bearer(await sign({ scope: 'test:read' }, options)))).status).toBe(401);
   });
 
+  it('allows the configured clock tolerance past expiry, and no more', async () => {
+    const { url, sign } = await startJwt();
+    const now = Date.parse('2026-06-01T00:00:00Z') / 1000;
+    expect((await callEcho(url, bearer(await sign({ scope: 'test:read' }, { expiresIn: now - 20 })))).status).toBe(200);
+    expect((await callEcho(url, bearer(await sign({ scope: 'test:read' }, { expiresIn: now - 40 })))).status).toBe(401);
+  });
+
+  it('refuses a token signed with an algorithm outside the allow-list', async () => {
+    const { url } = await startJwt();
+    const secret = new TextEncoder().encode('a-shared-secret-that-is-long-enough-for-hs256');
+    const hs256 = await new SignJWT({ scope: 'test:read' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .setSubject('user-42')
+      .setIssuer('https://auth.example.com')
+      .setAudience('https://mcp.example.com/mcp')
+      .setExpirationTime(new Date('2026-06-01T01:00:00Z'))
+      .sign(secret);
+    expect((await callEcho(url, bearer(hs256))).status).toBe(401);
+  });
+
   it('refuses an unsigned (alg: none) token', async () => {
     const { url } = await startJwt();
     const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -18,6 +18,11 @@ const TOKEN_PATTERN = new RegExp(`^${TOKEN_PREFIX}[0-9A-Za-z]{${RANDOM_LENGTH + 
 const DAY_MS = 86_400_000;
 export const DEFAULT_TOKEN_TTL_MS = 90 * DAY_MS;
 
+/** A token request that cannot be honoured as asked (unknown id, revoked, bad duration...). */
+export class TokenError extends Error {
+  override name = 'TokenError';
+}
+
 const randomBase62 = (length: number) => Array.from({ length }, () => BASE62[randomInt(62)]).join('');
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -77,8 +82,8 @@ export interface IssuedToken {
 
 export async function issueToken(repo: TokenRepository, request: IssueRequest, rotatedFrom?: string): Promise<IssuedToken> {
   const ttlMs = request.ttlMs ?? DEFAULT_TOKEN_TTL_MS;
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new Error('A token must expire: its lifetime has to be a positive duration.');
-  if (request.principal.trim() === '') throw new Error('A token needs a principal.');
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new TokenError('A token must expire: its lifetime has to be a positive duration.');
+  if (request.principal.trim() === '') throw new TokenError('A token needs a principal.');
   const token = generateToken();
   const record: TokenRecord = {
     id: `tok_${randomBase62(16)}`,
@@ -102,9 +107,9 @@ export async function issueToken(repo: TokenRepository, request: IssueRequest, r
  */
 export async function rotateToken(repo: TokenRepository, id: string, graceMs: number, now: Date): Promise<IssuedToken & { previous: TokenRecord }> {
   const previous = await repo.get(id);
-  if (!previous) throw new Error(`No token with id ${id}.`);
-  if (previous.revokedAt) throw new Error(`Token ${id} is revoked; issue a new one instead.`);
-  if (Date.parse(previous.expiresAt) <= now.getTime()) throw new Error(`Token ${id} has expired; issue a new one instead.`);
+  if (!previous) throw new TokenError(`No token with id ${id}.`);
+  if (previous.revokedAt) throw new TokenError(`Token ${id} is revoked; issue a new one instead.`);
+  if (Date.parse(previous.expiresAt) <= now.getTime()) throw new TokenError(`Token ${id} has expired; issue a new one instead.`);
   const ttlMs = Date.parse(previous.expiresAt) - Date.parse(previous.createdAt);
   const issued = await issueToken(repo, { principal: previous.principalId, name: previous.name, scopes: previous.scopes, ttlMs, now }, id);
   const graceEnd = Math.min(Date.parse(previous.expiresAt), now.getTime() + graceMs);
@@ -115,7 +120,7 @@ export async function rotateToken(repo: TokenRepository, id: string, graceMs: nu
 /** Parses `30d`, `12h`, `45m`, `90s` or `2w` into milliseconds. */
 export function parseDuration(text: string): number {
   const match = /^(\d+)\s*(s|m|h|d|w)$/.exec(text.trim());
-  if (!match) throw new Error(`"${text}" is not a duration; use a number and a unit, e.g. 30d, 12h, 45m.`);
+  if (!match) throw new TokenError(`"${text}" is not a duration; use a number and a unit, e.g. 30d, 12h, 45m.`);
   const unit = { s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS }[match[2] as 's' | 'm' | 'h' | 'd' | 'w'];
   return Number(match[1]) * unit;
 }

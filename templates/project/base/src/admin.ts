@@ -1,0 +1,74 @@
+/**
+ * Operations on this project's store for the `mcp-prod` CLI (`npx mcp-prod token ...`). The CLI
+ * loads this file from source, so token handling stays in code the project owns, and every
+ * operation acts on the store the configuration (MCP_PROD_STORE, MCP_PROD_DB) points at.
+ */
+import { loadConfig } from './config.js';
+import { issueToken, parseDuration, rotateToken, TokenError } from './platform/tokens.js';
+import { openStore } from './store/index.js';
+import type { TokenRecord } from './store/types.js';
+
+/** A mistake in what the operator asked for; the CLI prints its message and exits 1. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const SCOPE = /^[A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)*$/;
+
+export interface TokenView extends TokenRecord {
+  status: 'active' | 'expired' | 'revoked';
+}
+
+const view = (record: TokenRecord, now: Date): TokenView => ({
+  ...record,
+  status: record.revokedAt ? 'revoked' : Date.parse(record.expiresAt) <= now.getTime() ? 'expired' : 'active',
+});
+
+/** Runs `work`, turning the token module's refusals into usage errors for the CLI. */
+async function asUsage<T>(work: () => Promise<T> | T, flag?: string): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof TokenError) throw new UsageError(flag ? `${flag}: ${error.message}` : error.message);
+    throw error;
+  }
+}
+
+export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(env);
+  if (config.store === 'memory') throw new UsageError('MCP_PROD_STORE=memory keeps nothing between processes; token commands need the SQLite store.');
+  const store = openStore(config);
+  const now = () => new Date();
+  return {
+    dbPath: config.dbPath,
+    tokens: {
+      async issue(options: { scopes: string[]; expires?: string; name?: string; principal?: string }) {
+        if (options.scopes.length === 0) throw new UsageError('--scopes: give at least one scope, e.g. --scopes notes:read,notes:write');
+        const bad = options.scopes.filter((scope) => !SCOPE.test(scope));
+        if (bad.length > 0) throw new UsageError(`--scopes: malformed scope ${bad.map((s) => JSON.stringify(s)).join(', ')}; use resource:tier, e.g. notes:read`);
+        const principal = options.principal ?? options.name ?? 'default';
+        const ttlMs = await asUsage(() => parseDuration(options.expires ?? '90d'), '--expires');
+        const issued = await asUsage(() =>
+          issueToken(store.tokens, { principal, scopes: options.scopes, ...(options.name ? { name: options.name } : {}), ttlMs, now: now() }),
+        );
+        return { token: issued.token, record: view(issued.record, now()) };
+      },
+      async list(): Promise<TokenView[]> {
+        return (await store.tokens.list()).map((record) => view(record, now()));
+      },
+      async revoke(id: string): Promise<TokenView> {
+        const record = await store.tokens.get(id);
+        if (!record) throw new UsageError(`No token with id ${id}; \`mcp-prod token list\` shows the ids.`);
+        if (record.revokedAt) throw new UsageError(`Token ${id} was already revoked at ${record.revokedAt}.`);
+        await store.tokens.revoke(id, now().toISOString());
+        return view((await store.tokens.get(id))!, now());
+      },
+      async rotate(id: string, options: { grace?: string } = {}) {
+        const graceMs = await asUsage(() => parseDuration(options.grace ?? '1d'), '--grace');
+        const rotated = await asUsage(() => rotateToken(store.tokens, id, graceMs, now()));
+        return { token: rotated.token, record: view(rotated.record, now()), previous: view(rotated.previous, now()) };
+      },
+    },
+    close: () => store.close(),
+  };
+}
