@@ -32,3 +32,4 @@ sh('npm', ['install', '--no-audit', '--no-fund'], project);
 mkdirSync(path.join(project, 'bench'), { recursive: true });
 copyFileSync(path.join(root, 'scripts', 'bench', 'pipeline.bench.ts'), path.join(project, 'bench', 'pipeline.bench.ts'));
 sh(process.execPath, ['--import', 'tsx', 'bench/pipeline.bench.ts'], project);
+sh(process.execPath, [path.join(root, 'scripts', 'bench', 'check-bench.mjs')]);

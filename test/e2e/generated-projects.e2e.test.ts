@@ -87,6 +87,11 @@ describe.each(scenarios)('generated project $name ($transport, examples: $exampl
     expect(existsSync(path.join(cwd, stdio ? 'dist/stdio.js' : 'dist/http.js'))).toBe(true);
   });
 
+  it('starts with a lockfile that matches its tools (npm run check passes)', async () => {
+    const result = await run('npm', ['run', 'check'], { cwd: dirOf(scenario) });
+    expect(result.stdout).toContain('All tool contracts match the lockfile.');
+  });
+
   it('runs the pinned mcp-prod CLI from the installed tarball', async () => {
     const result = await run('npx', ['--no-install', 'mcp-prod', '--version'], { cwd: dirOf(scenario) });
     const own = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
@@ -238,5 +243,75 @@ describe('mcp-prod token in a generated project', () => {
     const badDuration = await mcpProd(['token', 'issue', '--scopes', 'notes:read', '--expires', 'forever']);
     expect(badDuration.exitCode).toBe(1);
     expect(badDuration.stderr).toContain('--expires');
+  });
+});
+
+describe('the contract lockfile in a generated project', () => {
+  const scenario = scenarios[0]!;
+  const cwd = () => dirOf(scenario);
+  const mcpProd = (args: string[]) => execa('npx', ['--no-install', 'mcp-prod', ...args], { cwd: cwd(), reject: false, stdin: 'ignore', env: { MCP_PROD_NOW: '2026-12-01' } });
+  const git = (args: string[]) => run('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], { cwd: cwd() });
+  const toolFile = () => path.join(cwd(), 'src/tools/search-notes.ts');
+  const edit = (from: string, to: string) => {
+    const text = readFileSync(toolFile(), 'utf8');
+    expect(text).toContain(from);
+    writeFileSync(toolFile(), text.replace(from, to));
+  };
+
+  it('fails check on a breaking schema change, then passes once the major is bumped and re-locked', async () => {
+    await git(['init', '--quiet']);
+    await git(['add', '--all']);
+    await git(['commit', '--quiet', '-m', 'generated']);
+
+    edit('query: z.string().min(1).max(200)', 'query: z.string().min(1).max(100)');
+    const failing = await mcpProd(['check']);
+    expect(failing.exitCode, failing.stdout + failing.stderr).toBe(1);
+    expect(failing.stdout).toContain('search_notes (1.0.0 -> 1.0.0; needs a major bump) src/tools/search-notes.ts');
+    expect(failing.stdout).toContain('input.maxLength-tightened at /inputSchema/properties/query/maxLength: maxLength 200 -> 100');
+    expect(failing.stdout).toContain("search_notes: set version: '2.0.0' in src/tools/search-notes.ts, then run: mcp-prod lock");
+
+    const json = JSON.parse(String((await mcpProd(['check', '--json'])).stdout));
+    expect(json.ok).toBe(false);
+    expect(json.tools.find((t: { name: string }) => t.name === 'search_notes')).toMatchObject({
+      change: 'changed',
+      requiredBump: 'major',
+      from: '1.0.0',
+      to: '1.0.0',
+      result: 'fail',
+      findings: [{ pointer: '/inputSchema/properties/query/maxLength', rule: 'input.maxLength-tightened', verdict: 'breaking' }],
+    });
+
+    const refused = await mcpProd(['lock']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('Refusing to update mcp-tools.lock.json');
+
+    edit("version: '1.0.0'", "version: '2.0.0'");
+    const locked = await mcpProd(['lock']);
+    expect(locked.exitCode, locked.stderr).toBe(0);
+    expect(locked.stdout).toContain('Wrote mcp-tools.lock.json');
+    expect((await mcpProd(['lock'])).stdout).toContain('up to date');
+    const passing = await mcpProd(['check']);
+    expect(passing.exitCode, passing.stdout).toBe(0);
+    const lock = JSON.parse(readFileSync(path.join(cwd(), 'mcp-tools.lock.json'), 'utf8'));
+    expect(lock.tools.search_notes.history['1']).toMatchObject({ version: '1.0.0', inputSchema: { properties: { query: { maxLength: 200 } } } });
+  });
+
+  it('diffs the committed lockfile (a git ref) against the working copy', async () => {
+    const result = await mcpProd(['diff', 'HEAD', 'mcp-tools.lock.json', '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(String(result.stdout));
+    expect(report.ok).toBe(true);
+    expect(report.tools.find((t: { name: string }) => t.name === 'search_notes')).toMatchObject({ change: 'changed', requiredBump: 'major', from: '1.0.0', to: '2.0.0', result: 'pass' });
+    const missing = await mcpProd(['diff', 'no-such-ref', 'mcp-tools.lock.json']);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('neither a lockfile path nor a git ref');
+  });
+
+  it('annotates failures for GitHub Actions', async () => {
+    edit("version: '2.0.0'", "version: '1.9.0'");
+    const result = await mcpProd(['check', '--reporter', 'github']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/^::error file=src\/tools\/search-notes.ts,title=mcp-prod check%3A search_notes::version went down from 2.0.0 to 1.9.0/m);
+    edit("version: '1.9.0'", "version: '2.0.0'");
   });
 });

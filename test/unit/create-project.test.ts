@@ -37,7 +37,7 @@ describe('createProject', () => {
     const result = await createProject(options, fakeUi().ui);
     expect(result.nextSteps[0]).toBe('cd "my server"');
     expect(result.nextSteps).toContain('pnpm install');
-    expect(result.nextSteps.some((step) => step.startsWith('pnpm start:http'))).toBe(true);
+    expect(result.nextSteps.some((step) => step.startsWith('pnpm run start:http'))).toBe(true);
     expect(result.nextSteps.some((step) => step.startsWith('pnpm start '))).toBe(false);
   });
 

@@ -37,9 +37,10 @@ describe('runScriptCommand', () => {
     ['npm', 'start:http', 'npm run start:http'],
     ['npm', 'dev', 'npm run dev'],
     ['pnpm', 'test', 'pnpm test'],
-    ['pnpm', 'build', 'pnpm build'],
-    ['yarn', 'start:http', 'yarn start:http'],
-    ['yarn', 'typecheck', 'yarn typecheck'],
+    ['pnpm', 'build', 'pnpm run build'],
+    ['yarn', 'start:http', 'yarn run start:http'],
+    ['yarn', 'typecheck', 'yarn run typecheck'],
+    ['yarn', 'check', 'yarn run check'],
   ] as const)('%s %s -> %j', (pm, script, expected) => {
     expect(runScriptCommand(pm, script)).toBe(expected);
   });

@@ -27,10 +27,12 @@ const baseFiles = [
   '.github/workflows/ci.yml',
   '.gitignore',
   'README.md',
+  'mcp-tools.lock.json',
   'package.json',
   'renovate.json',
   'src/admin.ts',
   'src/app.ts',
+  'src/contract.ts',
   'src/config.ts',
   'src/server.ts',
   'src/store/claim.ts',
@@ -169,8 +171,8 @@ describe('renderProject', () => {
 
   it.each([
     ['npm', 'npm ci', 'npm run typecheck'],
-    ['pnpm', 'pnpm install --frozen-lockfile', 'pnpm typecheck'],
-    ['yarn', 'yarn install --frozen-lockfile', 'yarn typecheck'],
+    ['pnpm', 'pnpm install --frozen-lockfile', 'pnpm run typecheck'],
+    ['yarn', 'yarn install --frozen-lockfile', 'yarn run typecheck'],
   ] as const)('writes a CI workflow for %s', (packageManager, install, typecheck) => {
     const ci = render({ packageManager }).get('.github/workflows/ci.yml') ?? '';
     expect(ci).toContain(`- run: ${install}`);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { CliError } from '../../core/errors.js';
 import type { Ui } from '../../core/ui.js';
 import { directoryIsEmpty, writeTreeAtomically } from '../../core/write-tree.js';
+import { emptyLockfile, LOCKFILE_NAME, serializeLockfile } from '../../schema-diff/lockfile.js';
 import { renderLayers, type RenderedTree } from '../../templates/render.js';
 import { initGitRepository, type GitOutcome } from './git.js';
 import { installDependencies } from './install.js';
@@ -22,6 +23,8 @@ export interface CreateResult {
 export function renderProject(options: CreateOptions): RenderedTree {
   const tree = renderLayers(projectLayers(options), projectTemplateData(options));
   tree.set('package.json', generatedPackageJson(options));
+  // The example layer ships the lockfile of its tools; a project without tools starts empty.
+  if (!tree.has(LOCKFILE_NAME)) tree.set(LOCKFILE_NAME, serializeLockfile(emptyLockfile()));
   return new Map([...tree.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 

@@ -16,6 +16,8 @@ export function generatedPackageJson(options: CreateOptions): string {
     build: 'tsc -p tsconfig.build.json',
     typecheck: 'tsc --noEmit',
     test: 'vitest run',
+    check: 'mcp-prod check',
+    lock: 'mcp-prod lock',
   };
   if (stdio) {
     scripts.dev = 'tsx watch src/stdio.ts';

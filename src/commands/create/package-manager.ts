@@ -7,7 +7,8 @@ export function detectPackageManager(userAgent = process.env.npm_config_user_age
   return packageManagers.find((pm) => pm === name) ?? 'npm';
 }
 
+/** How a user runs a package script; `run` is spelled out where a built-in could shadow it (yarn check). */
 export function runScriptCommand(pm: PackageManager, script: string): string {
-  if (pm !== 'npm') return `${pm} ${script}`;
-  return script === 'test' || script === 'start' ? `npm ${script}` : `npm run ${script}`;
+  if (script === 'test' || script === 'start') return `${pm} ${script}`;
+  return `${pm} run ${script}`;
 }

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { localPrincipal } from '../src/platform/auth.js';
 import { fixedClock } from '../src/platform/clock.js';
 import { connectClient, errorOf, rawCall, testApp, type Era } from './helpers/harness.js';
@@ -240,5 +244,45 @@ describe('boundary check of the raw request', () => {
     const { app, logs } = testApp({ tools: fixtureTools });
     await rawCall(app, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'priced', arguments: {} } });
     expect(logs.events('schema_drift')).toEqual([]);
+  });
+});
+
+describe('schema_mismatch from the lockfile history', () => {
+  const v1Input = {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    type: 'object',
+    properties: { message: { type: 'string' } },
+    required: ['message'],
+    additionalProperties: false,
+  };
+
+  async function setup() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lock-history-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const lockfile = path.join(dir, 'mcp-tools.lock.json');
+    writeFileSync(lockfile, JSON.stringify({ lockfileVersion: 1, tools: { echo: { history: { '1': { version: '1.4.0', inputSchema: v1Input, outputSchema: null } } } } }));
+    const { app, logs } = testApp({ tools: fixtureTools, config: loadConfig({ MCP_PROD_STORE: 'memory', MCP_PROD_LOCKFILE: lockfile }) });
+    const connection = await connectClient(app);
+    cleanups.push(connection.close);
+    return { client: connection.client, logs };
+  }
+
+  it('carries the called major\'s locked input schema beside the current one', async () => {
+    const { client } = await setup();
+    const error = errorOf(await client.callTool({ name: 'echo', arguments: { message: 'hi' }, _meta: { 'mcp-prod/toolVersion': '1.2.0' } }));
+    expect(error).toMatchObject({ code: 'schema_mismatch', requestedVersion: '1.2.0', currentVersion: '2.3.0', requestedInputSchema: v1Input });
+    expect(error.currentInputSchema).toMatchObject({ required: ['text'] });
+  });
+
+  it('recognises a stale caller by its arguments when it sends no version', async () => {
+    const { client, logs } = await setup();
+    const error = errorOf(await client.callTool({ name: 'echo', arguments: { message: 'hi' } }));
+    expect(error).toMatchObject({ code: 'schema_mismatch', requestedVersion: '1.4.0', inferredFromArguments: true, requestedInputSchema: v1Input });
+    expect(logs.calls()[0]).toMatchObject({ error_code: 'schema_mismatch' });
+  });
+
+  it('still answers validation_failed for arguments no version accepts', async () => {
+    const { client } = await setup();
+    expect(errorOf(await client.callTool({ name: 'echo', arguments: { nothing: true } })).code).toBe('validation_failed');
   });
 });

@@ -23,7 +23,7 @@ import { checkDeprecation, type DeprecationNotice } from './deprecation.js';
 import { internalError, ToolError, toolErrorResult } from './errors.js';
 import { KEY_ARGUMENT, keyHash, resolveKey, runIdempotent, type IdempotencyOutcome, type IdempotencySettings } from './idempotency.js';
 import type { Logger } from './logger.js';
-import { checkToolVersion, type RegisteredTool, type Registry } from './registry.js';
+import { checkToolVersion, staleDefinitionError, type RegisteredTool, type Registry } from './registry.js';
 import type { ToolContext } from './tool.js';
 import type { Store } from '../store/types.js';
 
@@ -80,7 +80,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
     checkScopes(caller, tool);
     checkToolVersion(found, params.toolVersion);
     const notice = checkDeprecation(tool, deps.clock.now());
-    const { [KEY_ARGUMENT]: keyArgument, ...args } = validateArguments(found, params.arguments) as Record<string, unknown>;
+    const { [KEY_ARGUMENT]: keyArgument, ...args } = validateAgainstCurrentOrStale(found, params) as Record<string, unknown>;
     const key = resolveKey({ meta: params.meta[META.idempotencyKey], header: request.idempotencyKeyHeader, argument: keyArgument });
     if (key !== undefined) idempotencyKeyHash = keyHash(key);
 
@@ -128,6 +128,16 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
       idempotency,
       idempotency_key_hash: idempotencyKeyHash,
     });
+  }
+}
+
+/** Argument validation; a failure that an earlier major would have accepted is a stale definition. */
+function validateAgainstCurrentOrStale(entry: RegisteredTool, params: { arguments: Record<string, unknown>; toolVersion: string | undefined }): unknown {
+  try {
+    return validateArguments(entry, params.arguments);
+  } catch (error) {
+    const stale = error instanceof ToolError && params.toolVersion === undefined ? staleDefinitionError(entry, params.arguments) : undefined;
+    throw stale ?? error;
   }
 }
 

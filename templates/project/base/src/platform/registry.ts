@@ -7,6 +7,7 @@
  * both versions and the current input schema, so it can refetch instead of sending stale
  * arguments.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import type { Tool as WireTool } from '@modelcontextprotocol/server';
 import { z } from 'zod/v4';
 import { META } from './boundary.js';
@@ -27,8 +28,21 @@ export interface ToolContractMeta {
   deprecated?: DeprecationNotice;
 }
 
+/** The last locked input schema of an earlier major version (from mcp-tools.lock.json). */
+export interface LockedMajor {
+  readonly version: string;
+  readonly inputSchema: JsonSchema;
+  /** Compiled on first use: only calls that fail the current schema need it. */
+  accepts(args: unknown): boolean;
+}
+
+/** `history` of each tool in mcp-tools.lock.json: tool name -> major -> last locked contract. */
+export type LockedHistory = Record<string, Record<string, { version: string; inputSchema: JsonSchema }>>;
+
 export interface RegisteredTool {
   readonly tool: AnyTool;
+  /** Earlier majors, newest first. */
+  readonly history: readonly LockedMajor[];
   /** The tool's input schema plus, for tools that take idempotency keys, the key argument. */
   readonly input: z.ZodObject;
   readonly inputSchema: JsonSchema;
@@ -52,7 +66,30 @@ function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
  * Builds the registry once at start-up: converts schemas, and refuses duplicate names and
  * deprecations whose replacement is missing or itself deprecated.
  */
-export function createRegistry(tools: readonly AnyTool[]): Registry {
+function lockedMajors(history: LockedHistory[string] | undefined): LockedMajor[] {
+  return Object.entries(history ?? {})
+    .sort(([a], [b]) => Number(b) - Number(a))
+    .map(([, locked]) => {
+      let validator: z.ZodType | undefined;
+      return {
+        version: locked.version,
+        inputSchema: locked.inputSchema,
+        accepts(args: unknown) {
+          validator ??= z.fromJSONSchema(locked.inputSchema as Parameters<typeof z.fromJSONSchema>[0]);
+          return validator.safeParse(args).success;
+        },
+      };
+    });
+}
+
+/** Reads the `history` sections of the lockfile; a missing lockfile means no history. */
+export function readLockedHistory(file: string): LockedHistory {
+  if (!existsSync(file)) return {};
+  const lock = JSON.parse(readFileSync(file, 'utf8')) as { tools?: Record<string, { history?: LockedHistory[string] }> };
+  return Object.fromEntries(Object.entries(lock.tools ?? {}).map(([name, entry]) => [name, entry.history ?? {}]));
+}
+
+export function createRegistry(tools: readonly AnyTool[], options: { history?: LockedHistory } = {}): Registry {
   const byName = new Map<string, RegisteredTool>();
   for (const tool of tools) {
     if (byName.has(tool.name)) throw new Error(`Two tools are registered as "${tool.name}"; tool names must be unique.`);
@@ -60,6 +97,7 @@ export function createRegistry(tools: readonly AnyTool[]): Registry {
     const input = tool.idempotency === 'none' ? tool.input : tool.input.extend({ [KEY_ARGUMENT]: keyArgumentSchema });
     byName.set(tool.name, {
       tool,
+      history: lockedMajors(options.history?.[tool.name]),
       input,
       inputSchema: toJsonSchema(input, 'input'),
       outputSchema: tool.output ? toJsonSchema(tool.output, 'output') : undefined,
@@ -108,20 +146,39 @@ function listEntry({ tool, inputSchema, outputSchema }: RegisteredTool, now: Dat
   };
 }
 
-/** The pipeline stage: a cached definition from another major version must be refetched. */
-export function checkToolVersion(entry: RegisteredTool, requested: string | undefined): void {
-  if (requested === undefined) return;
-  if (parseSemver(requested)!.major === entry.major) return;
-  throw new ToolError(
+function schemaMismatch(entry: RegisteredTool, requested: string, locked: LockedMajor | undefined, inferred: boolean): ToolError {
+  const how = inferred ? `the arguments fit version ${requested}` : `the call was made against ${requested}`;
+  return new ToolError(
     ErrorCode.schemaMismatch,
-    `${entry.tool.name} is at version ${entry.tool.version}, but the call was made against ${requested}. Refetch the tool list and retry with the current schema.`,
+    `${entry.tool.name} is at version ${entry.tool.version}, but ${how}. Refetch the tool list and retry with the current schema.`,
     {
       details: {
         tool: entry.tool.name,
         requestedVersion: requested,
         currentVersion: entry.tool.version,
         currentInputSchema: entry.inputSchema,
+        ...(locked ? { requestedInputSchema: locked.inputSchema } : {}),
+        ...(inferred ? { inferredFromArguments: true } : {}),
       },
     },
   );
+}
+
+/** The pipeline stage: a cached definition from another major version must be refetched. */
+export function checkToolVersion(entry: RegisteredTool, requested: string | undefined): void {
+  if (requested === undefined) return;
+  const major = parseSemver(requested)!.major;
+  if (major === entry.major) return;
+  const locked = entry.history.find((h) => parseSemver(h.version)?.major === major);
+  throw schemaMismatch(entry, requested, locked, false);
+}
+
+/**
+ * Most clients never send a tool version. When arguments fail the current schema but fit an
+ * earlier major's locked schema, the caller holds a stale definition: say so, instead of a plain
+ * validation error, so it refetches.
+ */
+export function staleDefinitionError(entry: RegisteredTool, args: unknown): ToolError | undefined {
+  const locked = entry.history.find((h) => h.accepts(args));
+  return locked && schemaMismatch(entry, locked.version, locked, true);
 }

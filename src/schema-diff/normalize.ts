@@ -1,0 +1,206 @@
+/**
+ * Schema normalisation: rewrites a JSON Schema into one canonical spelling so that comparisons
+ * see meaning, not syntax. Local `$ref`s are inlined, `type`/`enum`/`required` become sorted
+ * sets, the three nullable spellings become a `null` member of `type`, `const` becomes a
+ * one-value `enum`, draft-07 spellings become 2020-12 ones, patterns become a set, and
+ * annotations move to a separate `$annotations` channel compared only for doc changes.
+ */
+import type { JsonSchema } from './types.js';
+
+export const ANNOTATIONS = new Set(['title', 'description', 'examples', '$comment', 'default', 'deprecated', 'readOnly', 'writeOnly']);
+const DROPPED = new Set(['$schema', '$id', '$anchor', '$defs', 'definitions', 'id']);
+
+const isObject = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Deterministic JSON (sorted keys) used to compare and sort values. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (isObject(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${stableStringify(value[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+const sortedUnique = <T>(values: T[]): T[] => {
+  const byKey = new Map(values.map((v) => [stableStringify(v), v]));
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+};
+
+function resolvePointer(root: JsonSchema, ref: string): unknown {
+  if (!ref.startsWith('#')) return undefined;
+  const parts = ref
+    .slice(1)
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p).replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node: unknown = root;
+  for (const part of parts) {
+    if (!isObject(node) && !Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+const isNullOnly = (schema: unknown) => isObject(schema) && stableStringify(schema) === '{"type":["null"]}';
+const isBareType = (schema: unknown) => isObject(schema) && Object.keys(schema).length === 1 && Array.isArray(schema.type);
+
+/**
+ * Returns the canonical form of `schema`. Unresolvable refs (remote ones included) stay as
+ * `$ref` and are compared verbatim; recursive refs become `{"$recursiveRef": ref}`.
+ */
+export function normalizeSchema(schema: unknown, root: JsonSchema = isObject(schema) ? schema : {}, stack: string[] = []): JsonSchema {
+  if (schema === true || schema === undefined) return {};
+  if (schema === false) return { not: {} };
+  if (!isObject(schema)) return { $invalid: schema };
+
+  if (typeof schema.$ref === 'string') {
+    const ref = schema.$ref;
+    const target = resolvePointer(root, ref);
+    const { $ref: _ref, ...siblings } = schema;
+    if (target === undefined) return { ...normalizeSchema(siblings, root, stack), $ref: ref };
+    if (stack.includes(ref)) return { $recursiveRef: ref };
+    const resolved = normalizeSchema(target, root, [...stack, ref]);
+    const rest = normalizeSchema(siblings, root, stack);
+    return Object.keys(rest).length === 0 ? resolved : { allOf: [resolved, rest] };
+  }
+
+  const out: JsonSchema = {};
+  const annotations: JsonSchema = {};
+  const patterns: string[] = [];
+  const recurse = (value: unknown) => normalizeSchema(value, root, stack);
+
+  for (const [keyword, value] of Object.entries(schema)) {
+    if (DROPPED.has(keyword)) continue;
+    if (ANNOTATIONS.has(keyword) || keyword.startsWith('x-')) {
+      annotations[keyword] = value;
+      continue;
+    }
+    switch (keyword) {
+      case 'type':
+        out.type = sortedUnique(Array.isArray(value) ? value : [value]);
+        break;
+      case 'nullable':
+        if (value === true) out.$nullable = true;
+        break;
+      case 'const':
+        out.enum = [value];
+        break;
+      case 'enum':
+        out.enum = sortedUnique(value as unknown[]);
+        break;
+      case 'required':
+        out.required = sortedUnique(value as string[]);
+        break;
+      case 'pattern':
+        patterns.push(value as string);
+        break;
+      case 'properties':
+      case 'patternProperties':
+      case 'dependentSchemas':
+        out[keyword] = Object.fromEntries(Object.entries(value as JsonSchema).map(([k, v]) => [k, recurse(v)]));
+        break;
+      case 'items':
+        if (Array.isArray(value)) out.prefixItems = value.map(recurse);
+        else out.items = recurse(value);
+        break;
+      case 'additionalItems':
+        out.items = recurse(value);
+        break;
+      case 'prefixItems':
+        out.prefixItems = (value as unknown[]).map(recurse);
+        break;
+      case 'additionalProperties':
+      case 'unevaluatedProperties':
+      case 'unevaluatedItems':
+      case 'propertyNames':
+      case 'contains':
+      case 'not':
+      case 'if':
+      case 'then':
+      case 'else':
+        out[keyword] = value === true ? true : value === false ? false : recurse(value);
+        break;
+      case 'anyOf':
+      case 'oneOf':
+      case 'allOf':
+        out[keyword] = (value as unknown[]).map(recurse);
+        break;
+      case 'exclusiveMinimum':
+      case 'exclusiveMaximum':
+        // draft-04 booleans qualify minimum/maximum; 2020-12 numbers are bounds of their own.
+        if (typeof value === 'boolean') out[`$${keyword}Flag`] = value;
+        else out[keyword] = value;
+        break;
+      default:
+        out[keyword] = value;
+    }
+  }
+
+  if (out.$exclusiveMinimumFlag === true && typeof out.minimum === 'number') {
+    out.exclusiveMinimum = out.minimum;
+    delete out.minimum;
+  }
+  if (out.$exclusiveMaximumFlag === true && typeof out.maximum === 'number') {
+    out.exclusiveMaximum = out.maximum;
+    delete out.maximum;
+  }
+  delete out.$exclusiveMinimumFlag;
+  delete out.$exclusiveMaximumFlag;
+
+  // allOf branches that only carry a pattern (zod's several .regex()) join the pattern set.
+  if (Array.isArray(out.allOf)) {
+    const rest = (out.allOf as JsonSchema[]).filter((branch) => {
+      const keys = Object.keys(branch).filter((k) => k !== '$annotations');
+      if (keys.length === 1 && Array.isArray(branch.$patterns)) {
+        patterns.push(...(branch.$patterns as string[]));
+        return false;
+      }
+      return true;
+    });
+    if (rest.length === 0) delete out.allOf;
+    else out.allOf = rest;
+  }
+  if (patterns.length > 0) out.$patterns = sortedUnique(patterns);
+
+  unifyNullable(out);
+  if (Object.keys(annotations).length > 0) out.$annotations = annotations;
+  return out;
+}
+
+/** `anyOf: [X, {type: null}]`, `nullable: true` and `type: [..., "null"]` all become the last form. */
+function unifyNullable(out: JsonSchema): void {
+  if (out.$nullable) {
+    delete out.$nullable;
+    if (Array.isArray(out.type)) out.type = sortedUnique([...(out.type as string[]), 'null']);
+  }
+  for (const keyword of ['anyOf', 'oneOf'] as const) {
+    const branches = out[keyword] as JsonSchema[] | undefined;
+    if (!branches || !branches.some(isNullOnly)) continue;
+    const others = branches.filter((branch) => !isNullOnly(branch));
+    if (others.length === 1 && Array.isArray(others[0]!.type) && out.type === undefined) {
+      const [only] = others;
+      delete out[keyword];
+      Object.assign(out, { ...only, type: sortedUnique([...(only!.type as string[]), 'null']) });
+      if (only!.$annotations) out.$annotations = { ...(only!.$annotations as JsonSchema), ...((out.$annotations as JsonSchema) ?? {}) };
+    }
+  }
+  // anyOf of bare single types is a type set.
+  const anyOf = out.anyOf as JsonSchema[] | undefined;
+  if (anyOf && out.type === undefined && anyOf.every(isBareType)) {
+    delete out.anyOf;
+    out.type = sortedUnique(anyOf.flatMap((branch) => branch.type as string[]));
+  }
+}
+
+/** The schema without its annotation channel, at every depth (for semantic equality). */
+export function semanticKey(schema: unknown): string {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (!isObject(value)) return value;
+    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '$annotations').map(([k, v]) => [k, strip(v)]));
+  };
+  return stableStringify(strip(schema));
+}
