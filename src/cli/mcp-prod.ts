@@ -1,4 +1,10 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
+import { addTool } from '../commands/add-tool/index.js';
+import { resolveAddToolOptions } from '../commands/add-tool/prompts.js';
+import { bump, type BumpLevel } from '../commands/bump/index.js';
+import { deprecate, removeTool } from '../commands/deprecate/index.js';
+import { isInteractive } from '../core/env.js';
+import { CliError } from '../core/errors.js';
 import { check, type Reporter } from '../commands/check/index.js';
 import { diff } from '../commands/diff/index.js';
 import { lock } from '../commands/lock/index.js';
@@ -7,6 +13,12 @@ import { issueTokenCommand, listTokensCommand, revokeTokenCommand, rotateTokenCo
 import { ownPackage } from '../core/package-info.js';
 import { findProject } from '../core/project.js';
 import { runCommand } from './run-command.js';
+
+// `mcp-prod check | head` closes the pipe early; that is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 const cwdOption = () => new Option('-C, --cwd <dir>', 'run as if started in <dir>').default(process.cwd(), 'the current directory');
 const jsonOption = () => new Option('--json', 'print JSON only');
@@ -102,10 +114,100 @@ const diffCommand = new Command('diff')
     runCommand(() => diff(oldSpec, newSpec, { cwd: opts.cwd, reporter: opts.json ? 'json' : opts.reporter, write: stdout })),
   );
 
+const dryRunOption = () => new Option('--dry-run', 'print a unified diff of what would change and write nothing');
+const interactive = () => isInteractive();
+
+const addToolCommand = new Command('add-tool')
+  .description('add a tool module, its test and its registry entry, and record it in the lockfile')
+  .argument('[name]', 'tool name (MCP rules: 1-128 of A-Z a-z 0-9 _ - .), e.g. get_weather')
+  .option('--scope <scope>', 'a scope callers need, e.g. weather:read (repeat or comma-separate for several)', (value: string, previous: string[] = []) => [...previous, ...list(value)])
+  .addOption(new Option('--read-only', 'the tool only reads (default when not prompted)').conflicts(['mutating', 'destructive']))
+  .addOption(new Option('--mutating', 'the tool changes data (idempotency keys required)').conflicts(['readOnly', 'destructive']))
+  .addOption(new Option('--destructive', 'the tool deletes or overwrites data').conflicts(['readOnly', 'mutating']))
+  .option('--description <text>', 'what the tool does, in a sentence a model can act on')
+  .addOption(new Option('--idempotency <mode>', 'key handling (default: required for mutating tools, none for read-only)').choices(['required', 'optional', 'none']))
+  .option('--version <semver>', 'initial version', '1.0.0')
+  .option('-y, --yes', 'accept defaults for anything not given; never prompt')
+  .addOption(dryRunOption())
+  .addOption(cwdOption())
+  .action((name: string | undefined, opts: Record<string, unknown>) =>
+    runCommand(async () => {
+      const kind = opts.destructive ? 'destructive' : opts.mutating ? 'mutating' : opts.readOnly ? 'read-only' : undefined;
+      const options = await resolveAddToolOptions(
+        {
+          ...(name ? { name } : {}),
+          ...(opts.scope ? { scopes: opts.scope as string[] } : {}),
+          ...(kind ? { kind } : {}),
+          ...(opts.description ? { description: opts.description as string } : {}),
+          ...(opts.idempotency ? { idempotency: opts.idempotency as 'required' | 'optional' | 'none' } : {}),
+          version: opts.version as string,
+          dryRun: Boolean(opts.dryRun),
+          yes: Boolean(opts.yes),
+        },
+        interactive(),
+      );
+      await addTool(findProject(opts.cwd as string), options, { write: stdout });
+    }),
+  );
+
+const deprecateCommand = new Command('deprecate')
+  .description('deprecate a tool in favour of another (phase 1), or --remove it once its removeAfter date has come (phase 3)')
+  .argument('<tool>', 'the tool to retire')
+  .option('--replacement <tool>', 'the tool callers should move to')
+  .option('--since <date>', 'YYYY-MM-DD (UTC) from which the notice shows (default: today)')
+  .option('--refuse-after <date>', 'YYYY-MM-DD from which calls are refused (default: since + 30 days)')
+  .option('--remove-after <date>', 'YYYY-MM-DD from which the tool may be removed (default: refuse-after + 30 days)')
+  .option('--reason <text>', 'one sentence shown with the notice')
+  .option('--remove', 'remove the registration, the module and its test, keeping a tombstone in the lockfile')
+  .option('--keep-as <path>', 'with --remove: keep the module at this path instead of deleting it')
+  .option('--force', 'with --remove: remove before the removeAfter date')
+  .addOption(dryRunOption())
+  .addOption(cwdOption())
+  .action((tool: string, opts: Record<string, string | boolean | undefined>) =>
+    runCommand(async () => {
+      const project = findProject(opts.cwd as string);
+      if (opts.remove) {
+        await removeTool(project, { tool, ...(opts.keepAs ? { keepAs: opts.keepAs as string } : {}), force: Boolean(opts.force), dryRun: Boolean(opts.dryRun) }, { write: stdout });
+        return;
+      }
+      if (!opts.replacement) throw new CliError('Missing --replacement.', { hint: `Name the tool callers should move to: mcp-prod deprecate ${tool} --replacement <tool>` });
+      await deprecate(
+        project,
+        {
+          tool,
+          replacement: opts.replacement as string,
+          ...(opts.since ? { since: opts.since as string } : {}),
+          ...(opts.refuseAfter ? { refuseAfter: opts.refuseAfter as string } : {}),
+          ...(opts.removeAfter ? { removeAfter: opts.removeAfter as string } : {}),
+          ...(opts.reason ? { reason: opts.reason as string } : {}),
+          dryRun: Boolean(opts.dryRun),
+        },
+        { write: stdout },
+      );
+    }),
+  );
+
+const bumpCommand = new Command('bump')
+  .description("bump a tool's version (by the level given, or by what its contract change requires) and update the lockfile")
+  .argument('[tool]', 'the tool to bump')
+  .addArgument(new Argument('[level]', 'major, minor or patch (default: what the change requires)').choices(['major', 'minor', 'patch']))
+  .option('--all', 'bump every tool whose contract changed')
+  .addOption(dryRunOption())
+  .addOption(cwdOption())
+  .action((tool: string | undefined, level: BumpLevel | undefined, opts: { all?: boolean; dryRun?: boolean; cwd: string }) =>
+    runCommand(() =>
+      bump(findProject(opts.cwd), { ...(tool ? { tool } : {}), ...(level ? { level } : {}), all: Boolean(opts.all), dryRun: Boolean(opts.dryRun) }, { write: stdout }),
+    ),
+  );
+
 const program = new Command('mcp-prod')
   .description('Work inside a project generated by create-mcp-prod.')
   .version(ownPackage().version, '-v, --version')
+  .enablePositionalOptions()
   .showHelpAfterError()
+  .addCommand(addToolCommand)
+  .addCommand(deprecateCommand)
+  .addCommand(bumpCommand)
   .addCommand(lockCommand)
   .addCommand(checkCommand)
   .addCommand(diffCommand)

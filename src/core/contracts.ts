@@ -4,12 +4,28 @@ import { CliError } from './errors.js';
 import { importProjectModule, type Project } from './project.js';
 import type { ToolContract } from '../schema-diff/types.js';
 
+interface ContractModule {
+  toolContracts(tools?: readonly unknown[]): Promise<Record<string, ToolContract>>;
+}
+
+/** The contract of one tool module (a file under src/tools), without loading the others. */
+export async function loadToolContract(project: Project, toolFile: string): Promise<Record<string, ToolContract>> {
+  try {
+    const { toolContracts } = await importProjectModule<ContractModule>(project, 'src/contract.ts');
+    const tool = (await importProjectModule<{ default: unknown }>(project, toolFile)).default;
+    return await toolContracts([tool]);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`Could not load ${toolFile}: ${(error as Error).message}`, { exitCode: 2, cause: error });
+  }
+}
+
 /**
  * The project's tool contracts, produced by its own registry (src/contract.ts) exactly as
  * tools/list would serve them. A project that cannot be loaded is exit 2: nothing was checked.
  */
 export async function loadContracts(project: Project): Promise<Record<string, ToolContract>> {
-  const module = await importProjectModule<{ toolContracts(): Record<string, ToolContract> }>(project, 'src/contract.ts').catch(
+  const module = await importProjectModule<ContractModule>(project, 'src/contract.ts').catch(
     (error: unknown) => {
       if (error instanceof CliError) throw error;
       throw new CliError(`Could not load the project's tools: ${(error as Error).message}`, {
@@ -20,7 +36,7 @@ export async function loadContracts(project: Project): Promise<Record<string, To
     },
   );
   try {
-    return module.toolContracts();
+    return await module.toolContracts();
   } catch (error) {
     throw new CliError(`The project's tool registry refused to build: ${(error as Error).message}`, { exitCode: 2, cause: error });
   }

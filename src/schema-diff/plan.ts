@@ -36,7 +36,8 @@ export interface Plan {
 
 const majorOf = (version: string) => parseVersion(version)?.major;
 
-function nextEntry(before: LockEntry | undefined, after: ToolContract): LockEntry {
+/** The lock entry for `after`, carrying history forward (and archiving `before` when the major grew). */
+export function nextEntry(before: LockEntry | undefined, after: ToolContract): LockEntry {
   const history = { ...(before?.history ?? {}) };
   const oldMajor = before && majorOf(before.version);
   const newMajor = majorOf(after.version);

@@ -6,7 +6,6 @@
 import type { DeprecationNotice } from './platform/deprecation.js';
 import { createRegistry, type JsonSchema } from './platform/registry.js';
 import type { AnyTool, Idempotency } from './platform/tool.js';
-import { tools as registeredTools } from './tools/index.js';
 
 export interface ToolContract {
   version: string;
@@ -19,9 +18,14 @@ export interface ToolContract {
   outputSchema: JsonSchema | null;
 }
 
-export function toolContracts(tools: readonly AnyTool[] = registeredTools): Record<string, ToolContract> {
+/**
+ * Contracts of `tools`, or of every registered tool. The registry is imported only when needed,
+ * so `mcp-prod add-tool` can take the contract of one new tool without loading all the others.
+ */
+export async function toolContracts(tools?: readonly AnyTool[]): Promise<Record<string, ToolContract>> {
+  const registry = tools ? createRegistry(tools, { partial: true }) : createRegistry((await import('./tools/index.js')).tools);
   return Object.fromEntries(
-    createRegistry(tools).tools.map(({ tool, inputSchema, outputSchema }) => [
+    registry.tools.map(({ tool, inputSchema, outputSchema }) => [
       tool.name,
       {
         version: tool.version,

@@ -89,7 +89,11 @@ export function readLockedHistory(file: string): LockedHistory {
   return Object.fromEntries(Object.entries(lock.tools ?? {}).map(([name, entry]) => [name, entry.history ?? {}]));
 }
 
-export function createRegistry(tools: readonly AnyTool[], options: { history?: LockedHistory } = {}): Registry {
+/**
+ * @param options.partial the tools are a subset (one tool's contract for `mcp-prod add-tool`):
+ *   skip the checks that need the others, such as a deprecation's replacement being registered.
+ */
+export function createRegistry(tools: readonly AnyTool[], options: { history?: LockedHistory; partial?: boolean } = {}): Registry {
   const byName = new Map<string, RegisteredTool>();
   for (const tool of tools) {
     if (byName.has(tool.name)) throw new Error(`Two tools are registered as "${tool.name}"; tool names must be unique.`);
@@ -104,7 +108,7 @@ export function createRegistry(tools: readonly AnyTool[], options: { history?: L
       major: parseSemver(tool.version)!.major,
     });
   }
-  for (const { tool } of byName.values()) {
+  for (const { tool } of options.partial ? [] : byName.values()) {
     const replacement = tool.deprecated?.replacement;
     if (replacement === undefined) continue;
     const target = byName.get(replacement);

@@ -1,0 +1,24 @@
+import { CliError } from '../core/errors.js';
+import type { ProjectTree } from '../core/tree.js';
+import { runTransforms } from '../transforms/run.js';
+import type { Transform } from '../transforms/types.js';
+
+/**
+ * Runs transforms over one file of the tree. A conflict stops the command before anything is
+ * written; the message names the file. Returns the `unchanged` reasons (empty when it changed).
+ */
+export function editFile(tree: ProjectTree, file: string, steps: [Transform<any>, unknown][]): { changed: boolean; unchanged: string[] } {
+  const text = tree.read(file);
+  if (text === undefined) throw new CliError(`${file} does not exist.`, { hint: 'Restore it from a freshly generated project, or run the command from the project root (--cwd).' });
+  const results = runTransforms({ path: file, text }, steps);
+  const failed = results.find((result) => result.outcome.kind === 'conflict');
+  if (failed && failed.outcome.kind === 'conflict') {
+    throw new CliError(`Cannot update ${file}: ${failed.outcome.message}`, failed.outcome.hint ? { hint: failed.outcome.hint } : {});
+  }
+  const final = results.at(-1)!.text;
+  if (final !== text) tree.write(file, final);
+  return {
+    changed: final !== text,
+    unchanged: results.flatMap((result) => (result.outcome.kind === 'unchanged' ? [result.outcome.reason] : [])),
+  };
+}

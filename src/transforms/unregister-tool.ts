@@ -1,0 +1,37 @@
+import { Node, SyntaxKind } from 'ts-morph';
+import { describeRegistry, findImport, findRegistryArray } from './locate.js';
+import { changed, conflict, defineTransform, unchanged } from './types.js';
+
+export interface UnregisterToolOptions {
+  /** Specifier of the tool module relative to the registry, e.g. `./search-docs.js`. */
+  from: string;
+}
+
+/**
+ * Removes the tool imported from `from` from the `tools` array and drops its import.
+ * @example
+ * // before: import a from './a.js';\nimport b from './b.js';\nexport const tools = [a, b];
+ * // after:  import a from './a.js';\nexport const tools = [a];
+ */
+export const unregisterTool = defineTransform<UnregisterToolOptions>({
+  id: 'unregister-tool',
+  describe: (o) => `remove ${o.from} from the tool registry`,
+  apply(sourceFile, { from }) {
+    const registry = findRegistryArray(sourceFile);
+    if (!registry) {
+      return conflict(`Cannot find the tool registry in ${sourceFile.getBaseName()}: ${describeRegistry(sourceFile)}.`, 'Remove the tool by hand.');
+    }
+    const declaration = findImport(sourceFile, from);
+    if (!declaration) return unchanged(`${from} is not imported`);
+    const identifier = declaration.getDefaultImport()?.getText();
+    if (!identifier || declaration.getNamedImports().length > 0 || declaration.getNamespaceImport()) {
+      return conflict(`The import of ${from} is not a plain default import.`, 'Remove the tool by hand.');
+    }
+    const elements = registry.getElements();
+    const index = elements.findIndex((element) => Node.isIdentifier(element) && element.getText() === identifier);
+    if (index >= 0) registry.removeElement(index);
+    const stillUsed = sourceFile.getDescendantsOfKind(SyntaxKind.Identifier).some((node) => node.getText() === identifier && !node.getFirstAncestorByKind(SyntaxKind.ImportDeclaration));
+    if (!stillUsed) declaration.remove();
+    return changed();
+  },
+});
