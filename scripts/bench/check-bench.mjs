@@ -83,9 +83,29 @@ const engineRuns = Array.from({ length: 15 }, () => {
   return Number(process.hrtime.bigint() - started) / 1e6;
 });
 
-console.log(`\nLockfile (${TOOLS} tools)\n`);
+// add-tool and bump on a project with 50 tools: each run adds, or bumps, a different tool.
+const fifty = path.join(root, '.bench', 'project-50');
+rmSync(fifty, { recursive: true, force: true });
+execFileSync('cp', ['-r', project, fifty]);
+const registry = path.join(fifty, 'src', 'tools', 'index.ts');
+const keep = names.slice(0, 50);
+for (const name of names.slice(50)) rmSync(path.join(fifty, 'src', 'tools', `${name.replace(/_/g, '-')}.ts`));
+writeFileSync(registry, `import type { AnyTool } from '../platform/tool.js';\n${keep.map((n, i) => `import t${i} from './${n.replace(/_/g, '-')}.js';`).join('\n')}\n\nexport const tools: AnyTool[] = [${keep.map((_, i) => `t${i}`).join(', ')}];\n`);
+const inFifty = (args) => {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [path.join(root, 'bin', 'mcp-prod.js'), ...args], { cwd: fifty, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`mcp-prod ${args.join(' ')} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+};
+inFifty(['lock', '--force']);
+const addRuns = Array.from({ length: 5 }, (_, i) => inFifty(['add-tool', `added_tool_${i}`, '--scope', 'bench:read', '--description', 'Added by the benchmark.']));
+const bumpRuns = Array.from({ length: 5 }, (_, i) => inFifty(['bump', keep[i], 'minor']));
+
+console.log(`\nLockfile and AST commands (check on ${TOOLS} tools; add-tool and bump on 50)\n`);
 console.log('| measurement | median | runs | target |');
 console.log('|---|---|---|---|');
 console.log(`| \`mcp-prod check\`, whole process | ${median(checkRuns).toFixed(0)} ms | ${checkRuns.length} | < 3000 ms |`);
 console.log(`| engine: compare ${pairs.length} tool pairs | ${median(engineRuns).toFixed(1)} ms | ${engineRuns.length} | < 100 ms |`);
+console.log(`| \`mcp-prod add-tool\` on 50 tools, whole process | ${median(addRuns).toFixed(0)} ms | ${addRuns.length} | < 1500 ms |`);
+console.log(`| \`mcp-prod bump <tool> minor\` on 50 tools, whole process | ${median(bumpRuns).toFixed(0)} ms | ${bumpRuns.length} | < 1500 ms |`);
 if (!existsSync(path.join(project, 'mcp-tools.lock.json'))) process.exit(1);

@@ -268,7 +268,7 @@ describe('the contract lockfile in a generated project', () => {
     expect(failing.exitCode, failing.stdout + failing.stderr).toBe(1);
     expect(failing.stdout).toContain('search_notes (1.0.0 -> 1.0.0; needs a major bump) src/tools/search-notes.ts');
     expect(failing.stdout).toContain('input.maxLength-tightened at /inputSchema/properties/query/maxLength: maxLength 200 -> 100');
-    expect(failing.stdout).toContain("search_notes: set version: '2.0.0' in src/tools/search-notes.ts, then run: mcp-prod lock");
+    expect(failing.stdout).toContain("search_notes: run: mcp-prod bump search_notes   (sets version: '2.0.0' in src/tools/search-notes.ts and updates the lockfile)");
 
     const json = JSON.parse(String((await mcpProd(['check', '--json'])).stdout));
     expect(json.ok).toBe(false);
@@ -313,5 +313,72 @@ describe('the contract lockfile in a generated project', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/^::error file=src\/tools\/search-notes.ts,title=mcp-prod check%3A search_notes::version went down from 2.0.0 to 1.9.0/m);
     edit("version: '1.9.0'", "version: '2.0.0'");
+  });
+});
+
+describe('growing a generated project with add-tool, bump and deprecate', () => {
+  const scenario = scenarios.find((s) => s.name === 'bare-both')!;
+  const cwd = () => dirOf(scenario);
+  const mcpProd = (args: string[], now = '2026-12-01') =>
+    execa('npx', ['--no-install', 'mcp-prod', ...args], { cwd: cwd(), reject: false, stdin: 'ignore', env: { MCP_PROD_NOW: now } });
+  const weatherFile = () => path.join(cwd(), 'src/tools/get-weather.ts');
+
+  it('adds a tool that type-checks, passes its own test and the contract check', async () => {
+    const added = await mcpProd(['add-tool', 'get_weather', '--scope', 'weather:read', '--description', 'Current weather for a city.']);
+    expect(added.exitCode, added.stderr).toBe(0);
+    expect(added.stdout).toContain('CREATE src/tools/get-weather.ts');
+    expect((await mcpProd(['add-tool', 'get_weather', '--scope', 'weather:read', '--description', 'Current weather for a city.'])).stdout).toContain('Nothing to do');
+    expect((await mcpProd(['add-tool', 'get_forecast', '--scope', 'weather:read', '--description', 'Forecast for a city.'])).exitCode).toBe(0);
+    await run('npm', ['run', 'typecheck'], { cwd: cwd() });
+    const tests = await run('npx', ['vitest', 'run', 'test/tools/get-weather.test.ts'], { cwd: cwd() });
+    expect(tests.stdout).toMatch(/Tests\s+2 passed/);
+    expect((await mcpProd(['check'])).exitCode).toBe(0);
+  });
+
+  it('fails check on a breaking change and passes after bump', async () => {
+    writeFileSync(weatherFile(), readFileSync(weatherFile(), 'utf8').replace('z.string().min(1).max(500)', 'z.string().min(1).max(100)'));
+    const failing = await mcpProd(['check']);
+    expect(failing.exitCode).toBe(1);
+    expect(failing.stdout).toContain('run: mcp-prod bump get_weather');
+    const bumped = await mcpProd(['bump', 'get_weather']);
+    expect(bumped.exitCode, bumped.stderr).toBe(0);
+    expect(bumped.stdout).toContain('get_weather: 1.0.0 -> 2.0.0 (major, required by input.maxLength-tightened');
+    expect((await mcpProd(['bump', 'get_weather'])).stdout).toContain('nothing to bump');
+    expect((await mcpProd(['check'])).exitCode).toBe(0);
+  });
+
+  it('deprecates the tool, and the built server shows the notice', async () => {
+    const deprecated = await mcpProd(['deprecate', 'get_weather', '--replacement', 'get_forecast', '--since', '2026-11-01']);
+    expect(deprecated.exitCode, deprecated.stderr).toBe(0);
+    expect((await mcpProd(['check'])).exitCode).toBe(0);
+    await run('npm', ['run', 'build'], { cwd: cwd() });
+    const db = path.join(cwd(), 'data', 'deprecation.db');
+    const { token } = await issueWithCli(cwd(), db, ['weather:read']);
+    const client = new Client({ name: 'e2e-deprecation', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({ command: process.execPath, args: ['dist/stdio.js'], cwd: cwd(), env: { ...process.env, MCP_PROD_DB: db, MCP_PROD_TOKEN: token } as Record<string, string>, stderr: 'pipe' }),
+    );
+    const listed = (await client.listTools()).tools.find((t) => t.name === 'get_weather')!;
+    expect(listed.description).toMatch(/^DEPRECATED: use get_forecast instead; calls are refused from 2026-12-01\./);
+    const result = await client.callTool({ name: 'get_weather', arguments: { query: 'Oslo' } });
+    // Today (the real clock) decides the phase: before 2026-12-01 the call works with a notice.
+    if (new Date().toISOString().slice(0, 10) < '2026-12-01') expect(result._meta?.['mcp-prod/deprecation']).toMatchObject({ replacement: 'get_forecast' });
+    else expect(result.structuredContent).toMatchObject({ error: { code: 'removed_use_replacement', replacement: 'get_forecast' } });
+    await client.close();
+  });
+
+  it('removes the tool from its removeAfter date, and check accepts the removal', async () => {
+    const early = await mcpProd(['deprecate', 'get_weather', '--remove'], '2026-12-15');
+    expect(early.exitCode).toBe(1);
+    expect(early.stderr).toContain('may be removed from 2026-12-31');
+    const removed = await mcpProd(['deprecate', 'get_weather', '--remove'], '2026-12-31');
+    expect(removed.exitCode, removed.stderr).toBe(0);
+    expect(existsSync(weatherFile())).toBe(false);
+    expect(existsSync(path.join(cwd(), 'test/tools/get-weather.test.ts'))).toBe(false);
+    await run('npm', ['run', 'typecheck'], { cwd: cwd() });
+    const checked = await mcpProd(['check'], '2026-12-31');
+    expect(checked.exitCode, checked.stdout).toBe(0);
+    const lock = JSON.parse(readFileSync(path.join(cwd(), 'mcp-tools.lock.json'), 'utf8'));
+    expect(lock.tools.get_weather).toMatchObject({ removedAt: '2026-12-31', version: '2.0.0' });
   });
 });

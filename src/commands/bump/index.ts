@@ -1,9 +1,9 @@
-import { loadContracts, locateToolFile, today } from '../../core/contracts.js';
+import { loadContracts, loadToolContract, locateToolFile, today } from '../../core/contracts.js';
 import { CliError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
 import { commitTree, ProjectTree } from '../../core/tree.js';
 import { assemblePlan, type ToolPlan } from '../../schema-diff/plan.js';
-import type { Bump } from '../../schema-diff/types.js';
+import type { Bump, ToolContract } from '../../schema-diff/types.js';
 import { declaredBump, parseVersion, suggestVersion } from '../../schema-diff/version-gate.js';
 import { setToolVersion } from '../../transforms/set-tool-version.js';
 import { editFile } from '../edit-file.js';
@@ -33,11 +33,22 @@ function why(plan: ToolPlan): string {
  */
 export async function bump(project: Project, options: BumpOptions, out: { write(text: string): void }): Promise<void> {
   if (options.all === Boolean(options.tool)) throw new CliError('Name one tool, or pass --all.', { hint: 'mcp-prod bump <tool> [major|minor|patch], or mcp-prod bump --all' });
-  const contracts = await loadContracts(project);
   const { lock } = readProjectLockfile(project);
-  const plan = assemblePlan(lock, contracts, { today: today() });
+  let contracts: Record<string, ToolContract>;
+  let compared = lock;
+  if (options.tool) {
+    // One tool: load only its module and compare only its lock entry.
+    const file = locateToolFile(project, options.tool);
+    if (!file) throw new CliError(`No tool named ${options.tool} in src/tools.`, { hint: '`mcp-prod check` lists the tools the project has.' });
+    contracts = await loadToolContract(project, file);
+    const entry = lock.tools[options.tool];
+    compared = { lockfileVersion: 1, tools: entry ? { [options.tool]: entry } : {} };
+  } else {
+    contracts = await loadContracts(project);
+  }
+  const plan = assemblePlan(compared, contracts, { today: today() });
   const byName = new Map(plan.tools.map((tool) => [tool.name, tool]));
-  if (options.tool && !contracts[options.tool]) throw new CliError(`No tool named ${options.tool} is registered.`, { hint: '`mcp-prod check` lists the tools the project has.' });
+  if (options.tool && !contracts[options.tool]) throw new CliError(`No tool named ${options.tool} is defined in its file.`);
 
   const candidates = options.tool ? [byName.get(options.tool)!] : plan.tools.filter((tool) => tool.change === 'changed');
   const tree = new ProjectTree(project.root);
