@@ -19,15 +19,15 @@ const SUPPORTED = new Set([
   'type', 'enum', 'properties', 'required', 'additionalProperties', 'items', 'prefixItems', 'minimum', 'maximum',
   'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties',
   'maxProperties', 'multipleOf', 'uniqueItems', '$patterns', 'format', 'anyOf', 'oneOf', 'allOf', '$annotations',
-  '$recursiveRef', '$ref', 'dependentRequired',
+  '$recursiveRef', '$ref', 'dependentRequired', 'patternProperties', 'dependentSchemas', 'propertyNames', 'contains',
+  'minContains', 'maxContains',
 ]);
 
 /** Formats whose value set contains another's (a change from the key to the value widens). */
 const FORMAT_CONTAINS: Record<string, string[]> = {
   int64: ['int32'],
   double: ['float'],
-  'date-time': [],
-  number: [],
+  'date-time': ['date', 'time'],
 };
 
 class Walker {
@@ -47,10 +47,8 @@ class Walker {
   }
 
   compare(before: JsonSchema, after: JsonSchema, pointer: string): void {
-    if (semanticKey(before) === semanticKey(after)) {
-      this.annotations(before, after, pointer);
-      return;
-    }
+    if (stableStringify(before) === stableStringify(after)) return;
+    if (this.wrapped(before, after, pointer)) return;
     this.types(before, after, pointer);
     this.enums(before, after, pointer);
     this.objects(before, after, pointer);
@@ -64,8 +62,8 @@ class Walker {
   }
 
   private types(before: JsonSchema, after: JsonSchema, pointer: string) {
-    const old = typeSet(before.type);
-    const now = typeSet(after.type);
+    const old = effectiveTypes(before);
+    const now = effectiveTypes(after);
     if (stableStringify([...old]) === stableStringify([...now])) return;
     const covers = (set: Set<string>, t: string) => set.has(t) || (t === 'integer' && set.has('number')) || set.has('*');
     const lost = [...old].filter((t) => !covers(now, t));
@@ -126,6 +124,29 @@ class Walker {
     this.additional(before.additionalProperties, after.additionalProperties, `${pointer}/additionalProperties`);
     for (const keyword of ['minProperties', 'maxProperties'] as const) this.bound(before, after, keyword, pointer);
     this.dependentRequired(before, after, pointer);
+    // Each entry of these maps constrains the values it applies to: adding one narrows.
+    for (const keyword of ['patternProperties', 'dependentSchemas'] as const) {
+      const old = (before[keyword] ?? {}) as Record<string, JsonSchema>;
+      const now = (after[keyword] ?? {}) as Record<string, JsonSchema>;
+      for (const key of new Set([...Object.keys(old), ...Object.keys(now)])) {
+        const at = `${pointer}/${keyword}/${escape(key)}`;
+        if (!(key in old)) this.report(at, `${kebab(keyword)}-added`, 'narrowed', `${keyword} "${key}" added`);
+        else if (!(key in now)) this.report(at, `${kebab(keyword)}-removed`, 'widened', `${keyword} "${key}" removed`);
+        else this.compare(old[key]!, now[key]!, at);
+      }
+    }
+    this.optionalSubschema(before, after, 'propertyNames', pointer);
+  }
+
+  /** A keyword whose absence means "anything": adding it narrows, removing it widens, changing it recurses. */
+  private optionalSubschema(before: JsonSchema, after: JsonSchema, keyword: string, pointer: string) {
+    const old = before[keyword] as JsonSchema | undefined;
+    const now = after[keyword] as JsonSchema | undefined;
+    if (old === undefined && now === undefined) return;
+    const at = `${pointer}/${keyword}`;
+    if (old === undefined) this.report(at, `${kebab(keyword)}-added`, 'narrowed', `${keyword} added`);
+    else if (now === undefined) this.report(at, `${kebab(keyword)}-removed`, 'widened', `${keyword} removed`);
+    else this.compare(old, now, at);
   }
 
   private additional(before: unknown, after: unknown, at: string) {
@@ -143,6 +164,7 @@ class Walker {
     const now = (after.dependentRequired ?? {}) as Record<string, string[]>;
     const narrower = Object.entries(now).some(([k, v]) => v.some((p) => !(old[k] ?? []).includes(p)));
     const wider = Object.entries(old).some(([k, v]) => v.some((p) => !(now[k] ?? []).includes(p)));
+    if (!narrower && !wider) return;
     this.report(`${pointer}/dependentRequired`, 'dependent-required-changed', narrower && wider ? 'changed' : narrower ? 'narrowed' : 'widened', 'dependent requirements changed');
   }
 
@@ -154,9 +176,13 @@ class Walker {
     const newTuple = (after.prefixItems ?? []) as JsonSchema[];
     const common = Math.min(oldTuple.length, newTuple.length);
     for (let i = 0; i < common; i++) this.compare(oldTuple[i]!, newTuple[i]!, `${pointer}/prefixItems/${i}`);
-    if (newTuple.length > oldTuple.length) this.report(`${pointer}/prefixItems`, 'tuple-entry-added', 'narrowed', 'tuple entries added');
-    if (newTuple.length < oldTuple.length) this.report(`${pointer}/prefixItems`, 'tuple-entry-removed', 'widened', 'tuple entries removed');
-    for (const keyword of ['minItems', 'maxItems'] as const) this.bound(before, after, keyword, pointer);
+    // An open tuple accepts anything after its entries, so a new entry constrains a position;
+    // a closed one (items: false) rejects longer arrays, so a new entry allows one more.
+    const closed = isNever(before.items) && isNever(after.items);
+    if (newTuple.length > oldTuple.length) this.report(`${pointer}/prefixItems`, 'tuple-entry-added', closed ? 'widened' : 'narrowed', 'tuple entries added');
+    if (newTuple.length < oldTuple.length) this.report(`${pointer}/prefixItems`, 'tuple-entry-removed', closed ? 'narrowed' : 'widened', 'tuple entries removed');
+    for (const keyword of ['minItems', 'maxItems', 'minContains', 'maxContains'] as const) this.bound(before, after, keyword, pointer);
+    this.optionalSubschema(before, after, 'contains', pointer);
     if (Boolean(before.uniqueItems) !== Boolean(after.uniqueItems)) {
       this.report(`${pointer}/uniqueItems`, after.uniqueItems ? 'unique-items-added' : 'unique-items-removed', after.uniqueItems ? 'narrowed' : 'widened', after.uniqueItems ? 'items must now be unique' : 'items no longer need to be unique');
     }
@@ -170,7 +196,7 @@ class Walker {
       const keyword = side === 'lower' ? 'minimum' : 'maximum';
       if (boundsEqual(old, now)) return;
       const at = `${pointer}/${now?.exclusive || (!now && old?.exclusive) ? `exclusive${keyword[0]!.toUpperCase()}${keyword.slice(1)}` : keyword}`;
-      const tighter = !old || (now !== undefined && (side === 'lower' ? boundAbove(now, old) : boundAbove(old, now)));
+      const tighter = !old || (now !== undefined && (side === 'lower' ? boundAbove(now, old) : upperTighter(now, old)));
       if (tighter) this.report(at, `${keyword}-tightened`, 'narrowed', `${side} bound ${describeBound(old)} -> ${describeBound(now)}`);
       else this.report(at, `${keyword}-relaxed`, 'widened', `${side} bound ${describeBound(old)} -> ${describeBound(now)}`);
     };
@@ -220,48 +246,105 @@ class Walker {
     const fat = `${pointer}/format`;
     if (!oldFormat) this.report(fat, 'format-added', 'narrowed', `format "${newFormat}" added`);
     else if (!newFormat) this.report(fat, 'format-removed', 'widened', `format "${oldFormat}" removed`);
-    else if (FORMAT_CONTAINS[newFormat]?.includes(oldFormat) || (oldFormat === 'date' && newFormat === 'date-time')) {
+    else if (FORMAT_CONTAINS[newFormat]?.includes(oldFormat)) {
       this.report(fat, 'format-widened', 'widened', `format "${oldFormat}" -> "${newFormat}"`);
     } else if (FORMAT_CONTAINS[oldFormat]?.includes(newFormat)) this.report(fat, 'format-narrowed', 'narrowed', `format "${oldFormat}" -> "${newFormat}"`);
     else this.report(fat, 'format-changed', 'changed', `format "${oldFormat}" -> "${newFormat}"`);
   }
 
+  /**
+   * A plain schema wrapped into a union (or a union unwrapped to one branch): compare the schema
+   * with its branch, and count the other branches as added (or removed) alternatives.
+   */
+  private wrapped(before: JsonSchema, after: JsonSchema, pointer: string): boolean {
+    const unionOf = (s: JsonSchema) => {
+      const keyword = s.anyOf ? 'anyOf' : s.oneOf ? 'oneOf' : undefined;
+      const pure = keyword && Object.keys(s).every((k) => k === keyword || k === '$annotations');
+      return pure ? { keyword, branches: s[keyword] as JsonSchema[] } : undefined;
+    };
+    const hasUnion = (s: JsonSchema) => s.anyOf !== undefined || s.oneOf !== undefined;
+    const oldUnion = unionOf(before);
+    const newUnion = unionOf(after);
+    const wrapping = !hasUnion(before) && newUnion;
+    const unwrapping = oldUnion && !hasUnion(after);
+    if (!wrapping && !unwrapping) return false;
+    const union = (wrapping ? newUnion : oldUnion)!;
+    const plain = wrapping ? before : after;
+    const exact = union.branches.findIndex((b) => semanticKey(b) === semanticKey(plain));
+    const sameTypes = union.branches.map((b, i) => [b, i] as const).filter(([b]) => stableStringify([...effectiveTypes(b)]) === stableStringify([...effectiveTypes(plain)]));
+    const index = exact >= 0 ? exact : sameTypes.length === 1 ? sameTypes[0]![1] : -1;
+    if (index < 0) return false;
+    const branch = union.branches[index]!;
+    const at = `${pointer}/${union.keyword}`;
+    if (wrapping) this.compare(before, branch, `${at}/${index}`);
+    else this.compare(branch, after, pointer);
+    const others = union.branches.filter((_, i) => i !== index);
+    if (others.length === 0) return true;
+    const overlapping = union.keyword === 'oneOf' && others.some((other) => !disjoint(other, branch));
+    const kind = kebab(union.keyword);
+    if (overlapping) this.report(at, `${kind}-${wrapping ? 'wrapped' : 'unwrapped'}-overlapping`, 'changed', `the schema was ${wrapping ? 'wrapped into' : 'taken out of'} a ${union.keyword} whose alternatives may overlap`, { undecided: true });
+    else if (wrapping) this.report(at, `wrapped-in-${kind}`, 'widened', `the schema became one alternative of ${others.length + 1} in ${union.keyword}`);
+    else this.report(at, `unwrapped-from-${kind}`, 'narrowed', `${others.length} alternative(s) dropped with the ${union.keyword}`);
+    return true;
+  }
+
   private compositions(before: JsonSchema, after: JsonSchema, pointer: string) {
-    for (const keyword of ['anyOf', 'oneOf', 'allOf'] as const) {
-      const old = (before[keyword] ?? []) as JsonSchema[];
-      const now = (after[keyword] ?? []) as JsonSchema[];
-      if (old.length === 0 && now.length === 0) continue;
-      const at = `${pointer}/${keyword}`;
-      // Branches pair up by meaning, never by position.
-      const unmatchedNew = new Map(now.map((branch, i) => [i, branch]));
-      const unmatchedOld: [number, JsonSchema][] = [];
-      old.forEach((branch, i) => {
-        const match = [...unmatchedNew].find(([, candidate]) => semanticKey(candidate) === semanticKey(branch));
-        if (match) {
-          this.annotations(branch, match[1], `${at}/${match[0]}`);
-          unmatchedNew.delete(match[0]);
-        } else unmatchedOld.push([i, branch]);
-      });
-      if (unmatchedOld.length === 1 && unmatchedNew.size === 1) {
-        const [newIndex, newBranch] = [...unmatchedNew][0]!;
-        this.compare(unmatchedOld[0]![1], newBranch, `${at}/${newIndex}`);
-        continue;
-      }
-      const added = [...unmatchedNew.values()];
-      const removed = unmatchedOld.map(([, b]) => b);
-      if (keyword === 'allOf') {
-        if (added.length > 0) this.report(at, 'all-of-added', 'narrowed', `${added.length} constraint(s) added to allOf`);
-        if (removed.length > 0) this.report(at, 'all-of-removed', 'widened', `${removed.length} constraint(s) removed from allOf`);
-        continue;
-      }
-      if (removed.length > 0) this.report(at, `${kebab(keyword)}-removed`, 'narrowed', `${removed.length} alternative(s) removed from ${keyword}`);
-      if (added.length > 0) {
-        const overlapping = keyword === 'oneOf' && added.some((branch) => now.some((other) => other !== branch && !disjoint(branch, other)));
-        if (overlapping) {
-          this.report(at, 'one-of-added-overlapping', 'changed', 'an alternative added to oneOf may overlap another, so values matching both would be rejected', { undecided: true });
-        } else this.report(at, `${kebab(keyword)}-added`, 'widened', `${added.length} alternative(s) added to ${keyword}`);
-      }
-      if (old.length === 0 || now.length === 0) this.report(at, `${kebab(keyword)}-${old.length === 0 ? 'introduced' : 'dropped'}`, 'changed', `${keyword} ${old.length === 0 ? 'introduced' : 'dropped'}`, { undecided: true });
+    this.alternatives(before, after, pointer);
+    const old = (before.allOf ?? []) as JsonSchema[];
+    const now = (after.allOf ?? []) as JsonSchema[];
+    if (old.length === 0 && now.length === 0) return;
+    const { added, removed } = this.matchBranches(old, now, `${pointer}/allOf`);
+    if (added.length > 0) this.report(`${pointer}/allOf`, 'all-of-added', 'narrowed', `${added.length} constraint(s) added to allOf`);
+    if (removed.length > 0) this.report(`${pointer}/allOf`, 'all-of-removed', 'widened', `${removed.length} constraint(s) removed from allOf`);
+  }
+
+  /**
+   * Pairs branches by meaning, never by position; equal branches are compared for annotation
+   * changes, a single leftover pair is compared as a changed branch, the rest are added/removed.
+   */
+  private matchBranches(old: JsonSchema[], now: JsonSchema[], at: string): { added: JsonSchema[]; removed: JsonSchema[] } {
+    const unmatchedNew = new Map(now.map((branch, i) => [i, branch]));
+    const unmatchedOld: JsonSchema[] = [];
+    for (const branch of old) {
+      const match = [...unmatchedNew].find(([, candidate]) => semanticKey(candidate) === semanticKey(branch));
+      if (match) {
+        this.compare(branch, match[1], `${at}/${match[0]}`);
+        unmatchedNew.delete(match[0]);
+      } else unmatchedOld.push(branch);
+    }
+    if (unmatchedOld.length === 1 && unmatchedNew.size === 1) {
+      const [index, branch] = [...unmatchedNew][0]!;
+      this.compare(unmatchedOld[0]!, branch, `${at}/${index}`);
+      return { added: [], removed: [] };
+    }
+    return { added: [...unmatchedNew.values()], removed: unmatchedOld };
+  }
+
+  /** anyOf and oneOf together: the same branches may move from one keyword to the other. */
+  private alternatives(before: JsonSchema, after: JsonSchema, pointer: string) {
+    const oldKind = before.oneOf ? 'oneOf' : before.anyOf ? 'anyOf' : undefined;
+    const newKind = after.oneOf ? 'oneOf' : after.anyOf ? 'anyOf' : undefined;
+    if (!oldKind && !newKind) return;
+    const old = (oldKind ? before[oldKind] : []) as JsonSchema[];
+    const now = (newKind ? after[newKind] : []) as JsonSchema[];
+    const at = `${pointer}/${newKind ?? oldKind}`;
+    if (!oldKind || !newKind) {
+      this.report(at, `${kebab((newKind ?? oldKind)!)}-${oldKind ? 'dropped' : 'introduced'}`, 'changed', `${newKind ?? oldKind} ${oldKind ? 'dropped' : 'introduced'}`, { undecided: true });
+      return;
+    }
+    const { added, removed } = this.matchBranches(old, now, at);
+    const kind = kebab(newKind);
+    if (removed.length > 0) this.report(at, `${kebab(oldKind)}-removed`, 'narrowed', `${removed.length} alternative(s) removed from ${oldKind}`);
+    if (added.length > 0) {
+      const overlapping = newKind === 'oneOf' && added.some((branch) => now.some((other) => other !== branch && !disjoint(branch, other)));
+      if (overlapping) this.report(at, 'one-of-added-overlapping', 'changed', 'an alternative added to oneOf may overlap another, so values matching both would be rejected', { undecided: true });
+      else this.report(at, `${kind}-added`, 'widened', `${added.length} alternative(s) added to ${newKind}`);
+    }
+    if (oldKind !== newKind) {
+      const pairwiseDisjoint = now.every((a, i) => now.every((b, j) => i === j || disjoint(a, b)));
+      if (pairwiseDisjoint) return;
+      if (newKind === 'anyOf') this.report(at, 'one-of-became-any-of', 'widened', 'oneOf became anyOf: values matching several alternatives are now accepted');
+      else this.report(at, 'any-of-became-one-of', 'narrowed', 'anyOf became oneOf: values matching several alternatives are now rejected');
     }
   }
 
@@ -300,6 +383,21 @@ function judge(change: Change, direction: Direction): Verdict {
   return change === 'widened' ? 'breaking' : 'additive';
 }
 
+const isNever = (schema: unknown) => isObject(schema) && semanticKey(schema) === '{"not":{}}';
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+/** The types a schema admits: its `type`, or the types of its enum values when it has only those. */
+function effectiveTypes(schema: JsonSchema): Set<string> {
+  if (schema.type === undefined && Array.isArray(schema.enum)) return typeSet([...new Set((schema.enum as unknown[]).map(jsonType))]);
+  return typeSet(schema.type);
+}
+
 function typeSet(type: unknown): Set<string> {
   if (type === undefined) return new Set(['*']);
   const set = new Set(type as string[]);
@@ -328,7 +426,12 @@ function effectiveBound(inclusive: unknown, exclusive: unknown, side: 'lower' | 
     if (side === 'lower') return { value: b.exclusive ? Math.floor(b.value) + 1 : Math.ceil(b.value), exclusive: false };
     return { value: b.exclusive ? Math.ceil(b.value) - 1 : Math.floor(b.value), exclusive: false };
   });
-  return normalised.reduce((a, b) => (side === 'lower' ? (boundAbove(b, a) ? b : a) : boundAbove(a, b) ? b : a));
+  return normalised.reduce((a, b) => (side === 'lower' ? (boundAbove(b, a) ? b : a) : upperTighter(b, a) ? b : a));
+}
+
+/** Whether upper bound a excludes more than b (a lower value, or the same value exclusive). */
+function upperTighter(a: Bound, b: Bound): boolean {
+  return a.value < b.value || (a.value === b.value && a.exclusive && !b.exclusive);
 }
 
 /** Whether bound a excludes more from below than b (a is "higher" as a lower bound). */

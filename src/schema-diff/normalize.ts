@@ -61,10 +61,12 @@ export function normalizeSchema(schema: unknown, root: JsonSchema = isObject(sch
     const target = resolvePointer(root, ref);
     const { $ref: _ref, ...siblings } = schema;
     if (target === undefined) return { ...normalizeSchema(siblings, root, stack), $ref: ref };
-    if (stack.includes(ref)) return { $recursiveRef: ref };
+    // A recursive reference is named by how far up it points, not by its spelling, so the
+    // same recursion reads the same through $defs, definitions or a path.
+    if (stack.includes(ref)) return { $recursiveRef: stack.length - stack.indexOf(ref) };
     const resolved = normalizeSchema(target, root, [...stack, ref]);
     const rest = normalizeSchema(siblings, root, stack);
-    return Object.keys(rest).length === 0 ? resolved : { allOf: [resolved, rest] };
+    return mergeConjunction(resolved, rest);
   }
 
   const out: JsonSchema = {};
@@ -166,8 +168,55 @@ export function normalizeSchema(schema: unknown, root: JsonSchema = isObject(sch
   if (patterns.length > 0) out.$patterns = sortedUnique(patterns);
 
   unifyNullable(out);
+  foldTypeIntoEnum(out);
+  // Spellings of "no constraint": {} where a schema may be omitted, and zero minimum counts.
+  for (const keyword of ['additionalProperties', 'items', 'unevaluatedProperties', 'unevaluatedItems', 'propertyNames']) {
+    const value = out[keyword];
+    if (value === true || (isObject(value) && Object.keys(value).every((k) => k === '$annotations'))) delete out[keyword];
+  }
+  for (const keyword of ['minLength', 'minItems', 'minProperties']) if (out[keyword] === 0) delete out[keyword];
+  if (out.dependentRequired && isObject(out.dependentRequired)) {
+    out.dependentRequired = Object.fromEntries(Object.entries(out.dependentRequired).map(([k, v]) => [k, sortedUnique(v as string[])]));
+  }
+  if (out.$branchAnnotations) {
+    annotations.nullableBranch = out.$branchAnnotations;
+    delete out.$branchAnnotations;
+  }
   if (Object.keys(annotations).length > 0) out.$annotations = annotations;
   return out;
+}
+
+/**
+ * `$ref` plus sibling keywords means both apply. When they constrain different keywords the
+ * conjunction is just their union, which is how the same schema reads when written inline.
+ */
+function mergeConjunction(a: JsonSchema, b: JsonSchema): JsonSchema {
+  const semantic = (s: JsonSchema) => Object.keys(s).filter((k) => k !== '$annotations');
+  if (semantic(b).length === 0 && !b.$annotations) return a;
+  if (semantic(a).some((k) => semantic(b).includes(k))) return { allOf: [a, b] };
+  const annotations = { ...((a.$annotations as JsonSchema | undefined) ?? {}), ...((b.$annotations as JsonSchema | undefined) ?? {}) };
+  const merged: JsonSchema = { ...a, ...b };
+  if (Object.keys(annotations).length > 0) merged.$annotations = annotations;
+  else delete merged.$annotations;
+  return merged;
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+/** With an enum, `type` only filters the listed values; fold it in so `{type, enum}` reads as the enum. */
+function foldTypeIntoEnum(out: JsonSchema): void {
+  if (!Array.isArray(out.enum) || !Array.isArray(out.type)) return;
+  const types = new Set(out.type as string[]);
+  out.enum = (out.enum as unknown[]).filter((value) => {
+    const t = jsonType(value);
+    return types.has(t) || (t === 'integer' && types.has('number'));
+  });
+  delete out.type;
 }
 
 /** `anyOf: [X, {type: null}]`, `nullable: true` and `type: [..., "null"]` all become the last form. */
@@ -180,11 +229,14 @@ function unifyNullable(out: JsonSchema): void {
     const branches = out[keyword] as JsonSchema[] | undefined;
     if (!branches || !branches.some(isNullOnly)) continue;
     const others = branches.filter((branch) => !isNullOnly(branch));
-    if (others.length === 1 && Array.isArray(others[0]!.type) && out.type === undefined) {
-      const [only] = others;
+    const candidate = others[0];
+    if (others.length === 1 && out.type === undefined && (Array.isArray(candidate!.type) || Array.isArray(candidate!.enum))) {
+      const { $annotations: inner, ...only } = candidate!;
       delete out[keyword];
-      Object.assign(out, { ...only, type: sortedUnique([...(only!.type as string[]), 'null']) });
-      if (only!.$annotations) out.$annotations = { ...(only!.$annotations as JsonSchema), ...((out.$annotations as JsonSchema) ?? {}) };
+      Object.assign(out, only);
+      if (Array.isArray(only.type)) out.type = sortedUnique([...(only.type as string[]), 'null']);
+      if (Array.isArray(only.enum)) out.enum = sortedUnique([...(only.enum as unknown[]), null]);
+      if (inner) out.$branchAnnotations = inner;
     }
   }
   // anyOf of bare single types is a type set.

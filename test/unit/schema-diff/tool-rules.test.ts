@@ -1,7 +1,6 @@
 /**
  * Tool-level rules (reference/schema-compat-rules.md §3.1, SPEC §5) through compareTools. Each
- * row is a variation of one base contract; rows whose name starts with "engine bug:" hold the
- * correct verdict and run as `it.fails` until the engine is fixed.
+ * row is a variation of one base contract.
  */
 import { describe, expect, it } from 'vitest';
 import { compareTools, scopeCovers } from '../../../src/schema-diff/compare-tool.js';
@@ -111,7 +110,6 @@ const rows: Row[] = [
 ];
 
 const TOOL_POINTERS = new Set(['', '/scopes', '/readOnly', '/idempotency', '/deprecated', '/description', '/outputSchema']);
-const showBugs = process.env.SHOW_ENGINE_BUGS === '1';
 
 describe('compareTools: tool-level rules', () => {
   it('has at least 20 rows with unique names', () => {
@@ -120,8 +118,7 @@ describe('compareTools: tool-level rules', () => {
   });
 
   for (const row of rows) {
-    const test = row.name.startsWith('engine bug:') && !showBugs ? it.fails : it;
-    test(row.name, () => {
+    it(row.name, () => {
       const findings = compareTools(row.before, row.after);
       const shown = JSON.stringify(findings, null, 1);
       expect(requiredBump(findings), shown).toBe(row.bump);
