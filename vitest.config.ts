@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/transforms/**/*.test.ts', 'test/commands/**/*.test.ts'] } },
       { test: { name: 'cli', include: ['test/cli/**/*.cli.test.ts'], testTimeout: 60_000 } },
       {
         test: {

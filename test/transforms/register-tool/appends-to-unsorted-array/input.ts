@@ -1,0 +1,7 @@
+// @ts-nocheck
+import type { AnyTool } from '../platform/tool.js';
+import weather from './weather.js';
+import alerts from './alerts.js';
+
+/** The registry. */
+export const tools: AnyTool[] = [weather, alerts];

@@ -1,0 +1,10 @@
+// @ts-nocheck
+import type { AnyTool } from '../platform/tool.js';
+import createNote from './create-note.js';
+import tagNote from './tag-note.js';
+
+export const tools: AnyTool[] = [
+  // writes
+  createNote, // the first tool
+  /* tags */ tagNote,
+];

@@ -1,0 +1,13 @@
+// @ts-nocheck
+import type { AnyTool } from '../platform/tool.js';
+import zulu from './zulu.js';
+import alpha from './alpha.js';
+
+export const tools: AnyTool[] = [
+    zulu,
+    alpha,
+];
+
+export function names(): string[] {
+    return tools.map((tool) => tool.name);
+}

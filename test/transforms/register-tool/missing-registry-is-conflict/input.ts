@@ -1,0 +1,4 @@
+// @ts-nocheck
+import createNote from './create-note.js';
+
+export const allTools = [createNote];

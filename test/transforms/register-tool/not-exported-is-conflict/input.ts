@@ -1,0 +1,5 @@
+// @ts-nocheck
+import createNote from './create-note.js';
+
+const tools = [createNote];
+export default tools;

@@ -1,0 +1,15 @@
+// @ts-nocheck
+import type { AnyTool } from "../platform/tool.js"
+import createNote from "./create-note.js"
+import searchDocs from "./search-docs.js"
+import tagNote from "./tag-note.js"
+
+export const tools: AnyTool[] = [
+	createNote,
+	searchDocs,
+	tagNote
+]
+
+export function count() {
+	return tools.length
+}

@@ -1,0 +1,15 @@
+// @ts-nocheck
+import { z } from 'zod/v4';
+import { defineTool } from '../platform/tool.js';
+import { sunset } from './sunset.js';
+
+export default defineTool({
+  name: 'search_docs',
+  version: '1.4.2',
+  deprecated: sunset('search_docs_v2'),
+  description: 'Search the docs.',
+  input: z.strictObject({ query: z.string() }),
+  async handler({ query }) {
+    return { result: query };
+  },
+});

@@ -1,0 +1,14 @@
+// @ts-nocheck
+import { z } from "zod/v4";
+import { defineTool } from "../platform/tool.js";
+
+export default defineTool({
+  name: "search_docs",
+  version: "1.4.2",
+  deprecated: { since: "2026-12-01", replacement: "search_docs_v2", reason: "It says \"docs\" twice" },
+  description: "Search the caller's docs.",
+  input: z.strictObject({ query: z.string() }),
+  async handler({ query }) {
+    return { result: query };
+  },
+});

@@ -1,0 +1,13 @@
+// @ts-nocheck
+/**
+ * Searches the docs.
+ * Replaced by search_docs_v2.
+ */
+import { defineTool } from '../platform/tool.js';
+
+export default defineTool({
+    name: 'search_docs',
+    version: '1.4.2',
+    description: 'Search the docs.',
+    handler: async () => ({ ok: true }),
+});

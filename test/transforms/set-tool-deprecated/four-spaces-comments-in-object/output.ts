@@ -1,0 +1,16 @@
+// @ts-nocheck
+import { z } from 'zod/v4';
+import { defineTool } from '../platform/tool.js';
+
+export default defineTool({
+    // identity
+    name: 'search_docs',
+    version: '1.4.2', // bumped by mcp-prod
+    deprecated: { since: '2026-12-01', replacement: 'search_docs_v2' },
+    /* what models read */
+    description: 'Search the docs.',
+    input: z.strictObject({ query: z.string() }),
+    async handler({ query }) {
+        return { result: query };
+    },
+});

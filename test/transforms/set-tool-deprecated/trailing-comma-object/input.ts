@@ -1,0 +1,9 @@
+// @ts-nocheck
+import { defineTool } from '../platform/tool.js';
+
+export default defineTool({
+  name: 'search_docs',
+  description: 'Search the docs.',
+  handler: async () => ({ ok: true }),
+  version: '1.4.2',
+});

@@ -1,0 +1,10 @@
+// @ts-nocheck
+import { defineTool } from '../platform/tool.js';
+
+export default defineTool({
+  name: 'search_docs',
+  description: 'Search the docs.',
+  handler: async () => ({ ok: true }),
+  version: '1.4.2',
+  deprecated: { since: '2026-12-01', replacement: 'search_docs_v2' },
+});

@@ -1,0 +1,14 @@
+// @ts-nocheck
+import { z } from "zod/v4";
+import { defineTool } from "../platform/tool.js";
+
+export default defineTool({
+  name: "search_docs",
+  version: "2.0.0",
+  description: "Search the caller's docs.",
+  scopes: ["docs:read"],
+  input: z.strictObject({ query: z.string() }),
+  async handler({ query }) {
+    return { result: query };
+  },
+});

@@ -1,0 +1,4 @@
+// @ts-nocheck
+import deleteNote from './delete-note.js';
+
+export const registry = [deleteNote];

@@ -1,0 +1,7 @@
+// @ts-nocheck
+import type { AnyTool } from '../platform/tool.js';
+import createNote from './create-note.js';
+import searchNotes from './search-notes.js';
+
+/** The registry: every tool the server exposes, listed once. */
+export const tools: AnyTool[] = [createNote, searchNotes];

@@ -1,0 +1,7 @@
+// @ts-nocheck
+import type { AnyTool } from '../platform/tool.js';
+import createNote from './create-note.js';
+
+export const tools = [
+    createNote,
+] satisfies AnyTool[];
