@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
 import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
-import { createApp, startMaintenance, type App } from './app.js';
+import { createApp, runProcess, type App } from './app.js';
 import { AuthFailure, bearerCredential, missingScopes, type Principal } from './platform/auth.js';
 import { protectedResourceMetadata } from './platform/jwt.js';
 import { logRefusedCall } from './platform/pipeline.js';
@@ -205,7 +205,6 @@ export async function main(): Promise<void> {
     process.stderr.write(`Cannot listen on ${app.config.host}:${app.config.port}: ${error.message}\n`);
     process.exit(1);
   });
-  const stopMaintenance = startMaintenance(app);
   app.logger.info({ event: 'started', transport: 'http', url: running.url, tools: app.registry.tools.length }, 'started');
   if (!LOOPBACK_HOSTS.has(app.config.host) && app.config.allowedHosts.every((h) => LOOPBACK_HOSTS.has(h))) {
     app.logger.warn(
@@ -213,19 +212,7 @@ export async function main(): Promise<void> {
       'Listening beyond loopback but only loopback Host headers are accepted; set MCP_PROD_ALLOWED_HOSTS to the names clients use.',
     );
   }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.logger.info({ event: 'stopping', reason: signal }, 'stopping');
-    stopMaintenance();
-    await running.close();
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  runProcess(app, () => running.close());
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
-import { createApp, startMaintenance, type App } from './app.js';
+import { createApp, runProcess, type App } from './app.js';
 import { AuthFailure } from './platform/auth.js';
 import { buildServer } from './server.js';
 
@@ -58,22 +58,9 @@ export async function main(): Promise<void> {
     await app.close();
     process.exit(1);
   }
-  const stopMaintenance = startMaintenance(app);
   const handle = serveOverStdio(app, protocolOut);
   app.logger.info({ event: 'started', transport: 'stdio', tools: app.registry.tools.length }, 'started');
-
-  let stopping = false;
-  const stop = async (reason: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.logger.info({ event: 'stopping', reason }, 'stopping');
-    stopMaintenance();
-    await handle.close();
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  const stop = runProcess(app, () => handle.close());
   process.stdin.once('end', () => void stop('stdin closed'));
 }
 
