@@ -1,4 +1,5 @@
 import { Node } from 'ts-morph';
+import { insertArrayEntry } from './edits.js';
 import { describeRegistry, findImport, findRegistryArray, isSorted } from './locate.js';
 import { inferStyle, quoted } from './style.js';
 import { changed, conflict, defineTransform, unchanged } from './types.js';
@@ -53,7 +54,7 @@ export const registerTool = defineTransform<RegisterToolOptions>({
       const array = findRegistryArray(sourceFile)!;
       const current = array.getElements().map((element) => element.getText());
       const index = isSorted(current) ? current.filter((name) => name.localeCompare(identifier, 'en', { sensitivity: 'base' }) < 0).length : current.length;
-      array.insertElement(index, identifier);
+      insertArrayEntry(array, index, identifier);
     }
     return changed();
   },

@@ -1,4 +1,5 @@
 import { Node } from 'ts-morph';
+import { insertPropertyAfter } from './edits.js';
 import { findToolDefinition } from './locate.js';
 import { inferStyle, quoted } from './style.js';
 import { changed, conflict, defineTransform, unchanged } from './types.js';
@@ -53,8 +54,10 @@ export const setToolDeprecated = defineTransform<SetToolDeprecatedOptions>({
       initializer.replaceWithText(literal);
       return changed();
     }
-    const after = definition.getProperties().findIndex((p) => Node.isPropertyAssignment(p) && p.getName() === 'version');
-    definition.insertPropertyAssignment(after >= 0 ? after + 1 : definition.getProperties().length, { name: 'deprecated', initializer: literal });
+    const properties = definition.getProperties();
+    const anchor = properties.find((p) => Node.isPropertyAssignment(p) && p.getName() === 'version') ?? properties.at(-1);
+    if (!anchor) return conflict(`The definition of ${options.tool} is empty.`, 'Edit it by hand.');
+    insertPropertyAfter(anchor, `deprecated: ${literal}`);
     return changed();
   },
 });

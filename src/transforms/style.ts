@@ -22,8 +22,10 @@ export function inferStyle(text: string): CodeStyle {
   const withSemicolon = statementEnds.filter((line) => line.endsWith(';')).length;
   const semicolons = statementEnds.length === 0 ? true : withSemicolon * 2 >= statementEnds.length;
 
-  const indented = text.split('\n').find((line) => /^[ \t]+\S/.test(line));
-  const indent = indented ? (indented.startsWith('\t') ? '\t' : ' '.repeat(Math.min(indented.length - indented.trimStart().length, 8))) : '  ';
+  // The smallest indentation of a code line; the ` * ` lines of block comments do not count.
+  const codeLines = text.split('\n').filter((line) => /^[ \t]+\S/.test(line) && !/^\s*\*/.test(line));
+  const widths = codeLines.map((line) => line.length - line.trimStart().length);
+  const indent = codeLines.length === 0 ? '  ' : codeLines.some((line) => line.startsWith('\t')) ? '\t' : ' '.repeat(Math.min(Math.min(...widths), 8));
   return { quote, semicolons, indent };
 }
 

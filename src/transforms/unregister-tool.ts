@@ -1,4 +1,5 @@
 import { Node, SyntaxKind } from 'ts-morph';
+import { removeStatementLines } from './edits.js';
 import { describeRegistry, findImport, findRegistryArray } from './locate.js';
 import { changed, conflict, defineTransform, unchanged } from './types.js';
 
@@ -31,7 +32,8 @@ export const unregisterTool = defineTransform<UnregisterToolOptions>({
     const index = elements.findIndex((element) => Node.isIdentifier(element) && element.getText() === identifier);
     if (index >= 0) registry.removeElement(index);
     const stillUsed = sourceFile.getDescendantsOfKind(SyntaxKind.Identifier).some((node) => node.getText() === identifier && !node.getFirstAncestorByKind(SyntaxKind.ImportDeclaration));
-    if (!stillUsed) declaration.remove();
+    if (!stillUsed) removeStatementLines(declaration);
+    if (index < 0 && stillUsed) return unchanged(`${identifier} is not in the registry, and its import is still used elsewhere`);
     return changed();
   },
 });

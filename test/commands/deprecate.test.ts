@@ -96,7 +96,7 @@ describe('deprecate', () => {
 
   // `since` defaults to today, so the same command run again on a later day rewrites the notice
   // and moves refuseAfter and removeAfter later, for a deprecation clients have already been shown.
-  it.fails('bug: a second run on a later day without --since keeps the published dates', async () => {
+  it('a second run on a later day without --since keeps the published dates', async () => {
     const copy = await deprecatedProject();
     const before = hashTree(copy.root);
     setToday('2026-12-05');
@@ -208,7 +208,7 @@ describe('deprecate --remove', () => {
 
   // The generated registry imports search-notes last; removing it also removes the blank line
   // between the imports and the registry's doc comment.
-  it.fails('bug: removing the tool imported last keeps the rest of the registry byte for byte', async () => {
+  it('removing the tool imported last keeps the rest of the registry byte for byte', async () => {
     const copy = await deprecatedProject();
     const expected = copy.read(REGISTRY).replace("import searchNotes from './search-notes.js';\n", '').replace(', searchNotes]', ']');
     setToday('2027-01-30');
@@ -258,7 +258,7 @@ describe('deprecate --remove', () => {
   // The kept module still says name: 'search_notes', so the second run finds it under src/tools
   // (before looking at the tombstone) and tries to load it from its new place, where its
   // relative imports no longer resolve: "Could not load src/tools/legacy/search-notes.ts: Cannot find module ...".
-  it.fails('bug: a second run says nothing to do when --keep-as put the module under src/tools', async () => {
+  it('a second run says nothing to do when --keep-as put the module under src/tools', async () => {
     const copy = await deprecatedProject();
     setToday('2027-02-01');
     await runRemove(copy, { keepAs: 'src/tools/legacy/search-notes.ts' });

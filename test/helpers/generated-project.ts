@@ -8,14 +8,17 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { CliError } from '../../src/core/errors.js';
 import { findProject, type Project } from '../../src/core/project.js';
 import { LOCKFILE_NAME, parseLockfile, type LockEntry } from '../../src/schema-diff/lockfile.js';
-import { cliEnv, describeRun, ensureBuilt, repoRoot, runBin } from './cli.js';
+import { describeRun, ensureBuilt, repoRoot, runBin } from './cli.js';
 
-/** Dependencies installed by the bench (scripts/bench), reused when present. */
-const BENCH_NODE_MODULES = path.join(repoRoot, '.bench', 'project', 'node_modules');
+/**
+ * What the commands under test load from a project (its registry, tools and contract module)
+ * needs only zod at run time, which this repository pins at the same version as generated
+ * projects; so the copies link to this repository's node_modules instead of installing.
+ */
+const REPO_NODE_MODULES = path.join(repoRoot, 'node_modules');
 
 export interface ProjectTemplate {
   /** A pristine generated project (never modified by tests). */
@@ -26,31 +29,17 @@ export interface ProjectTemplate {
   cleanup(): void;
 }
 
-/**
- * Generates one project with `create-mcp-prod <dir> --yes --no-install --no-git` and finds
- * dependencies for it: the bench's installed project when there is one, else a one-off
- * `npm install` of the project's package.json (minutes, so give beforeAll a long timeout).
- */
+/** Generates one project with `create-mcp-prod <dir> --yes --no-install --no-git`. */
 export async function generateProjectTemplate(prefix: string): Promise<ProjectTemplate> {
   await ensureBuilt();
   const root = mkdtempSync(path.join(os.tmpdir(), prefix));
   const dir = path.join(root, 'template');
   const run = await runBin('create-mcp-prod', [dir, '--yes', '--no-install', '--no-git'], { cwd: root });
   if (run.exitCode !== 0) throw new Error(`create-mcp-prod failed:\n${describeRun(run)}`);
-
-  let nodeModules = BENCH_NODE_MODULES;
-  if (!existsSync(nodeModules)) {
-    // Install into a side directory so the template itself stays exactly as generated.
-    const deps = path.join(root, 'deps');
-    mkdirSync(deps);
-    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
-    delete manifest.devDependencies?.['create-mcp-prod'];
-    writeFileSync(path.join(deps, 'package.json'), JSON.stringify(manifest, null, 2));
-    const install = await execa('npm', ['install', '--no-audit', '--no-fund'], { cwd: deps, env: cliEnv(), extendEnv: false, reject: false, all: true });
-    if (install.exitCode !== 0) throw new Error(`npm install failed (exit ${install.exitCode}):\n${install.all}`);
-    nodeModules = path.join(deps, 'node_modules');
-  }
-  return { dir, nodeModules, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+  const generatedZod = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies.zod;
+  const repoZod = (JSON.parse(readFileSync(path.join(REPO_NODE_MODULES, 'zod', 'package.json'), 'utf8')) as { version: string }).version;
+  if (generatedZod !== repoZod) throw new Error(`generated projects pin zod ${generatedZod} but this repository has ${repoZod}; align them`);
+  return { dir, nodeModules: REPO_NODE_MODULES, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 export interface ProjectCopy {

@@ -50,7 +50,7 @@ describe('inferStyle: indentation', () => {
   // The ` * ` lines of a JSDoc block are not a level of indentation. Transforms then indent what
   // they insert (and, for an inserted property, the following property) with two spaces in a
   // four-space or tab-indented file; see the *-after-jsdoc-header fixtures.
-  it.fails('bug: a multi-line JSDoc comment at the top does not set the indentation to one space', () => {
+  it('reads the indentation past a multi-line JSDoc comment at the top', () => {
     expect(inferStyle('/**\n * The registry.\n */\nexport function f() {\n    return 1;\n}\n').indent).toBe('    ');
   });
 });

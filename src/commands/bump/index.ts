@@ -56,8 +56,12 @@ export async function bump(project: Project, options: BumpOptions, out: { write(
   const notes: string[] = [];
   for (const tool of candidates) {
     const current = contracts[tool.name]!.version;
+    if (tool.change === 'added' && !options.level) {
+      notes.push(`${tool.name}: not in the lockfile yet, so it enters at ${current}; nothing to bump (run mcp-prod lock to record it)`);
+      continue;
+    }
     const base = tool.from ?? current;
-    const needed = tool.requiredBump;
+    const needed = tool.change === 'added' ? 'none' : tool.requiredBump;
     const level: Bump = options.level ?? needed;
     if (ORDER.indexOf(level) < ORDER.indexOf(needed)) {
       throw new CliError(`${tool.name} needs a ${needed} bump (${why(tool)}); a ${level} bump would understate the change.`, { hint: `mcp-prod bump ${tool.name} ${needed}` });

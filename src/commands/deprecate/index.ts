@@ -36,16 +36,17 @@ export interface DeprecateOptions {
 
 /** `mcp-prod deprecate <tool> --replacement <tool>`: phase 1 of deprecate-then-remove. */
 export async function deprecate(project: Project, options: DeprecateOptions, out: { write(text: string): void }): Promise<void> {
-  const since = options.since ?? today();
-  checkDate(since, '--since');
+  checkDate(options.since, '--since');
   checkDate(options.refuseAfter, '--refuse-after');
   checkDate(options.removeAfter, '--remove-after');
-  if (options.refuseAfter && options.refuseAfter < since) throw new CliError('--refuse-after is before --since.');
-  if (options.removeAfter && options.removeAfter < (options.refuseAfter ?? since)) throw new CliError('--remove-after is before --refuse-after.');
+  if (options.removeAfter && options.refuseAfter && options.removeAfter < options.refuseAfter) throw new CliError('--remove-after is before --refuse-after.');
   if (options.replacement === options.tool) throw new CliError(`${options.tool} cannot replace itself.`, { hint: 'Name the tool callers should move to.' });
 
   const file = toolFileOf(project, options.tool);
   const contracts = await loadContracts(project);
+  // Running it again later must not move a published schedule: keep the date it started.
+  const since = options.since ?? contracts[options.tool]?.deprecated?.since ?? today();
+  if (options.refuseAfter && options.refuseAfter < since) throw new CliError('--refuse-after is before --since.');
   const replacement = contracts[options.replacement];
   if (!replacement) throw new CliError(`The replacement ${options.replacement} is not a registered tool.`, { hint: 'Add it first (mcp-prod add-tool), then deprecate the old one.' });
   if (replacement.deprecated) throw new CliError(`The replacement ${options.replacement} is deprecated itself (in favour of ${replacement.deprecated.replacement}).`, { hint: `Point callers at ${replacement.deprecated.replacement} instead.` });
@@ -96,14 +97,13 @@ export async function removeTool(project: Project, options: RemoveOptions, out: 
   const tree = new ProjectTree(project.root);
   const lockText = tree.read(LOCKFILE_NAME);
   const locked = lockText ? parseLockfile(lockText, LOCKFILE_NAME).tools[options.tool] : undefined;
-  const file = locateToolFile(project, options.tool);
-  if (!file) {
-    if (locked?.removedAt) {
-      out.write(`Nothing to do: ${options.tool} was removed on ${locked.removedAt}.\n`);
-      return;
-    }
-    throw new CliError(`No tool named ${options.tool} in src/tools.`);
+  // The tombstone decides: a module kept with --keep-as still names the tool but is not registered.
+  if (locked?.removedAt) {
+    out.write(`Nothing to do: ${options.tool} was removed on ${locked.removedAt}.\n`);
+    return;
   }
+  const file = locateToolFile(project, options.tool);
+  if (!file) throw new CliError(`No tool named ${options.tool} in src/tools.`);
   const contract = (await loadToolContract(project, file))[options.tool];
   const notice = contract?.deprecated;
   if (!notice) {
