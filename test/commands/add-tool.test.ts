@@ -32,6 +32,8 @@ describe('add-tool', () => {
     expect(result).toEqual({ toolFile: 'src/tools/get-weather.ts', changed: true });
     expect(output).toContain('CREATE src/tools/get-weather.ts\n');
     expect(output).toContain('CREATE test/tools/get-weather.test.ts\n');
+    expect(output).toContain('CREATE evals/get-weather.eval.ts\n');
+    expect(copy.read('evals/get-weather.eval.ts')).toContain("export default defineEvals('get_weather', []);");
     expect(output).toContain(`UPDATE ${REGISTRY}\n`);
     expect(output).toContain('UPDATE mcp-tools.lock.json\n');
     expect(output).toContain('Added get_weather 1.0.0.');

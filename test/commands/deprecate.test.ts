@@ -187,6 +187,7 @@ describe('deprecate --remove', () => {
 
     expect(output).toBe(
       [
+        'DELETE evals/search-notes.eval.ts',
         `UPDATE ${LOCKFILE_NAME}`,
         `UPDATE ${REGISTRY}`,
         `DELETE ${SEARCH}`,

@@ -156,6 +156,7 @@ describe.each(scenarios)('generated project $name ($transport, examples: $exampl
       } finally {
         expect(await server.stop()).toBe(0);
       }
+      writeFileSync(path.join(cwd, 'data', 'http.log'), server.stderr());
       const calls = logLines(server.stderr()).filter((l) => l.event === 'tool_call');
       expect(calls.length).toBeGreaterThan(0);
       for (const call of calls) expect(Object.keys(call)).toEqual(expect.arrayContaining(['call_id', 'tool_name', 'tool_version', 'status', 'latency_ms']));
@@ -375,10 +376,54 @@ describe('growing a generated project with add-tool, bump and deprecate', () => 
     expect(removed.exitCode, removed.stderr).toBe(0);
     expect(existsSync(weatherFile())).toBe(false);
     expect(existsSync(path.join(cwd(), 'test/tools/get-weather.test.ts'))).toBe(false);
+    expect(existsSync(path.join(cwd(), 'evals/get-weather.eval.ts'))).toBe(false);
     await run('npm', ['run', 'typecheck'], { cwd: cwd() });
     const checked = await mcpProd(['check'], '2026-12-31');
     expect(checked.exitCode, checked.stdout).toBe(0);
     const lock = JSON.parse(readFileSync(path.join(cwd(), 'mcp-tools.lock.json'), 'utf8'));
     expect(lock.tools.get_weather).toMatchObject({ removedAt: '2026-12-31', version: '2.0.0' });
+  });
+});
+
+describe('costs and evals in a generated project', () => {
+  const scenario = scenarios.find((s) => s.name === 'http-notes')!;
+  const cwd = () => dirOf(scenario);
+
+  it('rolls up what the HTTP calls cost, from the store and from the log lines', async () => {
+    const db = path.join(cwd(), 'data', 'http.db');
+    const fromStore = await execa('npx', ['--no-install', 'mcp-prod', 'costs', '--json'], { cwd: cwd(), env: { MCP_PROD_DB: db }, reject: false, stdin: 'ignore' });
+    expect(fromStore.exitCode, fromStore.stderr).toBe(0);
+    const report = JSON.parse(String(fromStore.stdout));
+    const tools = report.groups.map((g: { tool: string }) => g.tool).sort();
+    expect(tools).toEqual(expect.arrayContaining(['create_note', 'search_notes']));
+    expect(report.totals.calls).toBeGreaterThan(0);
+    expect(report.totals.replays).toBeGreaterThan(0);
+
+    const fromLog = await execa('npx', ['--no-install', 'mcp-prod', 'costs', '--json', '--from-log', path.join(cwd(), 'data', 'http.log')], { cwd: cwd(), reject: false, stdin: 'ignore' });
+    expect(fromLog.exitCode, fromLog.stderr).toBe(0);
+    expect(JSON.parse(String(fromLog.stdout)).totals).toEqual(report.totals);
+
+    const table = await execa('npx', ['--no-install', 'mcp-prod', 'costs', '--by', 'user'], { cwd: cwd(), env: { MCP_PROD_DB: db }, reject: false, stdin: 'ignore' });
+    expect(table.stdout).toMatch(/^USER\s+CALLS\s+ERRORS\s+REPLAYS/m);
+    expect(table.stdout).toMatch(/^e2e\s+\d+/m);
+  });
+
+  it('runs the example evals through the pipeline, and fails on a failing case', async () => {
+    const passing = await execa('npm', ['run', 'evals'], { cwd: cwd(), reject: false, stdin: 'ignore' });
+    expect(passing.exitCode, passing.stdout + passing.stderr).toBe(0);
+    expect(passing.stdout).toContain('PASS search_notes > finds a note by a word of its body');
+    expect(passing.stdout).toMatch(/Cost of this run by tool/);
+    expect(passing.stdout).toMatch(/6 passed, 0 failed/);
+
+    const failing = path.join(cwd(), 'evals', 'broken.eval.ts');
+    writeFileSync(failing, `import { defineEvals } from './harness.js';\nexport default defineEvals('search_notes', [{ name: 'expects the impossible', arguments: { query: 'x' }, expect: { error: 'note_not_found' } }]);\n`);
+    try {
+      const failed = await execa('npm', ['run', 'evals'], { cwd: cwd(), reject: false, stdin: 'ignore' });
+      expect(failed.exitCode).not.toBe(0);
+      expect(failed.stdout).toContain('FAIL search_notes > expects the impossible: expected error note_not_found, but the call succeeded');
+      expect(failed.stdout).toMatch(/6 passed, 1 failed/);
+    } finally {
+      rmSync(failing);
+    }
   });
 });

@@ -24,6 +24,8 @@ const platformModules = [
 
 const baseFiles = [
   '.env.example',
+  'evals/harness.ts',
+  'evals/run.ts',
   '.github/workflows/ci.yml',
   '.gitignore',
   'README.md',
@@ -33,15 +35,19 @@ const baseFiles = [
   'src/admin.ts',
   'src/app.ts',
   'src/contract.ts',
+  'src/in-process.ts',
+  'src/prices.ts',
   'src/config.ts',
   'src/server.ts',
   'src/store/claim.ts',
+  'src/store/cost-rollup.ts',
   'src/store/index.ts',
   'src/store/memory.ts',
   'src/store/migrations.ts',
   'src/store/sqlite.ts',
   'src/store/types.ts',
   'src/tools/index.ts',
+  'test/costs.test.ts',
   'test/definitions.test.ts',
   'test/fixtures/idempotency-worker.ts',
   'test/fixtures/tools.ts',
@@ -64,7 +70,7 @@ const stdioFiles = [
   'test/stdio.test.ts',
 ];
 const httpFiles = ['examples/cursor-mcp-http.json', 'src/http.ts', 'test/http-auth.test.ts', 'test/http.test.ts'];
-const exampleFiles = ['src/tools/create-note.ts', 'src/tools/delete-note.ts', 'src/tools/search-notes.ts', 'test/notes.test.ts'];
+const exampleFiles = ['evals/create-note.eval.ts', 'evals/delete-note.eval.ts', 'evals/search-notes.eval.ts', 'src/tools/create-note.ts', 'src/tools/delete-note.ts', 'src/tools/search-notes.ts', 'test/notes.test.ts'];
 
 const patternModules: Record<string, number> = {
   auth: 1,

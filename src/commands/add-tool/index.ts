@@ -41,7 +41,8 @@ export async function addTool(project: Project, options: AddToolOptions, out: { 
   if (existing && existing !== toolFile) {
     throw new CliError(`A tool named ${options.name} already exists in ${existing}.`, { hint: 'Choose another name, or edit that tool instead.' });
   }
-  for (const [file, content] of rendered) {
+  // The tool module first: when it is taken, that is the conflict worth reporting.
+  for (const [file, content] of [...rendered].sort(([a], [b]) => Number(b === toolFile) - Number(a === toolFile))) {
     const current = tree.read(file);
     if (current !== undefined && current !== content) {
       if (existing) throw new CliError(`A tool named ${options.name} already exists in ${existing}.`, { hint: 'Choose another name, or edit that tool instead.' });

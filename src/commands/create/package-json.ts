@@ -16,6 +16,7 @@ export function generatedPackageJson(options: CreateOptions): string {
     build: 'tsc -p tsconfig.build.json',
     typecheck: 'tsc --noEmit',
     test: 'vitest run',
+    evals: 'tsx evals/run.ts',
     check: 'mcp-prod check',
     lock: 'mcp-prod lock',
   };

@@ -22,7 +22,7 @@ export interface ProjectTemplateData {
   http: boolean;
   examples: boolean;
   pm: string;
-  commands: { install: string; test: string; check: string; typecheck: string; build: string; start: string; startHttp: string; dev: string };
+  commands: { install: string; test: string; evals: string; check: string; typecheck: string; build: string; start: string; startHttp: string; dev: string };
 }
 
 export function projectTemplateData(options: CreateOptions): ProjectTemplateData {
@@ -39,6 +39,7 @@ export function projectTemplateData(options: CreateOptions): ProjectTemplateData
       test: runScriptCommand(pm, 'test'),
       typecheck: runScriptCommand(pm, 'typecheck'),
       check: runScriptCommand(pm, 'check'),
+      evals: runScriptCommand(pm, 'evals'),
       build: runScriptCommand(pm, 'build'),
       start: runScriptCommand(pm, 'start'),
       startHttp: runScriptCommand(pm, 'start:http'),

@@ -124,8 +124,9 @@ export async function removeTool(project: Project, options: RemoveOptions, out: 
     if (tree.exists(target)) throw new CliError(`--keep-as ${target}: that file exists already.`);
     tree.write(target, source);
   }
-  const test = `test/tools/${path.posix.basename(file, '.ts')}.test.ts`;
-  if (tree.exists(test)) tree.delete(test);
+  // Its test and eval cases call the tool, so they go with it.
+  const base = path.posix.basename(file, '.ts');
+  for (const companion of [`test/tools/${base}.test.ts`, `evals/${base}.eval.ts`]) if (tree.exists(companion)) tree.delete(companion);
   recordInLockfile(tree, { tombstones: { [options.tool]: now } });
   await commitTree(tree, { dryRun: options.dryRun, write: out.write });
   if (!options.dryRun) out.write(`\nRemoved ${options.tool}; ${LOCKFILE_NAME} keeps a tombstone so check knows the removal was deliberate.\n`);

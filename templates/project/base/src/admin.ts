@@ -1,12 +1,13 @@
 /**
- * Operations on this project's store for the `mcp-prod` CLI (`npx mcp-prod token ...`). The CLI
+ * Operations on this project's store for the `mcp-prod` CLI (`npx mcp-prod token ...`,
+ * `npx mcp-prod costs`). The CLI
  * loads this file from source, so token handling stays in code the project owns, and every
  * operation acts on the store the configuration (MCP_PROD_STORE, MCP_PROD_DB) points at.
  */
 import { loadConfig } from './config.js';
 import { issueToken, parseDuration, rotateToken, TokenError } from './platform/tokens.js';
 import { openStore } from './store/index.js';
-import type { TokenRecord } from './store/types.js';
+import type { CostDailyRow, TokenRecord } from './store/types.js';
 
 /** A mistake in what the operator asked for; the CLI prints its message and exits 1. */
 export class UsageError extends Error {
@@ -68,6 +69,10 @@ export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
         const rotated = await asUsage(() => rotateToken(store.tokens, id, graceMs, now()));
         return { token: rotated.token, record: view(rotated.record, now()), previous: view(rotated.previous, now()) };
       },
+    },
+    costs: {
+      /** The daily roll-up (UTC day x tool x user) from `sinceDay` (YYYY-MM-DD) on. */
+      daily: (sinceDay: string): Promise<CostDailyRow[]> => store.costs.daily(sinceDay),
     },
     close: () => store.close(),
   };

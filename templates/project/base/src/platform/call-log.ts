@@ -28,6 +28,11 @@ export interface CallLogLine {
   latency_ms: number;
   llm_cost_usd: number;
   external_cost_usd: number;
+  /** The same amounts exactly, as integer nano-USD in strings (for `mcp-prod costs --from-log`). */
+  llm_cost_nano_usd: string;
+  external_cost_nano_usd: string;
+  /** LLM items whose model had no price: their cost is unknown, not zero. */
+  unpriced_llm_items: number;
   status: CallStatus;
   error_code: string | null;
   /** not_applicable (read-only tool) | no_key | executed | replayed; null when refused earlier. */

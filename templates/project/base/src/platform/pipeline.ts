@@ -18,7 +18,7 @@ import { checkScopes, type Authenticate, type CallerInfo, type Principal } from 
 import { checkCallParams, META, OutputSchemaViolation, validateArguments, validateOutput } from './boundary.js';
 import { redactInput, summarizeOutput, writeCallLine, type CallStatus } from './call-log.js';
 import type { Clock } from './clock.js';
-import { createCostMeter, nanoToUsd } from './cost.js';
+import { createCostMeter, nanoToUsd, takeReturnedCost, type PriceTable } from './cost.js';
 import { checkDeprecation, type DeprecationNotice } from './deprecation.js';
 import { internalError, ToolError, toolErrorResult } from './errors.js';
 import { KEY_ARGUMENT, keyHash, resolveKey, runIdempotent, type IdempotencyOutcome, type IdempotencySettings } from './idempotency.js';
@@ -34,6 +34,7 @@ export interface PipelineDeps {
   clock: Clock;
   authenticate: Authenticate;
   idempotency: IdempotencySettings;
+  prices: PriceTable;
 }
 
 export interface CallRequest {
@@ -48,8 +49,10 @@ export interface CallRequest {
 export async function handleToolCall(deps: PipelineDeps, request: CallRequest): Promise<CallToolResult> {
   const callId = randomUUID();
   const started = performance.now();
-  const cost = createCostMeter();
   const log = deps.logger.child({ call_id: callId });
+  const cost = createCostMeter(deps.prices, (model) =>
+    log.warn({ event: 'cost_unpriced', model, price_version: deps.prices.version }, `no price for model ${model}; recorded as unpriced`),
+  );
   let entry: RegisteredTool | undefined;
   let principal: Principal | undefined;
   let toolName = 'unknown';
@@ -112,6 +115,19 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
     return result;
   } finally {
     const totals = cost.totals();
+    if (entry && principal) {
+      await deps.store.costs
+        .record({
+          callId,
+          at: deps.clock.now().getTime(),
+          tool: entry.tool.name,
+          toolVersion: entry.tool.version,
+          principalId: principal.id,
+          outcome: idempotency === 'replayed' ? 'replayed' : status === 'error' ? 'error' : 'ok',
+          items: cost.items(),
+        })
+        .catch((error: unknown) => log.error({ event: 'cost_record_failed', err: error }, 'cost_record_failed'));
+    }
     writeCallLine(log, {
       call_id: callId,
       tool_name: toolName,
@@ -123,6 +139,9 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
       latency_ms: Math.round((performance.now() - started) * 1000) / 1000,
       llm_cost_usd: nanoToUsd(totals.llmNanoUsd),
       external_cost_usd: nanoToUsd(totals.externalNanoUsd),
+      llm_cost_nano_usd: String(totals.llmNanoUsd),
+      external_cost_nano_usd: String(totals.externalNanoUsd),
+      unpriced_llm_items: totals.unpriced,
       status,
       error_code: errorCode,
       idempotency,
@@ -160,6 +179,9 @@ export function logRefusedCall(
     latency_ms: 0,
     llm_cost_usd: 0,
     external_cost_usd: 0,
+    llm_cost_nano_usd: '0',
+    external_cost_nano_usd: '0',
+    unpriced_llm_items: 0,
     status: 'error',
     error_code: refusal.errorCode,
     idempotency: null,
@@ -175,7 +197,7 @@ export function logRefusedCall(
  */
 async function execute({ tool, outputSchema }: RegisteredTool, args: unknown, ctx: ToolContext): Promise<CallToolResult> {
   try {
-    const output = await tool.handler(args as Record<string, unknown>, ctx);
+    const output = takeReturnedCost(await tool.handler(args as Record<string, unknown>, ctx), ctx.cost);
     if (outputSchema) {
       const structured = validateOutput(tool, output) as Record<string, unknown>;
       return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createMcpHandler } from '@modelcontextprotocol/server';
 import { createApp, type App, type AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { connectInProcess } from '../../src/in-process.js';
 import { localPrincipal } from '../../src/platform/auth.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { issueToken } from '../../src/platform/tokens.js';
@@ -49,29 +49,10 @@ export function testApp(overrides: AppOverrides = {}) {
   return { app, logs };
 }
 
-export type Era = 'legacy' | 'auto';
+export type { Era } from '../../src/in-process.js';
 
-/**
- * A real SDK Client talking Streamable HTTP to the server, entirely in-process: the client's
- * fetch calls the web-standard handler directly. `legacy` speaks the 2025-11-25 handshake,
- * `auto` negotiates the stateless 2026-07-28 era.
- */
-export async function connectClient(app: App, era: Era = 'legacy') {
-  const handler = createMcpHandler(() => buildServer(app, { transport: 'http' }));
-  const client = new Client({ name: 'test-client', version: '1.0.0' }, { versionNegotiation: { mode: era } });
-  const transport = new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
-    fetch: (url, init) => handler.fetch(new Request(url, init)),
-  });
-  await client.connect(transport);
-  return {
-    client,
-    handler,
-    async close() {
-      await client.close();
-      await handler.close();
-    },
-  };
-}
+/** A real SDK Client talking to the server in-process (see src/in-process.ts). */
+export const connectClient = connectInProcess;
 
 /** Sends one raw JSON-RPC request (2025 era, stateless) and returns the parsed response. */
 export async function rawCall(app: App, body: unknown): Promise<{ status: number; message: Record<string, any> }> {

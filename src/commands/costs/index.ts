@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { CliError } from '../../core/errors.js';
+import { importProjectModule, type Project } from '../../core/project.js';
+import { today } from '../../core/contracts.js';
+import { aggregateCosts, usdText, type CostGrouping, type CostReport, type DailyCostRow } from './aggregate.js';
+import { rowsFromLog } from './from-log.js';
+
+export interface CostsOptions {
+  since: string;
+  by: CostGrouping;
+  top?: number;
+  json: boolean;
+  fromLog?: string;
+}
+
+/** `7d` (the last seven UTC days, today included) or a YYYY-MM-DD date. */
+export function sinceDay(text: string, todayText: string): string {
+  const relative = /^(\d+)d$/.exec(text);
+  if (relative) {
+    const days = Number(relative[1]);
+    if (days < 1) throw new CliError('--since: give at least 1d.');
+    return new Date(Date.parse(`${todayText}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+  }
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))) return text;
+  throw new CliError(`--since "${text}" is neither a number of days (7d) nor a date (YYYY-MM-DD).`);
+}
+
+interface AdminModule {
+  openAdmin(): { costs: { daily(sinceDay: string): Promise<DailyCostRow[]> }; close(): Promise<void> };
+}
+
+async function rowsFromStore(project: Project, since: string): Promise<DailyCostRow[]> {
+  const { openAdmin } = await importProjectModule<AdminModule>(project, 'src/admin.ts');
+  let admin: ReturnType<AdminModule['openAdmin']>;
+  try {
+    admin = openAdmin();
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'UsageError' || error.name === 'ConfigError')) throw new CliError(error.message);
+    throw error;
+  }
+  try {
+    return await admin.costs.daily(since);
+  } finally {
+    await admin.close();
+  }
+}
+
+export async function costs(project: () => Project, options: CostsOptions, out: { write(text: string): void }): Promise<CostReport> {
+  const since = sinceDay(options.since, today());
+  let rows: DailyCostRow[];
+  if (options.fromLog) {
+    let text: string;
+    try {
+      text = readFileSync(options.fromLog, 'utf8');
+    } catch (error) {
+      throw new CliError(`Cannot read ${options.fromLog}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    rows = rowsFromLog(text).rows;
+  } else {
+    rows = await rowsFromStore(project(), since);
+  }
+  const report = aggregateCosts(rows, { by: options.by, since, ...(options.top ? { top: options.top } : {}) });
+  out.write(options.json ? renderJson(report) : renderTable(report));
+  return report;
+}
+
+export function renderJson(report: CostReport): string {
+  const amounts = (g: { llmNanoUsd: bigint; externalNanoUsd: bigint; totalNanoUsd: bigint; perCallNanoUsd: bigint }) => ({
+    llmUsd: usdText(g.llmNanoUsd),
+    externalUsd: usdText(g.externalNanoUsd),
+    totalUsd: usdText(g.totalNanoUsd),
+    perCallUsd: usdText(g.perCallNanoUsd),
+    totalNanoUsd: g.totalNanoUsd.toString(),
+  });
+  const counts = (g: { calls: number; errors: number; replays: number; unpriced: number }) => ({ calls: g.calls, errors: g.errors, replays: g.replays, unpricedItems: g.unpriced });
+  return `${JSON.stringify(
+    {
+      by: report.by,
+      since: report.since,
+      groups: report.groups.map((g) => ({ [report.by]: g.key, ...counts(g), ...amounts(g), share: g.share })),
+      totals: { ...counts(report.totals), ...amounts(report.totals) },
+      omitted: report.omitted,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+export function renderTable(report: CostReport): string {
+  const header = [report.by.toUpperCase(), 'CALLS', 'ERRORS', 'REPLAYS', 'LLM $', 'EXTERNAL $', 'TOTAL $', '$/CALL', 'SHARE'];
+  const row = (key: string, g: CostReport['totals'], share: string) => [
+    key,
+    String(g.calls),
+    String(g.errors),
+    String(g.replays),
+    usdText(g.llmNanoUsd, 6),
+    usdText(g.externalNanoUsd, 6),
+    usdText(g.totalNanoUsd, 6),
+    usdText(g.perCallNanoUsd, 6),
+    share,
+  ];
+  const rows = [header, ...report.groups.map((g) => row(g.key, g, `${(g.share * 100).toFixed(1)}%`)), row('TOTAL', report.totals, '100.0%')];
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  const notes = [`Costs since ${report.since} (UTC days), by ${report.by}.`];
+  if (report.omitted > 0) notes.push(`${report.omitted} more ${report.by}(s) not shown (--top).`);
+  if (report.totals.unpriced > 0) notes.push(`${report.totals.unpriced} LLM item(s) had no price and are not in these totals: add their models to src/prices.ts.`);
+  if (report.totals.calls === 0) notes.push('No calls recorded in this period.');
+  return `${[...notes.slice(0, 1), '', ...lines, ...(notes.length > 1 ? ['', ...notes.slice(1)] : [])].join('\n')}\n`;
+}
