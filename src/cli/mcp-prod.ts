@@ -1,20 +1,17 @@
 import { Argument, Command, Option } from 'commander';
-import { addTool } from '../commands/add-tool/index.js';
-import { resolveAddToolOptions } from '../commands/add-tool/prompts.js';
-import { bump, type BumpLevel } from '../commands/bump/index.js';
-import { deprecate, removeTool } from '../commands/deprecate/index.js';
+import type { BumpLevel } from '../commands/bump/index.js';
+import type { Reporter } from '../commands/check/index.js';
+import type { CostGrouping } from '../commands/costs/aggregate.js';
+import type { TokenOutput } from '../commands/token/index.js';
 import { isInteractive } from '../core/env.js';
 import { CliError } from '../core/errors.js';
-import { check, type Reporter } from '../commands/check/index.js';
-import type { CostGrouping } from '../commands/costs/aggregate.js';
-import { costs } from '../commands/costs/index.js';
-import { diff } from '../commands/diff/index.js';
-import { lock } from '../commands/lock/index.js';
-import { LOCKFILE_NAME } from '../schema-diff/lockfile.js';
-import { issueTokenCommand, listTokensCommand, revokeTokenCommand, rotateTokenCommand, type TokenOutput } from '../commands/token/index.js';
 import { ownPackage } from '../core/package-info.js';
 import { findProject } from '../core/project.js';
 import { runCommand } from './run-command.js';
+
+// Commands are imported when they run: ts-morph alone takes half a second to load, and
+// `mcp-prod --version` or `mcp-prod check` should not pay for it.
+const LOCKFILE_NAME = 'mcp-tools.lock.json';
 
 // `mcp-prod check | head` closes the pipe early; that is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -45,8 +42,8 @@ token
   .addOption(jsonOption())
   .addOption(cwdOption())
   .action((opts: { scopes: string[]; expires?: string; name?: string; principal?: string; json?: boolean; cwd: string }) =>
-    runCommand(() =>
-      issueTokenCommand(
+    runCommand(async () =>
+      (await import('../commands/token/index.js')).issueTokenCommand(
         findProject(opts.cwd),
         { scopes: opts.scopes, ...(opts.expires ? { expires: opts.expires } : {}), ...(opts.name ? { name: opts.name } : {}), ...(opts.principal ? { principal: opts.principal } : {}) },
         output(opts.json),
@@ -59,7 +56,9 @@ token
   .description('list tokens (never their secrets)')
   .addOption(jsonOption())
   .addOption(cwdOption())
-  .action((opts: { json?: boolean; cwd: string }) => runCommand(() => listTokensCommand(findProject(opts.cwd), output(opts.json))));
+  .action((opts: { json?: boolean; cwd: string }) =>
+    runCommand(async () => (await import('../commands/token/index.js')).listTokensCommand(findProject(opts.cwd), output(opts.json))),
+  );
 
 token
   .command('revoke')
@@ -67,7 +66,9 @@ token
   .argument('<id>', 'token id, as shown by `token list`')
   .addOption(jsonOption())
   .addOption(cwdOption())
-  .action((id: string, opts: { json?: boolean; cwd: string }) => runCommand(() => revokeTokenCommand(findProject(opts.cwd), id, output(opts.json))));
+  .action((id: string, opts: { json?: boolean; cwd: string }) =>
+    runCommand(async () => (await import('../commands/token/index.js')).revokeTokenCommand(findProject(opts.cwd), id, output(opts.json))),
+  );
 
 token
   .command('rotate')
@@ -77,7 +78,9 @@ token
   .addOption(jsonOption())
   .addOption(cwdOption())
   .action((id: string, opts: { grace?: string; json?: boolean; cwd: string }) =>
-    runCommand(() => rotateTokenCommand(findProject(opts.cwd), id, opts.grace ? { grace: opts.grace } : {}, output(opts.json))),
+    runCommand(async () =>
+      (await import('../commands/token/index.js')).rotateTokenCommand(findProject(opts.cwd), id, opts.grace ? { grace: opts.grace } : {}, output(opts.json)),
+    ),
   );
 
 const reporterOption = () =>
@@ -90,6 +93,7 @@ const lockCommand = new Command('lock')
   .addOption(cwdOption())
   .action((opts: { force?: boolean; cwd: string }) =>
     runCommand(async () => {
+      const { lock } = await import('../commands/lock/index.js');
       await lock(findProject(opts.cwd), { force: Boolean(opts.force), write: stdout });
     }),
   );
@@ -101,6 +105,7 @@ const checkCommand = new Command('check')
   .addOption(cwdOption())
   .action((opts: { json?: boolean; reporter: Reporter; cwd: string }) =>
     runCommand(async () => {
+      const { check } = await import('../commands/check/index.js');
       await check(findProject(opts.cwd), { reporter: opts.json ? 'json' : opts.reporter, write: stdout });
     }),
   );
@@ -113,7 +118,10 @@ const diffCommand = new Command('diff')
   .addOption(reporterOption())
   .addOption(cwdOption())
   .action((oldSpec: string, newSpec: string, opts: { json?: boolean; reporter: Reporter; cwd: string }) =>
-    runCommand(() => diff(oldSpec, newSpec, { cwd: opts.cwd, reporter: opts.json ? 'json' : opts.reporter, write: stdout })),
+    runCommand(async () => {
+      const { diff } = await import('../commands/diff/index.js');
+      await diff(oldSpec, newSpec, { cwd: opts.cwd, reporter: opts.json ? 'json' : opts.reporter, write: stdout });
+    }),
   );
 
 const dryRunOption = () => new Option('--dry-run', 'print a unified diff of what would change and write nothing');
@@ -135,6 +143,7 @@ const addToolCommand = new Command('add-tool')
   .action((name: string | undefined, opts: Record<string, unknown>) =>
     runCommand(async () => {
       const kind = opts.destructive ? 'destructive' : opts.mutating ? 'mutating' : opts.readOnly ? 'read-only' : undefined;
+      const { resolveAddToolOptions } = await import('../commands/add-tool/prompts.js');
       const options = await resolveAddToolOptions(
         {
           ...(name ? { name } : {}),
@@ -148,6 +157,7 @@ const addToolCommand = new Command('add-tool')
         },
         interactive(),
       );
+      const { addTool } = await import('../commands/add-tool/index.js');
       await addTool(findProject(opts.cwd as string), options, { write: stdout });
     }),
   );
@@ -168,6 +178,7 @@ const deprecateCommand = new Command('deprecate')
   .action((tool: string, opts: Record<string, string | boolean | undefined>) =>
     runCommand(async () => {
       const project = findProject(opts.cwd as string);
+      const { deprecate, removeTool } = await import('../commands/deprecate/index.js');
       if (opts.remove) {
         await removeTool(project, { tool, ...(opts.keepAs ? { keepAs: opts.keepAs as string } : {}), force: Boolean(opts.force), dryRun: Boolean(opts.dryRun) }, { write: stdout });
         return;
@@ -197,9 +208,10 @@ const bumpCommand = new Command('bump')
   .addOption(dryRunOption())
   .addOption(cwdOption())
   .action((tool: string | undefined, level: BumpLevel | undefined, opts: { all?: boolean; dryRun?: boolean; cwd: string }) =>
-    runCommand(() =>
-      bump(findProject(opts.cwd), { ...(tool ? { tool } : {}), ...(level ? { level } : {}), all: Boolean(opts.all), dryRun: Boolean(opts.dryRun) }, { write: stdout }),
-    ),
+    runCommand(async () => {
+      const { bump } = await import('../commands/bump/index.js');
+      await bump(findProject(opts.cwd), { ...(tool ? { tool } : {}), ...(level ? { level } : {}), all: Boolean(opts.all), dryRun: Boolean(opts.dryRun) }, { write: stdout });
+    }),
   );
 
 const costsCommand = new Command('costs')
@@ -216,6 +228,7 @@ const costsCommand = new Command('costs')
   .addOption(cwdOption())
   .action((opts: { since: string; by: CostGrouping; top?: number; fromLog?: string; json?: boolean; cwd: string }) =>
     runCommand(async () => {
+      const { costs } = await import('../commands/costs/index.js');
       await costs(
         () => findProject(opts.cwd),
         { since: opts.since, by: opts.by, json: Boolean(opts.json), ...(opts.top ? { top: opts.top } : {}), ...(opts.fromLog ? { fromLog: opts.fromLog } : {}) },
