@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const bin = path.resolve(import.meta.dirname, '../../bin/create-mcp-prod.js');
+const mcpProdBin = path.resolve(import.meta.dirname, '../../bin/mcp-prod.js');
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -14,10 +15,10 @@ afterEach(() => {
  * Runs create-mcp-prod inside a pseudo-terminal (util-linux `script`) and answers each prompt
  * when its question appears, the way a person at a terminal would.
  */
-function runInTerminal(args: string[], cwd: string, answers: [prompt: string, keys: string][]) {
+function runInTerminal(args: string[], cwd: string, answers: [prompt: string, keys: string][], program = bin) {
   const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
   delete env.CI;
-  const command = `stty cols 120 rows 40; exec ${process.execPath} ${bin} ${args.join(' ')}`;
+  const command = `stty cols 120 rows 40; exec ${process.execPath} ${program} ${args.join(' ')}`;
   const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let screen = '';
   let next = 0;
@@ -67,5 +68,34 @@ describe('create-mcp-prod in a terminal', () => {
     expect(result.code, result.screen).toBe(0);
     expect(result.screen).not.toContain('?');
     expect(existsSync(path.join(cwd, 'quick', 'src/http.ts'))).toBe(true);
+  });
+
+  it('mcp-prod add-tool asks for the tool name, scope, kind and description', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'interactive-'));
+    dirs.push(cwd);
+    const created = await runInTerminal(['app', '--yes', '--no-git', '--no-install', '--no-example'], cwd, []);
+    expect(created.code, created.screen).toBe(0);
+    const project = path.join(cwd, 'app');
+    // The add-tool lockfile step loads the new tool, which needs only zod: this repository's.
+    symlinkSync(path.resolve(import.meta.dirname, '../../node_modules'), path.join(project, 'node_modules'), 'dir');
+    const result = await runInTerminal(
+      ['add-tool'],
+      project,
+      [
+        ['Tool name:', 'get_time\r'],
+        ['Scope callers need:', 'time:read\r'],
+        ['What does it do?', '\u001b[B\r'],
+        ['Description (models read it):', 'Current time in a city.\r'],
+      ],
+      mcpProdBin,
+    );
+    expect(result.answered, result.screen).toBe(4);
+    expect(result.code, result.screen).toBe(0);
+    const source = readFileSync(path.join(project, 'src/tools/get-time.ts'), 'utf8');
+    expect(source).toContain("name: 'get_time'");
+    expect(source).toContain("scopes: ['time:read']");
+    expect(source).toContain('readOnly: false');
+    expect(source).toContain("idempotency: 'required'");
+    expect(source).toContain("description: 'Current time in a city.'");
   });
 });
