@@ -13,7 +13,7 @@ import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcon
 import { createApp, runProcess, type App } from './app.js';
 import { AuthFailure, bearerCredential, missingScopes, type Principal } from './platform/auth.js';
 import { protectedResourceMetadata } from './platform/jwt.js';
-import { logRefusedCall } from './platform/pipeline.js';
+import { recordRefusedCall } from './platform/pipeline.js';
 import { buildServer } from './server.js';
 
 export interface RunningHttpServer {
@@ -85,7 +85,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
       if (!(error instanceof AuthFailure)) throw error;
       const params: Record<string, string> = error.reason === 'missing' ? {} : { error: 'invalid_token', error_description: error.message };
       if (isToolCall(message)) {
-        logRefusedCall(app.logger, {
+        await recordRefusedCall(app, {
           toolName: message.params.name,
           entry: app.registry.get(message.params.name),
           principal: undefined,
@@ -141,7 +141,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
       const entry = app.registry.get(message.params.name);
       const missing = entry ? missingScopes(principal.scopes, entry.tool.scopes) : [];
       if (entry && missing.length > 0) {
-        logRefusedCall(app.logger, { toolName: entry.tool.name, entry, principal, errorCode: 'insufficient_scope', arguments: message.params.arguments });
+        await recordRefusedCall(app, { toolName: entry.tool.name, entry, principal, errorCode: 'insufficient_scope', arguments: message.params.arguments });
         const text = `${entry.tool.name} requires the scopes ${entry.tool.scopes.join(' ')}.`;
         return sendJson(res, 403, jsonRpcError(text, message.id, -32000, { code: 'insufficient_scope', requiredScopes: entry.tool.scopes, missingScopes: missing }), {
           'www-authenticate': challenge({ error: 'insufficient_scope', scope: entry.tool.scopes.join(' '), error_description: text }),

@@ -113,6 +113,8 @@ describe('bearer tokens over HTTP', () => {
     expect(response.body.error.data).toMatchObject({ code: 'insufficient_scope', requiredScopes: ['test:write'], missingScopes: ['test:write'] });
     expect(countEffects(app.store, label)).toBe(0);
     expect(logs.calls()).toMatchObject([{ tool_name: 'append_effect', user_id: 'alice', error_code: 'insufficient_scope' }]);
+    // The refused call still counts, as an error, so that the store and the logs agree.
+    expect(await app.store.costs.daily('2026-06-01')).toMatchObject([{ tool: 'append_effect', principalId: 'alice', calls: 1, errors: 1 }]);
   });
 
   it('checks expiry before scopes: an expired token without the scope gets 401, never 403', async () => {

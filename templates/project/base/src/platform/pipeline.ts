@@ -161,15 +161,23 @@ function validateAgainstCurrentOrStale(entry: RegisteredTool, params: { argument
 }
 
 /**
- * The log line for a call refused before it reached the pipeline (the HTTP auth gate), so that
- * every call, denied or not, leaves exactly one line.
+ * Accounts for a call refused before it reached the pipeline (the HTTP auth gate): its one log
+ * line and, when the caller and the tool are known, its place in the cost roll-up as an error,
+ * so that the store and the logs count the same calls.
  */
-export function logRefusedCall(
-  logger: Logger,
+export async function recordRefusedCall(
+  deps: Pick<PipelineDeps, 'logger' | 'store' | 'clock'>,
   refusal: { toolName: string; entry: RegisteredTool | undefined; principal: Principal | undefined; errorCode: string; arguments: unknown },
-): void {
+): Promise<void> {
+  const callId = randomUUID();
+  const logger = deps.logger.child({ call_id: callId });
+  if (refusal.entry && refusal.principal) {
+    await deps.store.costs
+      .record({ callId, at: deps.clock.now().getTime(), tool: refusal.entry.tool.name, toolVersion: refusal.entry.tool.version, principalId: refusal.principal.id, outcome: 'error', items: [] })
+      .catch((error: unknown) => logger.error({ event: 'cost_record_failed', err: error }, 'cost_record_failed'));
+  }
   writeCallLine(logger, {
-    call_id: randomUUID(),
+    call_id: callId,
     tool_name: refusal.toolName,
     tool_version: refusal.entry?.tool.version ?? null,
     scopes_required: refusal.entry ? [...refusal.entry.tool.scopes] : [],
