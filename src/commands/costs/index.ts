@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CliError } from '../../core/errors.js';
-import { importProjectModule, type Project } from '../../core/project.js';
+import { withProjectAdmin } from '../../core/admin.js';
+import type { Project } from '../../core/project.js';
 import { today } from '../../core/contracts.js';
 import { aggregateCosts, usdText, type CostGrouping, type CostReport, type DailyCostRow } from './aggregate.js';
 import { rowsFromLog } from './from-log.js';
@@ -25,24 +26,8 @@ export function sinceDay(text: string, todayText: string): string {
   throw new CliError(`--since "${text}" is neither a number of days (7d) nor a date (YYYY-MM-DD).`);
 }
 
-interface AdminModule {
-  openAdmin(): { costs: { daily(sinceDay: string): Promise<DailyCostRow[]> }; close(): Promise<void> };
-}
-
 async function rowsFromStore(project: Project, since: string): Promise<DailyCostRow[]> {
-  const { openAdmin } = await importProjectModule<AdminModule>(project, 'src/admin.ts');
-  let admin: ReturnType<AdminModule['openAdmin']>;
-  try {
-    admin = openAdmin();
-  } catch (error) {
-    if (error instanceof Error && (error.name === 'UsageError' || error.name === 'ConfigError')) throw new CliError(error.message);
-    throw error;
-  }
-  try {
-    return await admin.costs.daily(since);
-  } finally {
-    await admin.close();
-  }
+  return withProjectAdmin(project, (admin) => admin.costs.daily(since));
 }
 
 export async function costs(project: () => Project, options: CostsOptions, out: { write(text: string): void }): Promise<CostReport> {
