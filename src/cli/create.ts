@@ -1,10 +1,11 @@
 import { Command, Option } from 'commander';
+import { npmRegistryLookup, resolveCliPin } from '../commands/create/cli-pin.js';
 import { createProject } from '../commands/create/index.js';
 import { resolveCreateOptions, transports, type CreateFlags } from '../commands/create/options.js';
 import { detectPackageManager, packageManagers } from '../commands/create/package-manager.js';
 import { clackPrompter } from '../commands/create/prompts.js';
 import { isInteractive } from '../core/env.js';
-import { ownPackage } from '../core/package-info.js';
+import { ownPackage, packageRoot } from '../core/package-info.js';
 import { createUi } from '../core/ui.js';
 import { runCommand } from './run-command.js';
 
@@ -36,13 +37,15 @@ const program = new Command('create-mcp-prod')
         install: given('install') ? (opts.install as boolean) : undefined,
         git: given('git') ? (opts.git as boolean) : undefined,
         packageManager: opts.pm as CreateFlags['packageManager'],
-        cliVersion: opts.cliVersion as string | undefined,
         force: opts.force as boolean | undefined,
         yes: opts.yes as boolean | undefined,
       };
       const interactive = isInteractive();
       const ui = createUi(interactive);
       if (interactive) ui.intro('create-mcp-prod');
+      const own = ownPackage();
+      const pin = await resolveCliPin(opts.cliVersion as string | undefined, { ...own, root: packageRoot.replace(/[\\/]$/, '') }, npmRegistryLookup);
+      flags.cliVersion = pin.spec;
       const options = await resolveCreateOptions(flags, {
         interactive,
         prompter: clackPrompter,
@@ -50,6 +53,7 @@ const program = new Command('create-mcp-prod')
         defaultPackageManager: detectPackageManager(),
         ownVersion: ownPackage().version,
       });
+      if (pin.note) ui.warn(pin.note);
       const result = await createProject(options, ui);
       ui.outro(`Next steps:\n  ${result.nextSteps.join('\n  ')}`);
       if (interactive) {

@@ -21,6 +21,9 @@ export const generatedDependencies = {
 export const generatedDevDependencies = {
   // renovate: datasource=npm depName=@modelcontextprotocol/client
   '@modelcontextprotocol/client': '2.4.0',
+  // The SDK v1 client, which most deployed MCP clients are built on: tests drive the server with it too.
+  // renovate: datasource=npm depName=@modelcontextprotocol/sdk
+  '@modelcontextprotocol/sdk': '1.32.2',
   // renovate: datasource=npm depName=@types/better-sqlite3
   '@types/better-sqlite3': '7.6.13',
   // renovate: datasource=npm depName=@types/node
@@ -34,3 +37,6 @@ export const generatedDevDependencies = {
 } as const;
 
 export type GeneratedDependencyName = keyof typeof generatedDependencies | keyof typeof generatedDevDependencies;
+
+/** Node versions a generated project supports and its CI matrix tests: 20 (end of life, still deployed), 22 and 24. */
+export const GENERATED_NODE_ENGINES = '^20.12.0 || >=22.0.0';

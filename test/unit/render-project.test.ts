@@ -47,10 +47,12 @@ const baseFiles = [
   'src/store/sqlite.ts',
   'src/store/types.ts',
   'src/tools/index.ts',
+  'test/config.test.ts',
   'test/costs.test.ts',
   'test/definitions.test.ts',
   'test/fixtures/idempotency-worker.ts',
   'test/fixtures/tools.ts',
+  'test/helpers/client-matrix.ts',
   'test/helpers/harness.ts',
   'test/idempotency-processes.test.ts',
   'test/idempotency.test.ts',
@@ -66,10 +68,12 @@ const stdioFiles = [
   'examples/claude-desktop.json',
   'examples/cursor-mcp.json',
   'src/stdio.ts',
+  'test/clients-stdio.test.ts',
+  'test/fixtures/matrix-stdio-server.ts',
   'test/fixtures/stdio-server.ts',
   'test/stdio.test.ts',
 ];
-const httpFiles = ['examples/cursor-mcp-http.json', 'src/http.ts', 'test/http-auth.test.ts', 'test/http.test.ts'];
+const httpFiles = ['examples/cursor-mcp-http.json', 'src/http.ts', 'test/clients-http.test.ts', 'test/http-auth.test.ts', 'test/http.test.ts'];
 const exampleFiles = ['evals/create-note.eval.ts', 'evals/delete-note.eval.ts', 'evals/search-notes.eval.ts', 'src/tools/create-note.ts', 'src/tools/delete-note.ts', 'src/tools/search-notes.ts', 'test/notes.test.ts'];
 
 const patternModules: Record<string, number> = {
@@ -124,10 +128,17 @@ describe('renderProject', () => {
 
     it('leaves no handlebars syntax and no template file names behind', () => {
       for (const [file, content] of tree) {
-        expect(content.includes('{{'), `${file} contains "{{"`).toBe(false);
+        // GitHub Actions expressions (`${{ matrix.node-version }}`) are meant to survive rendering.
+        expect(content.replaceAll('${{', '').includes('{{'), `${file} contains "{{"`).toBe(false);
         expect(file).not.toMatch(/\.hbs$|(^|\/)_/);
         expect(content.trim().length, `${file} is empty`).toBeGreaterThan(0);
       }
+    });
+
+    it('tests on Node 20, 22 and 24 and declares engines that admit them', () => {
+      expect(tree.get('.github/workflows/ci.yml')).toContain('node-version: [20, 22, 24]');
+      expect(tree.get('.github/workflows/ci.yml')).toContain('node-version: ${{ matrix.node-version }}');
+      expect((JSON.parse(tree.get('package.json')!) as { engines: { node: string } }).engines.node).toBe('^20.12.0 || >=22.0.0');
     });
 
     it('produces JSON files that parse', () => {

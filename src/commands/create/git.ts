@@ -12,6 +12,8 @@ export async function initGitRepository(dir: string): Promise<GitOutcome> {
   if (probe.failed && (probe as { code?: string }).code === 'ENOENT') return 'git-missing';
   if (probe.exitCode === 0 && probe.stdout.trim() === 'true') return 'inside-existing-repo';
   await execa('git', ['init', '--quiet'], { cwd: dir });
+  // The generated README and ci.yml name `main`; git before 2.28 has no --initial-branch.
+  await execa('git', ['symbolic-ref', 'HEAD', 'refs/heads/main'], { cwd: dir });
   await execa('git', ['add', '--all'], { cwd: dir });
   const commit = await execa('git', ['commit', '--quiet', '--no-verify', '-m', 'Initial commit from create-mcp-prod'], {
     cwd: dir,

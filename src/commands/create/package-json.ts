@@ -1,4 +1,4 @@
-import { generatedDependencies, generatedDevDependencies } from '../../core/versions.js';
+import { GENERATED_NODE_ENGINES, generatedDependencies, generatedDevDependencies } from '../../core/versions.js';
 import type { CreateOptions } from './options.js';
 
 function pick<T extends Record<string, string>>(all: T, names: readonly (keyof T)[]): Record<string, string> {
@@ -42,7 +42,7 @@ export function generatedPackageJson(options: CreateOptions): string {
     version: '0.1.0',
     private: true,
     type: 'module',
-    engines: { node: '>=20.12' },
+    engines: { node: GENERATED_NODE_ENGINES },
     bin: stdio ? { [options.name.replace(/^@[^/]+\//, '')]: 'dist/stdio.js' } : undefined,
     scripts,
     dependencies: sortKeys(dependencies),

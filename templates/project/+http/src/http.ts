@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
 import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
 import { createApp, runProcess, type App } from './app.js';
+import { loadDotEnv } from './config.js';
 import { AuthFailure, bearerCredential, missingScopes, type Principal } from './platform/auth.js';
 import { protectedResourceMetadata } from './platform/jwt.js';
 import { recordRefusedCall } from './platform/pipeline.js';
@@ -31,7 +32,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
-const jsonRpcError = (message: string, id: unknown = null, code = -32000, data?: Record<string, unknown>) => ({
+/**
+ * JSON-RPC codes for the answers this gate gives itself. The specification reserves
+ * -32768..-32000 for JSON-RPC and its implementations, so application refusals sit outside it;
+ * the last three digits echo the HTTP status.
+ */
+export const GateErrorCode = { unauthorized: -31401, forbidden: -31403, tooLarge: -31413, parse: -32700, internal: -32603 } as const;
+
+const jsonRpcError = (message: string, id: unknown, code: number, data?: Record<string, unknown>) => ({
   jsonrpc: '2.0',
   error: { code, message, ...(data ? { data } : {}) },
   id: id ?? null,
@@ -93,9 +101,9 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
           arguments: message.params.arguments,
         });
       } else {
-        app.logger.info({ event: 'http_unauthorized', reason: error.reason }, 'http_unauthorized');
+        app.logger.info({ event: 'http_unauthorized', reason: error.reason, ...(error.operatorHint ? { hint: error.operatorHint } : {}) }, 'http_unauthorized');
       }
-      sendJson(res, 401, jsonRpcError(error.message, (message as { id?: unknown } | undefined)?.id, -32000, { code: 'unauthorized' }), {
+      sendJson(res, 401, jsonRpcError(error.message, (message as { id?: unknown } | undefined)?.id, GateErrorCode.unauthorized, { code: 'unauthorized' }), {
         'www-authenticate': challenge(params),
       });
       return undefined;
@@ -119,7 +127,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
     if (path !== '/mcp') return sendJson(res, 404, { error: 'not_found', message: 'The MCP endpoint is /mcp.' });
     if (!checkHost(req, res) || !checkOrigin(req, res)) return;
     if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) {
-      return sendJson(res, 413, jsonRpcError(`Request body exceeds ${maxBodyBytes} bytes.`), { connection: 'close' });
+      return sendJson(res, 413, jsonRpcError(`Request body exceeds ${maxBodyBytes} bytes.`, null, GateErrorCode.tooLarge), { connection: 'close' });
     }
 
     let message: unknown;
@@ -128,9 +136,9 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
         message = JSON.parse(await readBody(req, maxBodyBytes));
       } catch (error) {
         if (error instanceof BodyTooLarge) {
-          return sendJson(res, 413, jsonRpcError(`Request body exceeds ${maxBodyBytes} bytes.`), { connection: 'close' });
+          return sendJson(res, 413, jsonRpcError(`Request body exceeds ${maxBodyBytes} bytes.`, null, GateErrorCode.tooLarge), { connection: 'close' });
         }
-        return sendJson(res, 400, jsonRpcError('Parse error: the body is not valid JSON.', null, -32700));
+        return sendJson(res, 400, jsonRpcError('Parse error: the body is not valid JSON.', null, GateErrorCode.parse));
       }
     }
 
@@ -143,7 +151,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
       if (entry && missing.length > 0) {
         await recordRefusedCall(app, { toolName: entry.tool.name, entry, principal, errorCode: 'insufficient_scope', arguments: message.params.arguments });
         const text = `${entry.tool.name} requires the scopes ${entry.tool.scopes.join(' ')}.`;
-        return sendJson(res, 403, jsonRpcError(text, message.id, -32000, { code: 'insufficient_scope', requiredScopes: entry.tool.scopes, missingScopes: missing }), {
+        return sendJson(res, 403, jsonRpcError(text, message.id, GateErrorCode.forbidden, { code: 'insufficient_scope', requiredScopes: entry.tool.scopes, missingScopes: missing }), {
           'www-authenticate': challenge({ error: 'insufficient_scope', scope: entry.tool.scopes.join(' '), error_description: text }),
         });
       }
@@ -163,7 +171,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
       onerror(error as Error);
-      if (!res.headersSent) sendJson(res, 500, jsonRpcError('Internal server error.'));
+      if (!res.headersSent) sendJson(res, 500, jsonRpcError('Internal server error.', null, GateErrorCode.internal));
       else res.destroy();
     });
   });
@@ -196,6 +204,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
 export async function main(): Promise<void> {
   let app: App;
   try {
+    loadDotEnv();
     app = createApp();
   } catch (error) {
     process.stderr.write(`Cannot start: ${(error as Error).message}\n`);
@@ -205,7 +214,10 @@ export async function main(): Promise<void> {
     process.stderr.write(`Cannot listen on ${app.config.host}:${app.config.port}: ${error.message}\n`);
     process.exit(1);
   });
-  app.logger.info({ event: 'started', transport: 'http', url: running.url, tools: app.registry.tools.length }, 'started');
+  app.logger.info(
+    { event: 'started', transport: 'http', url: running.url, tools: app.registry.tools.length, store: app.store.kind, database: app.store.location },
+    'started',
+  );
   if (!LOOPBACK_HOSTS.has(app.config.host) && app.config.allowedHosts.every((h) => LOOPBACK_HOSTS.has(h))) {
     app.logger.warn(
       { event: 'allowed_hosts_default', host: app.config.host },

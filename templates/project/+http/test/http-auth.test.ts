@@ -111,6 +111,7 @@ describe('bearer tokens over HTTP', () => {
     expect(response.challenge).toContain('error="insufficient_scope"');
     expect(response.challenge).toContain('scope="test:write"');
     expect(response.body.error.data).toMatchObject({ code: 'insufficient_scope', requiredScopes: ['test:write'], missingScopes: ['test:write'] });
+    expect(response.body.error.code).toBe(-31403);
     expect(countEffects(app.store, label)).toBe(0);
     expect(logs.calls()).toMatchObject([{ tool_name: 'append_effect', user_id: 'alice', error_code: 'insufficient_scope' }]);
     // The refused call still counts, as an error, so that the store and the logs agree.
@@ -130,7 +131,8 @@ describe('bearer tokens over HTTP', () => {
     const { token } = await issueTestToken(app, ['test:read']);
     const response = await rpc(url, 'tools/call', { name: 'append_effect', arguments: { label: 'x' } }, bearer(token));
     expect(response.status).toBe(200);
-    expect(response.body.result).toMatchObject({ isError: true, structuredContent: { error: { code: 'insufficient_scope', requiredScopes: ['test:write'] } } });
+    expect(response.body.result).toMatchObject({ isError: true, _meta: { 'mcp-prod/error': { code: 'insufficient_scope', requiredScopes: ['test:write'] } } });
+    expect(response.body.result.structuredContent).toBeUndefined();
   });
 
   it('lists only the tools a caller may call, unless configured to list all', async () => {
@@ -158,6 +160,28 @@ describe('bearer tokens over HTTP', () => {
     clock.set('2026-06-01T01:00:00.000Z');
     expect((await callEcho(url, bearer(old))).status).toBe(401);
     expect((await callEcho(url, bearer(rotated.token))).status).toBe(200);
+  });
+
+  it('answers its own refusals with JSON-RPC codes outside the range the specification reserves', async () => {
+    const { url } = await start({ MCP_PROD_MAX_BODY_BYTES: '4096' });
+    const reserved = (code: number) => code >= -32768 && code <= -32000;
+    const unauthorized = await callEcho(url, {});
+    expect(unauthorized.body.error).toMatchObject({ code: -31401, data: { code: 'unauthorized' } });
+    const tooLarge = await rpc(url, 'tools/call', { name: 'echo', arguments: { text: 'x'.repeat(5000) } }, {});
+    expect(tooLarge.status).toBe(413);
+    for (const { body } of [unauthorized, tooLarge]) expect(reserved(body.error.code), JSON.stringify(body)).toBe(false);
+  });
+
+  it('takes a top-level params.idempotencyKey from the raw body (SEP-3182) and replays with it', async () => {
+    const { url, app } = await start();
+    const { token } = await issueTestToken(app, ['test:write']);
+    const label = newKey();
+    const params = { name: 'append_effect', arguments: { label, delayMs: 0 }, idempotencyKey: newKey() };
+    const first = await rpc(url, 'tools/call', params, bearer(token));
+    const second = await rpc(url, 'tools/call', params, bearer(token));
+    expect(first.body.result.isError).toBeFalsy();
+    expect(second.body.result._meta['mcp-prod/idempotentReplay']).toBe(true);
+    expect(countEffects(app.store, label)).toBe(1);
   });
 
   it('never writes a token or an idempotency key into logs or responses', async () => {

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { createApp, runProcess, type App } from './app.js';
+import { loadDotEnv } from './config.js';
 import { AuthFailure } from './platform/auth.js';
 import { buildServer } from './server.js';
 
@@ -38,7 +39,7 @@ async function checkStartupToken(app: App): Promise<string | undefined> {
     app.logger.info({ event: 'authenticated', user_id: principal.id, token_id: principal.tokenId }, 'authenticated');
     return undefined;
   } catch (error) {
-    if (error instanceof AuthFailure) return `MCP_PROD_TOKEN was refused: ${error.message}`;
+    if (error instanceof AuthFailure) return `MCP_PROD_TOKEN was refused: ${error.message}${error.operatorHint ? ` (${error.operatorHint})` : ''}`;
     throw error;
   }
 }
@@ -47,6 +48,7 @@ export async function main(): Promise<void> {
   const protocolOut = takeOverStdout();
   let app: App;
   try {
+    loadDotEnv();
     app = createApp();
   } catch (error) {
     process.stderr.write(`Cannot start: ${(error as Error).message}\n`);
@@ -59,7 +61,7 @@ export async function main(): Promise<void> {
     process.exit(1);
   }
   const handle = serveOverStdio(app, protocolOut);
-  app.logger.info({ event: 'started', transport: 'stdio', tools: app.registry.tools.length }, 'started');
+  app.logger.info({ event: 'started', transport: 'stdio', tools: app.registry.tools.length, store: app.store.kind, database: app.store.location }, 'started');
   const stop = runProcess(app, () => handle.close());
   process.stdin.once('end', () => void stop('stdin closed'));
 }

@@ -90,6 +90,30 @@ describe('stdio transport', () => {
     expect(stderr).toMatch(message);
   });
 
+  it('names the database it looked in when the token is not recognised (issued against another one)', async () => {
+    const { token } = await databaseWithToken(['test:read']);
+    const other = await databaseWithToken(['test:read']);
+    const { code, stderr } = await runEntry({ MCP_PROD_DB: other.file, MCP_PROD_TOKEN: token });
+    expect(code).toBe(1);
+    expect(stderr).toContain('not recognised');
+    expect(stderr).toContain(other.file);
+    expect(stderr).not.toContain(token);
+  });
+
+  it('resolves a relative MCP_PROD_DB against the project root when started from a subdirectory', async () => {
+    const relative = `data/stdio-relative-${process.pid}-${Date.now()}.db`;
+    const absolute = path.resolve(relative);
+    dirs.push(absolute, `${absolute}-wal`, `${absolute}-shm`);
+    const store = openSqliteStore(absolute);
+    const { token } = await issueToken(store.tokens, { principal: 'alice', scopes: ['test:read'], now: new Date() });
+    await store.close();
+    const { client, stderr } = await connectToEntry({ MCP_PROD_DB: relative, MCP_PROD_TOKEN: token }, path.resolve('test'));
+    await client.listTools();
+    await client.close();
+    const started = stderr().split('\n').find((line) => line.includes('"event":"started"'));
+    expect(JSON.parse(started!)).toMatchObject({ store: 'sqlite', database: absolute });
+  });
+
   it('exits non-zero for a revoked token without echoing it', async () => {
     const { file, token, id } = await databaseWithToken(['test:read']);
     const store = openSqliteStore(file);
@@ -120,9 +144,10 @@ async function databaseWithToken(scopes: string[]) {
   return { file, token, id: record.id };
 }
 
-async function connectToEntry(env: Record<string, string>) {
+async function connectToEntry(env: Record<string, string>, cwd?: string) {
   const transport = new StdioClientTransport({
     command: process.execPath,
+    ...(cwd ? { cwd } : {}),
     args: ['--import', 'tsx', path.resolve('src/stdio.ts')],
     env: { ...process.env, ...env } as Record<string, string>,
     stderr: 'pipe',

@@ -6,6 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { CallToolResult } from '@modelcontextprotocol/server';
+import { readToolError } from '../src/platform/errors.js';
 
 export interface EvalCall {
   tool: string;
@@ -47,7 +48,7 @@ export function contains(actual: unknown, expected: unknown): boolean {
 
 /** Why `result` does not meet `expectation`, or undefined when it does. */
 export function judge(result: CallToolResult, expectation: EvalExpectation): string | undefined {
-  const error = (result.structuredContent as { error?: { code?: string; message?: string } } | undefined)?.error;
+  const error = readToolError(result);
   if ('error' in expectation) {
     if (!result.isError) return `expected error ${expectation.error}, but the call succeeded`;
     return error?.code === expectation.error ? undefined : `expected error ${expectation.error}, got ${error?.code ?? 'an error without a code'}`;

@@ -42,7 +42,7 @@ for (const suite of suites) {
     try {
       for (const step of testCase.setup ?? []) {
         const result = await call(step);
-        if (result.isError) throw new Error(`setup call ${step.tool} failed: ${JSON.stringify(result.structuredContent)}`);
+        if (result.isError) throw new Error(`setup call ${step.tool} failed: ${JSON.stringify(result.content)}`);
       }
       problem = judge(await call({ tool: suite.tool, arguments: testCase.arguments }), testCase.expect);
     } catch (error) {

@@ -4,7 +4,7 @@
  * loads this file from source, so token handling stays in code the project owns, and every
  * operation acts on the store the configuration (MCP_PROD_STORE, MCP_PROD_DB) points at.
  */
-import { loadConfig } from './config.js';
+import { loadConfig, loadDotEnv } from './config.js';
 import { issueToken, parseDuration, rotateToken, TokenError } from './platform/tokens.js';
 import { openStore } from './store/index.js';
 import type { CostDailyRow, TokenRecord } from './store/types.js';
@@ -36,6 +36,7 @@ async function asUsage<T>(work: () => Promise<T> | T, flag?: string): Promise<T>
 }
 
 export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
+  if (env === process.env) loadDotEnv();
   const config = loadConfig(env);
   if (config.store === 'memory') throw new UsageError('MCP_PROD_STORE=memory keeps nothing between processes; token commands need the SQLite store.');
   const store = openStore(config);

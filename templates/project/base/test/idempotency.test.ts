@@ -10,7 +10,7 @@ import { createMemoryStore } from '../src/store/memory.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import type { Store } from '../src/store/types.js';
 import { countEffects, fixtureTools, handlerRuns } from './fixtures/tools.js';
-import { connectClient, errorOf, newKey, testApp } from './helpers/harness.js';
+import { connectClient, errorOf, newKey, rawCall, testApp } from './helpers/harness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -239,6 +239,31 @@ describe('idempotency key sources and rules', () => {
     const viaMeta = await client.callTool({ name: 'append_effect', arguments: { label, delayMs: 0 }, _meta: { 'mcp-prod/idempotencyKey': key } });
     expect(viaMeta._meta?.['mcp-prod/idempotentReplay']).toBe(true);
     expect(countEffects(app.store, label)).toBe(1);
+  });
+
+  it('accepts a top-level params.idempotencyKey (the SEP-3182 shape) without reporting drift', async () => {
+    const { app, logs } = await setup();
+    const label = newKey();
+    const key = newKey();
+    const call = (id: number) =>
+      rawCall(app, { jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'append_effect', arguments: { label, delayMs: 0 }, idempotencyKey: key } });
+    const first = await call(1);
+    const second = await call(2);
+    expect(first.message.result.isError).toBeFalsy();
+    expect(second.message.result._meta['mcp-prod/idempotentReplay']).toBe(true);
+    expect(countEffects(app.store, label)).toBe(1);
+    expect(logs.events('schema_drift')).toEqual([]);
+  });
+
+  it('refuses a params.idempotencyKey that differs from the _meta key', async () => {
+    const { app } = await setup();
+    const { message } = await rawCall(app, {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'append_effect', arguments: { label: newKey() }, idempotencyKey: 'one', _meta: { 'mcp-prod/idempotencyKey': 'two' } },
+    });
+    expect(errorOf(message.result)).toMatchObject({ code: 'idempotency_key_invalid', sources: ['_meta', 'params.idempotencyKey'] });
   });
 
   it('refuses two different keys in one call', async () => {

@@ -208,6 +208,16 @@ describe.each<Era>(['legacy', 'auto'])('tool-call pipeline (%s era)', (era) => {
     expect(((logs.calls()[0]!.input as { value: string }).value).length).toBeLessThan(300);
   });
 
+  it('writes call_id once per line, and never the idempotency key in any field', async () => {
+    const { client, logs } = await setup(era);
+    const key = `secret-key-${Date.now()}`;
+    await client.callTool({ name: 'write_thing', arguments: { value: 'x', idempotencyKey: key } });
+    const [line] = logs.raw.filter((l) => l.includes('"event":"tool_call"'));
+    expect(line!.match(/"call_id":/g)).toHaveLength(1);
+    expect(logs.calls()[0]!.input).toMatchObject({ idempotencyKey: '[REDACTED]' });
+    expect(logs.raw.join('\n')).not.toContain(key);
+  });
+
   it('writes exactly one tool_call line per call, whatever the outcome', async () => {
     const { client, logs } = await setup(era, { scopes: ['test:read'] });
     await client.callTool({ name: 'echo', arguments: { text: 'a' } });

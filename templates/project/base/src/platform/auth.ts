@@ -35,6 +35,8 @@ export class AuthFailure extends Error {
   constructor(
     readonly reason: AuthFailureReason,
     message: string,
+    /** For the operator (startup message, server log), never for the remote caller. */
+    readonly operatorHint?: string,
   ) {
     super(message);
     this.name = 'AuthFailure';
@@ -54,12 +56,14 @@ export interface CredentialVerifier {
 const TOUCH_INTERVAL_MS = 60_000;
 
 /** Verifies `mcpp_` tokens against their stored SHA-256; revocation counts from the next request. */
-export function storedTokenVerifier(tokens: TokenRepository): CredentialVerifier {
+export function storedTokenVerifier(tokens: TokenRepository, storeLocation?: string): CredentialVerifier {
+  // A token issued against one database and presented to a server on another is the usual cause.
+  const unknownHint = storeLocation && `no such token in the store at ${storeLocation}; issue it against the same MCP_PROD_DB the server uses`;
   return {
     async verify(credential, now) {
       if (!hasValidFormat(credential)) throw new AuthFailure('malformed', 'The bearer token is not a well-formed mcp-prod token.');
       const record = await tokens.findByHash(hashToken(credential));
-      if (!record) throw new AuthFailure('unknown', 'The bearer token is not recognised.');
+      if (!record) throw new AuthFailure('unknown', 'The bearer token is not recognised.', unknownHint);
       if (record.revokedAt) throw new AuthFailure('revoked', 'The bearer token has been revoked.');
       if (Date.parse(record.expiresAt) <= now.getTime()) throw new AuthFailure('expired', 'The bearer token has expired.');
       if (!record.lastUsedAt || now.getTime() - Date.parse(record.lastUsedAt) >= TOUCH_INTERVAL_MS) {

@@ -8,7 +8,7 @@
  * output against the tool's output schema.
  */
 import { z } from 'zod/v4';
-import { ErrorCode, ToolError } from './errors.js';
+import { ERROR_META_KEY, ErrorCode, ToolError } from './errors.js';
 import { parseSemver } from './semver.js';
 
 export const META_PREFIX = 'mcp-prod/';
@@ -18,12 +18,16 @@ export const META = {
   idempotencyKey: 'mcp-prod/idempotencyKey',
   idempotentReplay: 'mcp-prod/idempotentReplay',
   deprecation: 'mcp-prod/deprecation',
+  error: ERROR_META_KEY,
 } as const;
 
 /** Request `_meta` keys of our namespace that clients may send. */
 const KNOWN_REQUEST_META = new Set<string>([META.toolVersion, META.idempotencyKey]);
-/** `tools/call` params fields defined by the MCP revisions this server speaks. */
-const KNOWN_PARAMS = new Set(['name', 'arguments', '_meta', 'task']);
+/**
+ * `tools/call` params fields defined by the MCP revisions this server speaks, plus the top-level
+ * `idempotencyKey` of the idempotency proposal (SEP-3182).
+ */
+const KNOWN_PARAMS = new Set(['name', 'arguments', '_meta', 'task', 'idempotencyKey']);
 
 export interface SchemaDrift {
   kind: 'unexpected_field' | 'missing_field';
@@ -35,6 +39,8 @@ export interface CallParams {
   arguments: Record<string, unknown>;
   meta: Record<string, unknown>;
   toolVersion: string | undefined;
+  /** `params.idempotencyKey`, unchecked: the idempotency stage validates every key source. */
+  idempotencyKey: unknown;
 }
 
 export interface ValidationIssue {
@@ -83,7 +89,13 @@ export function checkCallParams(raw: unknown, reportDrift: (drift: SchemaDrift) 
   if (issues.length > 0) {
     throw new ToolError(ErrorCode.validationFailed, describeIssues('The request is malformed', issues), { details: { issues } });
   }
-  return { name: params.name as string, arguments: args as Record<string, unknown>, meta: meta as Record<string, unknown>, toolVersion };
+  return {
+    name: params.name as string,
+    arguments: args as Record<string, unknown>,
+    meta: meta as Record<string, unknown>,
+    toolVersion,
+    idempotencyKey: params.idempotencyKey,
+  };
 }
 
 function toIssues(error: z.ZodError): ValidationIssue[] {

@@ -41,7 +41,7 @@ export interface CallLogLine {
   idempotency_key_hash: string | null;
 }
 
-const SENSITIVE_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential|private[-_]?key/i;
+const SENSITIVE_KEY = /pass(word)?|secret|token|api[-_]?key|idempotency[-_]?key|authorization|cookie|credential|private[-_]?key/i;
 const MAX_STRING = 256;
 const MAX_DEPTH = 6;
 const MAX_ITEMS = 50;

@@ -34,15 +34,51 @@ export class ToolError extends Error {
   }
 }
 
+/** Where an error result carries its machine-readable error object (SPEC section 3). */
+export const ERROR_META_KEY = 'mcp-prod/error';
+
+export interface ToolErrorBody {
+  code: string;
+  message: string;
+  retryable: boolean;
+  [detail: string]: unknown;
+}
+
+/**
+ * The result for a refused or failed call. The error object travels in `_meta` and, as JSON, in
+ * the text content, never in `structuredContent`: SDK v1 clients validate `structuredContent`
+ * against the tool's output schema even when `isError` is set, and throw the whole result away
+ * when it does not match.
+ */
 export function toolErrorResult(error: ToolError): CallToolResult {
+  const body: ToolErrorBody = { ...error.details, code: error.code, message: error.message, retryable: error.retryable };
   return {
     isError: true,
-    content: [{ type: 'text', text: `${error.code}: ${error.message}` }],
-    structuredContent: {
-      error: { ...error.details, code: error.code, message: error.message, retryable: error.retryable },
-    },
+    content: [{ type: 'text', text: JSON.stringify({ error: body }) }],
+    _meta: { [ERROR_META_KEY]: body },
   };
 }
+
+/** The error object of an error result, from `_meta` or else from its JSON text; undefined for a success. */
+export function readToolError(result: { isError?: boolean; _meta?: Record<string, unknown>; content?: unknown[] }): ToolErrorBody | undefined {
+  if (result.isError !== true) return undefined;
+  const fromMeta = result._meta?.[ERROR_META_KEY];
+  if (isErrorBody(fromMeta)) return fromMeta;
+  for (const item of result.content ?? []) {
+    const text = (item as { type?: unknown; text?: unknown }).type === 'text' ? (item as { text: unknown }).text : undefined;
+    if (typeof text !== 'string' || !text.startsWith('{')) continue;
+    try {
+      const parsed = (JSON.parse(text) as { error?: unknown }).error;
+      if (isErrorBody(parsed)) return parsed;
+    } catch {
+      // Not ours: a handler may return any text in an error result.
+    }
+  }
+  return undefined;
+}
+
+const isErrorBody = (value: unknown): value is ToolErrorBody =>
+  typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'string' && typeof (value as { message?: unknown }).message === 'string';
 
 /** Anything a handler threw that is not a ToolError: never echo its message (it may hold secrets). */
 export function internalError(callId: string): ToolError {

@@ -1,8 +1,9 @@
 /**
  * Pattern 3: idempotency keys on mutating calls.
  *
- * A key arrives in `_meta["mcp-prod/idempotencyKey"]`, the `Idempotency-Key` HTTP header, or the
- * tool's optional `idempotencyKey` argument. The first call with a key runs; the same key with
+ * A key arrives in `_meta["mcp-prod/idempotencyKey"]`, a top-level `params.idempotencyKey` (the shape
+ * of the SEP-3182 proposal), the `Idempotency-Key` HTTP header, or the tool's optional
+ * `idempotencyKey` argument. The first call with a key runs; the same key with
  * the same arguments afterwards gets the stored result back (marked as a replay, costing
  * nothing); the same key with other arguments is refused; a duplicate that arrives while the
  * first is still running is told to retry; and a record left "in progress" by a crash is
@@ -38,6 +39,7 @@ export const keyArgumentSchema = z
 
 export interface KeySources {
   meta?: unknown;
+  param?: unknown;
   header?: string | null;
   argument?: unknown;
 }
@@ -47,6 +49,7 @@ export function resolveKey(sources: KeySources): string | undefined {
   const header = sources.header?.trim().replace(/^"(.*)"$/, '$1');
   const given = [
     ['_meta', sources.meta],
+    ['params.idempotencyKey', sources.param],
     ['Idempotency-Key header', header],
     [KEY_ARGUMENT, sources.argument],
   ].filter(([, value]) => value !== undefined && value !== null) as [string, unknown][];

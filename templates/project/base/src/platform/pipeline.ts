@@ -20,7 +20,7 @@ import { redactInput, summarizeOutput, writeCallLine, type CallStatus } from './
 import type { Clock } from './clock.js';
 import { createCostMeter, nanoToUsd, takeReturnedCost, type PriceTable } from './cost.js';
 import { checkDeprecation, type DeprecationNotice } from './deprecation.js';
-import { internalError, ToolError, toolErrorResult } from './errors.js';
+import { internalError, readToolError, ToolError, toolErrorResult } from './errors.js';
 import { KEY_ARGUMENT, keyHash, resolveKey, runIdempotent, type IdempotencyOutcome, type IdempotencySettings } from './idempotency.js';
 import type { Logger } from './logger.js';
 import { checkToolVersion, staleDefinitionError, type RegisteredTool, type Registry } from './registry.js';
@@ -84,7 +84,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
     checkToolVersion(found, params.toolVersion);
     const notice = checkDeprecation(tool, deps.clock.now());
     const { [KEY_ARGUMENT]: keyArgument, ...args } = validateAgainstCurrentOrStale(found, params) as Record<string, unknown>;
-    const key = resolveKey({ meta: params.meta[META.idempotencyKey], header: request.idempotencyKeyHeader, argument: keyArgument });
+    const key = resolveKey({ meta: params.meta[META.idempotencyKey], param: params.idempotencyKey, header: request.idempotencyKeyHeader, argument: keyArgument });
     if (key !== undefined) idempotencyKeyHash = keyHash(key);
 
     const ctx: ToolContext = {
@@ -128,7 +128,8 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
         })
         .catch((error: unknown) => log.error({ event: 'cost_record_failed', err: error }, 'cost_record_failed'));
     }
-    writeCallLine(log, {
+    // The parent logger: the line carries call_id itself, and a child's binding would repeat it.
+    writeCallLine(deps.logger, {
       call_id: callId,
       tool_name: toolName,
       tool_version: entry?.tool.version ?? null,
@@ -176,7 +177,7 @@ export async function recordRefusedCall(
       .record({ callId, at: deps.clock.now().getTime(), tool: refusal.entry.tool.name, toolVersion: refusal.entry.tool.version, principalId: refusal.principal.id, outcome: 'error', items: [] })
       .catch((error: unknown) => logger.error({ event: 'cost_record_failed', err: error }, 'cost_record_failed'));
   }
-  writeCallLine(logger, {
+  writeCallLine(deps.logger, {
     call_id: callId,
     tool_name: refusal.toolName,
     tool_version: refusal.entry?.tool.version ?? null,
@@ -229,6 +230,5 @@ function withDeprecationNotice(result: CallToolResult, notice: DeprecationNotice
 }
 
 function errorCodeOf(result: CallToolResult): string | null {
-  const error = (result.structuredContent as { error?: { code?: unknown } } | undefined)?.error;
-  return typeof error?.code === 'string' ? error.code : null;
+  return readToolError(result)?.code ?? null;
 }

@@ -5,6 +5,7 @@ import { createApp, type App, type AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { connectInProcess } from '../../src/in-process.js';
 import { localPrincipal } from '../../src/platform/auth.js';
+import { readToolError } from '../../src/platform/errors.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { issueToken } from '../../src/platform/tokens.js';
 import { buildServer } from '../../src/server.js';
@@ -16,15 +17,22 @@ export type LogLine = Record<string, unknown> & { event?: string };
 /** A logger whose JSON lines are kept in memory for assertions. */
 export function captureLogs() {
   const lines: LogLine[] = [];
+  const raw: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(JSON.parse(line) as LogLine);
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        raw.push(line);
+        lines.push(JSON.parse(line) as LogLine);
+      }
       callback();
     },
   });
   return {
     logger: createLogger({ level: 'debug', destination }),
     lines,
+    /** The lines as written, before JSON.parse could fold a repeated key. */
+    raw,
     /** The one-per-call `tool_call` lines. */
     calls: () => lines.filter((line) => line.event === 'tool_call'),
     events: (event: string) => lines.filter((line) => line.event === event),
@@ -74,11 +82,11 @@ export async function rawCall(app: App, body: unknown): Promise<{ status: number
   return { status: response.status, message: JSON.parse(data) as Record<string, any> };
 }
 
-/** `structuredContent.error` of a failed call. */
+/** The error object of a failed call (`_meta["mcp-prod/error"]`); throws for anything else. */
 export function errorOf(result: unknown): Record<string, any> {
-  const r = result as { isError?: boolean; structuredContent?: { error?: Record<string, any> } };
-  if (!r.isError || !r.structuredContent?.error) throw new Error(`expected a tool error, got ${JSON.stringify(result)}`);
-  return r.structuredContent.error;
+  const error = readToolError(result as Parameters<typeof readToolError>[0]);
+  if (!error) throw new Error(`expected a tool error, got ${JSON.stringify(result)}`);
+  return error;
 }
 
 /** Issues a real token into the app's store and returns its plaintext. */
