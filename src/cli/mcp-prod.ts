@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import type { BumpLevel } from '../commands/bump/index.js';
 import type { Reporter } from '../commands/check/index.js';
 import type { CostGrouping } from '../commands/costs/aggregate.js';
+import { CLIENTS, type ClientId } from '../commands/install/clients.js';
 import type { TokenOutput } from '../commands/token/index.js';
 import { isInteractive } from '../core/env.js';
 import { CliError } from '../core/errors.js';
@@ -21,7 +23,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 const cwdOption = () => new Option('-C, --cwd <dir>', 'run as if started in <dir>').default(process.cwd(), 'the current directory');
 const jsonOption = () => new Option('--json', 'print JSON only');
-const output = (json: boolean | undefined): TokenOutput => ({ json: Boolean(json), write: (text) => process.stdout.write(text) });
+const output = (json: boolean | undefined): TokenOutput => ({
+  json: Boolean(json),
+  write: (text) => process.stdout.write(text),
+  warn: (text) => process.stderr.write(text),
+});
 const list = (value: string) =>
   value
     .split(',')
@@ -39,13 +45,20 @@ token
   .option('--expires <duration>', 'lifetime, e.g. 30d, 12h (default 90d)')
   .option('--name <name>', 'a label for people (default: the principal)')
   .option('--principal <id>', 'who the token acts for (default: the name, else "default")')
+  .option('--strict', "refuse scopes none of the project's tools requires (default: warn and issue)")
   .addOption(jsonOption())
   .addOption(cwdOption())
-  .action((opts: { scopes: string[]; expires?: string; name?: string; principal?: string; json?: boolean; cwd: string }) =>
+  .action((opts: { scopes: string[]; expires?: string; name?: string; principal?: string; strict?: boolean; json?: boolean; cwd: string }) =>
     runCommand(async () =>
       (await import('../commands/token/index.js')).issueTokenCommand(
         findProject(opts.cwd),
-        { scopes: opts.scopes, ...(opts.expires ? { expires: opts.expires } : {}), ...(opts.name ? { name: opts.name } : {}), ...(opts.principal ? { principal: opts.principal } : {}) },
+        {
+          scopes: opts.scopes,
+          ...(opts.expires ? { expires: opts.expires } : {}),
+          ...(opts.name ? { name: opts.name } : {}),
+          ...(opts.principal ? { principal: opts.principal } : {}),
+          strict: Boolean(opts.strict),
+        },
         output(opts.json),
       ),
     ),
@@ -237,6 +250,68 @@ const costsCommand = new Command('costs')
     }),
   );
 
+const stderr = (text: string) => process.stderr.write(text);
+
+const installCommand = new Command('install')
+  .description("add this server to an MCP client's configuration (a backup of the old file is kept; a second run changes nothing)")
+  .addArgument(new Argument('<client>', 'the client whose configuration to edit').choices(CLIENTS))
+  .addOption(new Option('--scope <scope>', "user: the client's own file; project: the file inside this project").choices(['user', 'project']).default('user'))
+  .option('--config <file>', "edit this file instead of the client's default one")
+  .addOption(new Option('--transport <kind>', 'how the client reaches the server (default: stdio when the project has src/stdio.ts)').choices(['stdio', 'http']))
+  .option('--url <url>', 'with --transport http: the MCP endpoint', 'http://127.0.0.1:3000/mcp')
+  .option('--name <name>', 'the server name in the client (default: the package name without its scope)')
+  .option('--scopes <list>', "scopes of the token it issues (default: every scope the project's tools require)", list)
+  .option('--token <token>', 'write this token instead of issuing one')
+  .option('--new-token', 'issue a new token even if the entry has a valid one')
+  .option('--expires <duration>', 'lifetime of an issued token, e.g. 30d (default 90d)')
+  .option('--principal <id>', 'who an issued token acts for (default: your user name)')
+  .option('--node <path>', 'the node binary the client starts (default: the one running this command)')
+  .option('--force', 'replace an entry of the same name that belongs to something else')
+  .option('--strip-comments', 'accept a configuration file with comments (VS Code) and write it back without them')
+  .addOption(dryRunOption())
+  .addOption(cwdOption())
+  .action((client: string, opts: Record<string, unknown>) =>
+    runCommand(async () => {
+      const cwd = opts.cwd as string;
+      const { install } = await import('../commands/install/index.js');
+      const given = (key: string, value: unknown) => (opts[key] === undefined ? {} : { [key]: value });
+      await install(
+        findProject(cwd),
+        {
+          client: client as ClientId,
+          scope: opts.scope as 'user' | 'project',
+          url: opts.url as string,
+          ...given('config', path.resolve(cwd, String(opts.config))),
+          ...given('transport', opts.transport),
+          ...given('name', opts.name),
+          ...given('scopes', opts.scopes),
+          ...given('token', opts.token),
+          ...given('expires', opts.expires),
+          ...given('principal', opts.principal),
+          ...given('node', opts.node),
+          newToken: Boolean(opts.newToken),
+          force: Boolean(opts.force),
+          stripComments: Boolean(opts.stripComments),
+          dryRun: Boolean(opts.dryRun),
+        },
+        { write: stdout, warn: stderr },
+      );
+    }),
+  );
+
+const bundleCommand = new Command('bundle')
+  .description('build a Claude Desktop MCP Bundle (.mcpb) from dist/ and the production dependencies')
+  .option('--out <file>', 'the .mcpb file to write, or a folder for it (default: <name>-<version>.mcpb in the project)')
+  .addOption(cwdOption())
+  .action((opts: { out?: string; cwd: string }) =>
+    runCommand(async () => {
+      const { bundle } = await import('../commands/bundle/index.js');
+      // path.resolve would drop a trailing slash, which says "a folder, possibly not there yet".
+      const out = opts.out && (path.isAbsolute(opts.out) ? opts.out : path.join(opts.cwd, opts.out));
+      await bundle(findProject(opts.cwd), out ? { out } : {}, { write: stdout, warn: stderr });
+    }),
+  );
+
 const program = new Command('mcp-prod')
   .description('Work inside a project generated by create-mcp-prod.')
   .version(ownPackage().version, '-v, --version')
@@ -249,6 +324,8 @@ const program = new Command('mcp-prod')
   .addCommand(lockCommand)
   .addCommand(checkCommand)
   .addCommand(diffCommand)
+  .addCommand(installCommand)
+  .addCommand(bundleCommand)
   .addCommand(token);
 
 await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
+import { importInstalled } from './dependencies.js';
 import { CliError } from './errors.js';
-import { importProjectModule, type Project } from './project.js';
+import type { Project } from './project.js';
 import type { DailyCostRow } from '../commands/costs/aggregate.js';
 
 /** A token as the generated project's src/admin.ts reports it (never its secret). */
@@ -38,7 +39,7 @@ function asCliError(error: unknown): unknown {
 
 /** Opens the project's admin API on the store its configuration names, runs `work`, closes it. */
 export async function withProjectAdmin<T>(project: Project, work: (admin: ProjectAdmin) => Promise<T>): Promise<T> {
-  const { openAdmin } = await importProjectModule<{ openAdmin(): ProjectAdmin }>(project, 'src/admin.ts');
+  const { openAdmin } = await importInstalled<{ openAdmin(): ProjectAdmin }>(project, 'src/admin.ts');
   let admin: ProjectAdmin;
   try {
     admin = openAdmin();

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { importInstalled } from './dependencies.js';
 import { CliError } from './errors.js';
-import { importProjectModule, type Project } from './project.js';
+import type { Project } from './project.js';
 import type { ToolContract } from '../schema-diff/types.js';
 
 interface ContractModule {
@@ -11,8 +12,8 @@ interface ContractModule {
 /** The contract of one tool module (a file under src/tools), without loading the others. */
 export async function loadToolContract(project: Project, toolFile: string): Promise<Record<string, ToolContract>> {
   try {
-    const { toolContracts } = await importProjectModule<ContractModule>(project, 'src/contract.ts');
-    const tool = (await importProjectModule<{ default: unknown }>(project, toolFile)).default;
+    const { toolContracts } = await importInstalled<ContractModule>(project, 'src/contract.ts');
+    const tool = (await importInstalled<{ default: unknown }>(project, toolFile)).default;
     return await toolContracts([tool]);
   } catch (error) {
     if (error instanceof CliError) throw error;
@@ -25,7 +26,7 @@ export async function loadToolContract(project: Project, toolFile: string): Prom
  * tools/list would serve them. A project that cannot be loaded is exit 2: nothing was checked.
  */
 export async function loadContracts(project: Project): Promise<Record<string, ToolContract>> {
-  const module = await importProjectModule<ContractModule>(project, 'src/contract.ts').catch(
+  const module = await importInstalled<ContractModule>(project, 'src/contract.ts').catch(
     (error: unknown) => {
       if (error instanceof CliError) throw error;
       throw new CliError(`Could not load the project's tools: ${(error as Error).message}`, {

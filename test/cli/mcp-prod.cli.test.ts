@@ -1,8 +1,10 @@
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { describeRun, ensureBuilt, repoRoot, runBin } from '../helpers/cli.js';
-import { tempDirs } from '../helpers/temp-dirs.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, describeRun, ensureBuilt, repoRoot, runBin } from '../helpers/cli.js';
+import { generateProjectTemplate, type ProjectTemplate } from '../helpers/generated-project.js';
+import { snapshotDir, tempDirs } from '../helpers/temp-dirs.js';
 
 const temp = tempDirs('mcp-prod-cli-');
 let version: string;
@@ -53,5 +55,71 @@ describe('mcp-prod', () => {
     const run = await runBin('mcp-prod', ['token', 'issue'], { cwd: await temp.make() });
     expect(run.exitCode, describeRun(run)).not.toBe(0);
     expect(run.stderr, describeRun(run)).toContain("required option '--scopes <list>' not specified");
+  });
+});
+
+describe('mcp-prod in a project whose dependencies are not installed', () => {
+  let template: ProjectTemplate;
+  beforeAll(async () => {
+    template = await generateProjectTemplate('mcp-prod-cli-project-');
+  }, 180_000);
+  afterAll(() => template?.cleanup());
+
+  /** A copy of the generated project, without node_modules (as right after `--no-install`). */
+  async function uninstalledProject(): Promise<string> {
+    const dir = path.join(await temp.make(), 'server');
+    cpSync(template.dir, dir, { recursive: true });
+    return dir;
+  }
+
+  it.each(['check', 'lock', 'token list'])('`%s` says to install the dependencies, not to type-check', async (command) => {
+    const cwd = await uninstalledProject();
+    const run = await runBin('mcp-prod', command.split(' '), { cwd });
+    expect(run.exitCode, describeRun(run)).toBe(1);
+    expect(run.stderr, describeRun(run)).toContain(`error: The project's dependencies are not installed: there is no node_modules in ${cwd}.`);
+    expect(run.stderr, describeRun(run)).toContain(`Run \`npm install\` in ${cwd}, then run the command again.`);
+    expect(run.stderr, describeRun(run)).not.toContain('typecheck');
+  });
+
+  it('install --dry-run prints the change and writes nothing', async () => {
+    const cwd = await uninstalledProject();
+    const home = await temp.make();
+    const run = await runBin('mcp-prod', ['install', 'claude-code', '--dry-run'], { cwd, env: cliEnv({ HOME: home }) });
+    expect(run.exitCode, describeRun(run)).toBe(0);
+    expect(run.stdout, describeRun(run)).toContain(`CREATE ${path.join(home, '.claude.json')}`);
+    expect(run.stdout, describeRun(run)).toContain(`"args": [\n+        "${path.join(cwd, 'dist', 'stdio.js')}"`);
+    expect(await snapshotDir(home)).toEqual({});
+  });
+
+  it('install refuses a configuration file that is not JSON (exit 1) and leaves it alone', async () => {
+    const cwd = await uninstalledProject();
+    const config = path.join(cwd, 'broken.json');
+    writeFileSync(config, '{ "mcpServers": { ');
+    const run = await runBin('mcp-prod', ['install', 'cursor', '--config', 'broken.json'], { cwd });
+    expect(run.exitCode, describeRun(run)).toBe(1);
+    expect(run.stderr, describeRun(run)).toContain(`error: ${config} is not valid JSON`);
+    expect(readFileSync(config, 'utf8')).toBe('{ "mcpServers": { ');
+  });
+
+  it('install rejects an unknown client and lists the known ones', async () => {
+    const run = await runBin('mcp-prod', ['install', 'emacs'], { cwd: await uninstalledProject() });
+    expect(run.exitCode, describeRun(run)).toBe(1);
+    expect(run.stderr, describeRun(run)).toContain('claude-desktop, cursor, vscode, claude-code');
+  });
+
+  it('bundle refuses a project that has not been built', async () => {
+    const cwd = await uninstalledProject();
+    const run = await runBin('mcp-prod', ['bundle'], { cwd });
+    expect(run.exitCode, describeRun(run)).toBe(1);
+    expect(run.stderr, describeRun(run)).toContain('error: dist/stdio.js is missing: the bundle ships the built server.');
+    expect(existsSync(path.join(cwd, 'template-0.1.0.mcpb'))).toBe(false);
+  });
+
+  it('token issue --strict refuses a scope no tool uses, naming the known ones', async () => {
+    const run = await runBin('mcp-prod', ['token', 'issue', '--scopes', 'Notes:Read', '--strict'], { cwd: await uninstalledProject() });
+    expect(run.exitCode, describeRun(run)).toBe(1);
+    expect(run.stderr, describeRun(run)).toContain('error: --scopes: no tool of this project requires Notes:Read (did you mean notes:read?).');
+    expect(run.stderr, describeRun(run)).toContain('Known scopes (admin covers write covers read): notes:admin notes:read notes:write.');
+    expect(run.stdout, describeRun(run)).toBe('');
   });
 });

@@ -1,9 +1,14 @@
 import { withProjectAdmin } from '../../core/admin.js';
+import { CliError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
+import { isKnownScope, knownScopes, projectScopes, suggestScope } from '../../core/scopes.js';
+import { issueTokenOptionsSchema, type IssueTokenOptions } from './options.js';
 
 export interface TokenOutput {
   json: boolean;
   write(text: string): void;
+  /** Warnings go here (stderr in the CLI), so `--json` output stays parseable. */
+  warn?(text: string): void;
 }
 
 const printJson = (out: TokenOutput, value: unknown) => out.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -13,12 +18,48 @@ function printSecret(out: TokenOutput, token: string): void {
   out.write(`  ${token}\n\n`);
 }
 
-export async function issueTokenCommand(
-  project: Project,
-  options: { scopes: string[]; expires?: string; name?: string; principal?: string },
-  out: TokenOutput,
-): Promise<void> {
-  const { token, record } = await withProjectAdmin(project, (admin) => admin.tokens.issue(options));
+/**
+ * A scope no tool requires is usually a slip (`Notes:Read`, `note:read`): the token would be
+ * issued, and then refused by every tool. Warn with the scopes that do exist, or with
+ * `strict`, refuse.
+ */
+async function checkScopes(project: Project, scopes: string[], strict: boolean, out: TokenOutput): Promise<void> {
+  let used: string[];
+  try {
+    used = (await projectScopes(project)).scopes;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (strict) throw new CliError(`--strict: cannot tell which scopes the tools use: ${reason}`, error instanceof CliError && error.hint ? { hint: error.hint } : {});
+    out.warn?.(`warning: the scopes were not checked against the tools: ${reason}\n`);
+    return;
+  }
+  const unknown = scopes.filter((scope) => !isKnownScope(scope, used));
+  if (unknown.length === 0) return;
+  const known = knownScopes(used);
+  const named = unknown.map((scope) => {
+    const guess = suggestScope(scope, known);
+    return guess ? `${scope} (did you mean ${guess}?)` : scope;
+  });
+  const problem = `no tool of this project requires ${named.join(', ')}`;
+  const listing =
+    used.length === 0
+      ? 'The project has no tools that require a scope.'
+      : `Scopes the tools require: ${used.join(' ')}. Known scopes (admin covers write covers read): ${known.join(' ')}.`;
+  if (strict) throw new CliError(`--scopes: ${problem}.`, { hint: `${listing}\nCorrect the scope, or leave out --strict to issue it anyway.` });
+  out.warn?.(`warning: --scopes: ${problem}; the token is issued, but no tool accepts that scope.\n${listing}\nPass --strict to refuse unknown scopes.\n`);
+}
+
+export async function issueTokenCommand(project: Project, options: IssueTokenOptions, out: TokenOutput): Promise<void> {
+  const { strict, ...request } = issueTokenOptionsSchema.parse(options);
+  await checkScopes(project, request.scopes, strict, out);
+  const { token, record } = await withProjectAdmin(project, (admin) =>
+    admin.tokens.issue({
+      scopes: request.scopes,
+      ...(request.expires ? { expires: request.expires } : {}),
+      ...(request.name ? { name: request.name } : {}),
+      ...(request.principal ? { principal: request.principal } : {}),
+    }),
+  );
   if (out.json) return printJson(out, { token, ...record });
   out.write(`Issued ${record.id} for principal ${record.principalId} (name ${record.name}), scopes ${record.scopes.join(' ')}, expires ${record.expiresAt}.\n`);
   printSecret(out, token);

@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadContracts } from './contracts.js';
+import { CliError } from './errors.js';
+import type { Project } from './project.js';
+import { LOCKFILE_NAME, LockfileError, parseLockfile } from '../schema-diff/lockfile.js';
+
+/** The tiers of a `resource:tier` scope, lowest first: admin covers write covers read. */
+const TIERS = ['read', 'write', 'admin'];
+
+function resourceOf(scope: string): string | undefined {
+  const separator = scope.lastIndexOf(':');
+  if (separator <= 0 || !TIERS.includes(scope.slice(separator + 1))) return undefined;
+  return scope.slice(0, separator);
+}
+
+/**
+ * Whether `scope` means something to a project whose tools require `used`: it is one of them,
+ * or another tier of a resource they use (`notes:admin` when a tool needs `notes:read`).
+ * Matching is case-sensitive, as the server's is.
+ */
+export function isKnownScope(scope: string, used: readonly string[]): boolean {
+  if (used.includes(scope)) return true;
+  const resource = resourceOf(scope);
+  return resource !== undefined && used.some((other) => resourceOf(other) === resource);
+}
+
+/** Every tier of every resource in `used`, plus the scopes that have no tiers; sorted. */
+export function knownScopes(used: readonly string[]): string[] {
+  const known = new Set<string>();
+  for (const scope of used) {
+    const resource = resourceOf(scope);
+    if (resource === undefined) known.add(scope);
+    else for (const tier of TIERS) known.add(`${resource}:${tier}`);
+  }
+  return [...known].sort();
+}
+
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The known scope `scope` was probably meant to be (a case slip or a typo), if one is close. */
+export function suggestScope(scope: string, known: readonly string[]): string | undefined {
+  const sameLetters = known.find((candidate) => candidate.toLowerCase() === scope.toLowerCase());
+  if (sameLetters) return sameLetters;
+  const ranked = known.map((candidate) => ({ candidate, cost: distance(scope.toLowerCase(), candidate.toLowerCase()) })).sort((a, b) => a.cost - b.cost);
+  return ranked[0] && ranked[0].cost <= 2 ? ranked[0].candidate : undefined;
+}
+
+/**
+ * The scopes the project's tools require, from the lockfile (no project code runs) or, when the
+ * project has none yet, from the tools' contracts. Removed tools (tombstones) do not count.
+ */
+export async function projectScopes(project: Project): Promise<{ scopes: string[]; source: string }> {
+  const file = path.join(project.root, LOCKFILE_NAME);
+  if (existsSync(file)) {
+    try {
+      const lock = parseLockfile(readFileSync(file, 'utf8'), LOCKFILE_NAME);
+      const scopes = Object.values(lock.tools).flatMap((entry) => (entry.removedAt ? [] : entry.scopes));
+      return { scopes: [...new Set(scopes)].sort(), source: LOCKFILE_NAME };
+    } catch (error) {
+      if (!(error instanceof LockfileError)) throw error;
+      throw new CliError(error.message, { hint: `Restore ${LOCKFILE_NAME} from git, or delete it and run \`mcp-prod lock\`.` });
+    }
+  }
+  const contracts = await loadContracts(project);
+  return { scopes: [...new Set(Object.values(contracts).flatMap((contract) => contract.scopes))].sort(), source: 'the tools in src/tools' };
+}
