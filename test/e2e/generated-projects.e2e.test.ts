@@ -4,7 +4,10 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBin, logLines, makeWorkDir, packTarball, run, startBuiltHttpServer } from './support.js';
+import { formatConformanceReport, runConformance } from './conformance.js';
+import { ensureNode24, nodeEnv, testProjectOnNode } from './node-runtime.js';
+import { connectSdk, inspect, type AnyClient, type Sdk, type Target } from './real-clients.js';
+import { createBin, logLines, makeWorkDir, packTarball, run, startBuiltHttpServer, type StartedHttp } from './support.js';
 
 interface Scenario {
   name: string;
@@ -201,7 +204,7 @@ async function exerciseTools(client: Client, scenario: Scenario, options: { canD
   expect(found.structuredContent).toMatchObject({ notes: [{ title }] });
   const invalid = await client.callTool({ name: 'create_note', arguments: { title: '' }, _meta: { 'mcp-prod/idempotencyKey': `${key}-2` } });
   expect(invalid.isError).toBe(true);
-  expect(invalid.structuredContent).toMatchObject({ error: { code: 'validation_failed', issues: [{ path: '/title' }] } });
+  expect(invalid._meta?.['mcp-prod/error']).toMatchObject({ code: 'validation_failed', issues: [{ path: '/title' }] });
   const { id } = created.structuredContent as { id: number };
   const remove = client.callTool({ name: 'delete_note', arguments: { id, idempotencyKey: `${key}-3` } });
   if (options.canDelete) expect((await remove).structuredContent).toEqual({ deleted: true, id });
@@ -244,6 +247,148 @@ describe('mcp-prod token in a generated project', () => {
     const badDuration = await mcpProd(['token', 'issue', '--scopes', 'notes:read', '--expires', 'forever']);
     expect(badDuration.exitCode).toBe(1);
     expect(badDuration.stderr).toContain('--expires');
+  });
+});
+
+/** The one error object of an error result, checked to be readable from `_meta` and from the JSON text alike. */
+function readableError(result: Record<string, any>): Record<string, any> {
+  expect(result.isError, JSON.stringify(result)).toBe(true);
+  expect(result.structuredContent).toBeUndefined();
+  const fromMeta = result._meta?.['mcp-prod/error'] as Record<string, any>;
+  const fromText = JSON.parse((result.content as { text: string }[])[0]!.text).error;
+  expect(fromText).toEqual(fromMeta);
+  expect(typeof fromMeta.message).toBe('string');
+  return fromMeta;
+}
+
+describe('clients nobody on this project wrote, against the built server', () => {
+  const scenario = scenarios[0]!;
+  const cwd = () => dirOf(scenario);
+  const db = () => path.join(cwd(), 'data', 'clients.db');
+  let writer: string;
+  let http: StartedHttp;
+  const targets = (): Record<'stdio' | 'http', Target> => ({
+    stdio: { kind: 'stdio', cwd: cwd(), env: { MCP_PROD_DB: db(), MCP_PROD_TOKEN: writer } },
+    http: { kind: 'http', url: http.url, token: writer },
+  });
+
+  beforeAll(async () => {
+    // Every notes scope but admin, so that delete_note shows insufficient_scope.
+    ({ token: writer } = await issueWithCli(cwd(), db(), ['notes:write', 'system:read']));
+    http = await startBuiltHttpServer(cwd(), { MCP_PROD_DB: db() });
+  });
+  afterAll(async () => {
+    if (http) expect(await http.stop()).toBe(0);
+  });
+
+  describe.each([
+    ['v1', 'stdio'],
+    ['v1', 'http'],
+    ['v2', 'stdio'],
+    ['v2', 'http'],
+  ] as [Sdk, 'stdio' | 'http'][])('SDK %s client over %s', (sdk, transport) => {
+    let client: AnyClient;
+    beforeAll(async () => {
+      client = await connectSdk(sdk, targets()[transport]);
+    });
+    afterAll(async () => client?.close());
+    const key = () => `e2e-${sdk}-${transport}-${Math.random().toString(36).slice(2)}`;
+    const create = (args: Record<string, unknown>, meta?: Record<string, unknown>) =>
+      client.callTool({ name: 'create_note', arguments: { body: 'from a real client', ...args }, ...(meta ? { _meta: meta } : {}) });
+
+    it('gets results with structured content, and replays', async () => {
+      const k = key();
+      const created = await create({ title: 'hello' }, { 'mcp-prod/idempotencyKey': k });
+      expect(created.structuredContent).toMatchObject({ id: expect.any(Number) });
+      expect((await create({ title: 'hello' }, { 'mcp-prod/idempotencyKey': k }))._meta?.['mcp-prod/idempotentReplay']).toBe(true);
+    });
+
+    it.each([
+      ['validation_failed', () => create({ title: '' }, { 'mcp-prod/idempotencyKey': key() }), /title/],
+      ['idempotency_key_required', () => create({ title: 't' }), /idempotency key/],
+      ['idempotency_key_invalid', () => create({ title: 't' }, { 'mcp-prod/idempotencyKey': 'has a space' }), /printable ASCII/],
+      ['schema_mismatch', () => create({ title: 't' }, { 'mcp-prod/idempotencyKey': key(), 'mcp-prod/toolVersion': '2.0.0' }), /1\.0\.0/],
+    ] as [string, () => Promise<Record<string, any>>, RegExp][])('reads %s from the error result', async (code, call, message) => {
+      const error = readableError(await call());
+      expect(error.code).toBe(code);
+      expect(error.message).toMatch(message);
+    });
+
+    it('reads idempotency_key_reused from the error result', async () => {
+      const k = key();
+      await create({ title: 'first' }, { 'mcp-prod/idempotencyKey': k });
+      expect(readableError(await create({ title: 'second' }, { 'mcp-prod/idempotencyKey': k })).code).toBe('idempotency_key_reused');
+    });
+
+    it('learns that delete_note needs notes:admin', async () => {
+      const outcome = await client.callTool({ name: 'delete_note', arguments: { id: 1, idempotencyKey: key() } }).catch((error: Error & { errorDescription?: string }) => error);
+      if (transport === 'stdio') {
+        expect(readableError(outcome as Record<string, any>)).toMatchObject({ code: 'insufficient_scope', requiredScopes: ['notes:admin'] });
+      } else {
+        // HTTP refuses with 403 and a Bearer challenge: v1 shows the body, v2 raises InsufficientScopeError.
+        const error = outcome as Error & { errorDescription?: string };
+        expect(error).toBeInstanceOf(Error);
+        expect(`${error.message} ${error.errorDescription ?? ''}`).toMatch(sdk === 'v1' ? /"code":"insufficient_scope"/ : /Insufficient scope: required "notes:admin"/);
+      }
+    });
+  });
+
+  it.each(['v1', 'v2'] as Sdk[])('SDK %s client sees a readable 401 for an unknown token over HTTP', async (sdk) => {
+    const refused = await connectSdk(sdk, { kind: 'http', url: http.url, token: `mcpp_${'0'.repeat(36)}` }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(refused?.message).toMatch(/401|not recognised/);
+  });
+
+  it.each(['stdio', 'http'] as const)('the MCP Inspector CLI lists tools, calls one, and shows a failure over %s', async (transport) => {
+    const target = targets()[transport];
+    const listed = await inspect(cwd(), target, ['--method', 'tools/list']);
+    expect(listed.exitCode, listed.stderr).toBe(0);
+    expect(listed.output.tools.map((t: { name: string }) => t.name).sort()).toEqual(['create_note', 'search_notes']);
+
+    const called = await inspect(cwd(), target, ['--method', 'tools/call', '--tool-name', 'create_note', '--tool-arg', 'title=inspected', '--tool-arg', 'body=by the inspector', '--tool-arg', `idempotencyKey=${transport}-${Date.now()}`]);
+    expect(called.exitCode, called.stderr).toBe(0);
+    expect(called.output.structuredContent).toMatchObject({ id: expect.any(Number) });
+
+    const failed = await inspect(cwd(), target, ['--method', 'tools/call', '--tool-name', 'create_note', '--tool-arg', 'title=no key', '--tool-arg', 'body=x']);
+    expect(failed.exitCode, failed.stderr).toBe(0);
+    expect(readableError(failed.output)).toMatchObject({ code: 'idempotency_key_required' });
+  });
+});
+
+describe('the first hour: .env and relative paths from any directory', () => {
+  const scenario = scenarios[0]!;
+  const cwd = () => dirOf(scenario);
+
+  it('reads .env in the server and in mcp-prod, and finds the same database from a subdirectory', async () => {
+    const dotenv = path.join(cwd(), '.env');
+    writeFileSync(dotenv, 'MCP_PROD_DB=./data/dotenv.db\nLOG_LEVEL=info\n');
+    try {
+      // Issued from src/, without MCP_PROD_DB in the environment: .env names the database.
+      const issued = await run('npx', ['--no-install', 'mcp-prod', 'token', 'issue', '--scopes', 'notes:read', '--json'], { cwd: path.join(cwd(), 'src') });
+      const { token } = JSON.parse(String(issued.stdout)) as { token: string };
+      expect(existsSync(path.join(cwd(), 'data', 'dotenv.db'))).toBe(true);
+      expect(existsSync(path.join(cwd(), 'src', 'data'))).toBe(false);
+
+      // Started from test/, the server reads the same .env and recognises the token.
+      const transport = new StdioClientTransport({ command: process.execPath, args: ['../dist/stdio.js'], cwd: path.join(cwd(), 'test'), env: { ...process.env, MCP_PROD_TOKEN: token } as Record<string, string>, stderr: 'pipe' });
+      let stderr = '';
+      transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const client = new Client({ name: 'e2e-dotenv', version: '1.0.0' });
+      await client.connect(transport);
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('search_notes');
+      await client.close();
+      expect(logLines(stderr).find((l) => l.event === 'started')).toMatchObject({ store: 'sqlite', database: path.join(cwd(), 'data', 'dotenv.db') });
+
+      // The real environment wins over .env.
+      const other = path.join(cwd(), 'data', 'other.db');
+      const refused = await execa(process.execPath, ['dist/stdio.js'], { cwd: cwd(), env: { MCP_PROD_DB: other, MCP_PROD_TOKEN: token }, reject: false, stdin: 'ignore' });
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toContain(`no such token in the store at ${other}`);
+    } finally {
+      rmSync(dotenv, { force: true });
+    }
   });
 });
 
@@ -364,7 +509,7 @@ describe('growing a generated project with add-tool, bump and deprecate', () => 
     const result = await client.callTool({ name: 'get_weather', arguments: { query: 'Oslo' } });
     // Today (the real clock) decides the phase: before 2026-12-01 the call works with a notice.
     if (new Date().toISOString().slice(0, 10) < '2026-12-01') expect(result._meta?.['mcp-prod/deprecation']).toMatchObject({ replacement: 'get_forecast' });
-    else expect(result.structuredContent).toMatchObject({ error: { code: 'removed_use_replacement', replacement: 'get_forecast' } });
+    else expect(result._meta?.['mcp-prod/error']).toMatchObject({ code: 'removed_use_replacement', replacement: 'get_forecast' });
     await client.close();
   });
 
@@ -425,5 +570,46 @@ describe('costs and evals in a generated project', () => {
     } finally {
       rmSync(failing);
     }
+  });
+});
+
+describe('Node 24 and the official MCP conformance suite', () => {
+  const scenario = scenarios.find((s) => s.name === 'http-notes')!;
+  const cwd = () => dirOf(scenario);
+
+  it('create-mcp-prod itself runs on Node 24', async () => {
+    const node24 = await ensureNode24();
+    const target = makeWorkDir('node24-create');
+    try {
+      const created = await execa(node24.node, [createBin, 'on-node-24', '--yes', '--no-install', '--no-git', `--cli-version=file:${tarball}`], {
+        cwd: target,
+        env: nodeEnv(node24),
+        reject: false,
+        stdin: 'ignore',
+      });
+      expect(created.exitCode, created.stderr).toBe(0);
+      expect(created.stdout).toContain('Created on-node-24');
+      expect(existsSync(path.join(target, 'on-node-24', 'src', 'platform', 'pipeline.ts'))).toBe(true);
+    } finally {
+      rmSync(target, { recursive: true, force: true });
+    }
+  });
+
+  it("passes its own test suite on Node 24 (better-sqlite3 compiled against Node 24's headers)", async () => {
+    const node24 = await ensureNode24();
+    const result = await testProjectOnNode(cwd(), node24);
+    expect(result.testsPassed).toBeGreaterThan(0);
+    expect(new Set(result.processes.map((p) => p.version))).toEqual(new Set([node24.version]));
+  });
+
+  it('passes the official conformance suite apart from test/conformance/expected-failures.yml', async () => {
+    const node24 = await ensureNode24();
+    const report = await runConformance({
+      projectDir: cwd(),
+      node24,
+      token: async (db) => (await issueWithCli(cwd(), db, ['notes:admin', 'system:read'])).token,
+    });
+    expect(report.ok, formatConformanceReport(report)).toBe(true);
+    expect(report.unauthenticatedStatus).toBe(401);
   });
 });

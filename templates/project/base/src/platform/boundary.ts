@@ -30,7 +30,7 @@ const KNOWN_REQUEST_META = new Set<string>([META.toolVersion, META.idempotencyKe
 const KNOWN_PARAMS = new Set(['name', 'arguments', '_meta', 'task', 'idempotencyKey']);
 
 export interface SchemaDrift {
-  kind: 'unexpected_field' | 'missing_field';
+  kind: 'unexpected_field';
   path: string;
 }
 
@@ -63,7 +63,6 @@ export function checkCallParams(raw: unknown, reportDrift: (drift: SchemaDrift) 
   for (const key of Object.keys(params)) {
     if (!KNOWN_PARAMS.has(key)) reportDrift({ kind: 'unexpected_field', path: jsonPointer(['params', key]) });
   }
-  if (!('arguments' in params)) reportDrift({ kind: 'missing_field', path: '/params/arguments' });
 
   const issues: ValidationIssue[] = [];
   if (typeof params.name !== 'string') issues.push({ path: '/params/name', message: 'must be a string', code: 'invalid_type' });
