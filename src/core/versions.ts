@@ -12,6 +12,8 @@ export const generatedDependencies = {
   'better-sqlite3': '12.11.1',
   // renovate: datasource=npm depName=jose
   jose: '6.2.18',
+  // renovate: datasource=npm depName=pg
+  pg: '8.23.1',
   // renovate: datasource=npm depName=pino
   pino: '10.4.0',
   // renovate: datasource=npm depName=zod
@@ -26,6 +28,8 @@ export const generatedDevDependencies = {
   '@modelcontextprotocol/sdk': '1.32.2',
   // renovate: datasource=npm depName=@types/better-sqlite3
   '@types/better-sqlite3': '7.6.13',
+  // renovate: datasource=npm depName=@types/pg
+  '@types/pg': '8.23.1',
   // renovate: datasource=npm depName=@types/node
   '@types/node': '20.19.43',
   // renovate: datasource=npm depName=tsx

@@ -9,6 +9,8 @@ export default defineTool({
   scopes: ['notes:write'],
   readOnly: false,
   idempotency: 'required',
+  // Its only effect is the note row, written through ctx.tx: it commits with the idempotency record.
+  transactional: true,
   input: z.strictObject({
     title: z.string().min(1).max(200),
     body: z.string().max(10_000).default(''),
@@ -19,7 +21,7 @@ export default defineTool({
     createdAt: z.string(),
   }),
   async handler({ title, body, tags }, ctx) {
-    const note = await ctx.store.notes.create({
+    const note = await ctx.tx.notes.create({
       ownerId: ctx.principal.id,
       title,
       body,

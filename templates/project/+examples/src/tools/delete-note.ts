@@ -11,12 +11,13 @@ export default defineTool({
   readOnly: false,
   destructive: true,
   idempotency: 'required',
+  transactional: true,
   input: z.strictObject({
     id: z.number().int().positive().describe('Id returned by create_note or search_notes'),
   }),
   output: z.object({ deleted: z.literal(true), id: z.number().int() }),
   async handler({ id }, ctx) {
-    const deleted = await ctx.store.notes.delete(ctx.principal.id, id);
+    const deleted = await ctx.tx.notes.delete(ctx.principal.id, id);
     if (!deleted) throw new ToolError('note_not_found', `No note with id ${id} belongs to this caller.`, { details: { id } });
     return { deleted: true as const, id };
   },

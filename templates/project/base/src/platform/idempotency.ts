@@ -20,7 +20,7 @@ import { canonicalJson } from './canonical-json.js';
 import { ErrorCode, ToolError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { AnyTool } from './tool.js';
-import type { IdempotencyRepository } from '../store/types.js';
+import type { IdempotencyRepository, Store, StoreTransaction } from '../store/types.js';
 
 export const KEY_ARGUMENT = 'idempotencyKey';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -98,8 +98,23 @@ export interface IdempotentCall {
   /** Validated arguments, without the key argument. */
   arguments: unknown;
   now: number;
-  /** Runs the handler; must return a result (errors included) rather than throw. */
-  execute: () => Promise<CallToolResult>;
+  /** Runs the handler (with ctx.tx when given one); must return a result (errors included) rather than throw. */
+  execute: (tx?: StoreTransaction) => Promise<CallToolResult>;
+  /** Set for a transactional tool: the handler runs in one transaction with the call's other writes. */
+  atomic?: AtomicRun;
+}
+
+export interface AtomicRun {
+  store: Pick<Store, 'transaction'>;
+  /** The call's own bookkeeping that commits with the handler's writes (its cost record). */
+  beforeCommit(tx: StoreTransaction): Promise<void>;
+}
+
+export interface IdempotentRun {
+  result: CallToolResult;
+  outcome: IdempotencyOutcome;
+  /** The handler's writes, the completion and `beforeCommit` committed in one transaction. */
+  committed: boolean;
 }
 
 export interface IdempotencyDeps {
@@ -108,19 +123,25 @@ export interface IdempotencyDeps {
   log: Logger;
 }
 
-export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps): Promise<{ result: CallToolResult; outcome: IdempotencyOutcome }> {
-  if (call.tool.idempotency === 'none') return { result: await call.execute(), outcome: 'not_applicable' };
+export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps): Promise<IdempotentRun> {
+  if (call.tool.idempotency === 'none') return { ...(await runHandler(call, deps.log)), outcome: 'not_applicable' };
   if (call.key === undefined) {
     if (call.tool.idempotency === 'required') {
       throw new ToolError(ErrorCode.idempotencyKeyRequired, `${call.tool.name} changes data and needs an idempotency key: send one in _meta["${META.idempotencyKey}"] or the ${KEY_ARGUMENT} argument.`);
     }
-    return { result: await call.execute(), outcome: 'no_key' };
+    return { ...(await runHandler(call, deps.log)), outcome: 'no_key' };
   }
 
   const scope = { principalId: call.principalId, tool: call.tool.name, key: call.key };
   let claim;
   try {
-    claim = await deps.store.claim({ ...scope, fingerprint: fingerprint(call.tool, call.arguments), now: call.now, ...deps.settings });
+    claim = await deps.store.claim({
+      ...scope,
+      fingerprint: fingerprint(call.tool, call.arguments),
+      now: call.now,
+      ...deps.settings,
+      reclaimStale: call.tool.transactional,
+    });
   } catch (error) {
     deps.log.error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');
     throw new ToolError(ErrorCode.storeUnavailable, 'The idempotency store is unavailable, so the call was not run. Retry with the same key.', { retryable: true });
@@ -130,10 +151,7 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
     case 'mismatch':
       throw new ToolError(ErrorCode.idempotencyKeyReused, 'This idempotency key was already used with different arguments. Use a new key for a new operation.');
     case 'in_progress':
-      throw new ToolError(ErrorCode.idempotencyKeyInUse, 'A call with this idempotency key is still running. Retry with the same key shortly.', {
-        retryable: true,
-        details: { retryAfterMs: claim.retryAfterMs },
-      });
+      throw inUse(claim.retryAfterMs);
     case 'stale':
       throw new ToolError(
         ErrorCode.idempotencyOutcomeUnknown,
@@ -141,19 +159,69 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
       );
     case 'replay': {
       const stored = JSON.parse(claim.response) as CallToolResult;
-      return { result: { ...stored, _meta: { ...stored._meta, [META.idempotentReplay]: true } }, outcome: 'replayed' };
+      return { result: { ...stored, _meta: { ...stored._meta, [META.idempotentReplay]: true } }, outcome: 'replayed', committed: false };
     }
     case 'acquired': {
-      const result = await call.execute();
+      const { leaseToken } = claim;
+      const run = await runHandler(call, deps.log, (tx, response) => tx.idempotency.complete(scope, leaseToken, response, call.now));
+      if (run.committed) return { ...run, outcome: 'executed' };
       try {
-        const kept = await deps.store.complete(scope, claim.leaseToken, JSON.stringify(result), call.now);
+        const kept = await deps.store.complete(scope, leaseToken, JSON.stringify(run.result), call.now);
         if (!kept) deps.log.warn({ event: 'idempotency_lease_lost' }, 'idempotency_lease_lost');
       } catch (error) {
         // The work is done; without a stored result a retry will report an unknown outcome,
         // which is the truthful answer.
         deps.log.error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');
       }
-      return { result, outcome: 'executed' };
+      return { ...run, outcome: 'executed' };
     }
+  }
+}
+
+const inUse = (retryAfterMs: number) =>
+  new ToolError(ErrorCode.idempotencyKeyInUse, 'A call with this idempotency key is still running. Retry with the same key shortly.', {
+    retryable: true,
+    details: { retryAfterMs },
+  });
+
+/** A transactional handler's failure: its writes are rolled back and its error result stands. */
+class RolledBack extends Error {
+  constructor(readonly result: CallToolResult) {
+    super('rolled back');
+  }
+}
+
+class LeaseLost extends Error {}
+
+/**
+ * Runs the handler. A transactional tool's handler, the completion of its idempotency record
+ * (when it has one) and the call's bookkeeping share one transaction; an error result rolls the
+ * handler's writes back. A store that fails to commit means nothing was committed, so the
+ * caller may retry with the same key.
+ */
+async function runHandler(
+  call: IdempotentCall,
+  log: Logger,
+  complete?: (tx: StoreTransaction, response: string) => Promise<boolean>,
+): Promise<{ result: CallToolResult; committed: boolean }> {
+  const atomic = call.atomic;
+  if (!atomic) return { result: await call.execute(), committed: false };
+  try {
+    const result = await atomic.store.transaction(async (tx) => {
+      const result = await call.execute(tx);
+      if (result.isError) throw new RolledBack(result);
+      if (complete && !(await complete(tx, JSON.stringify(result)))) throw new LeaseLost();
+      await atomic.beforeCommit(tx);
+      return result;
+    });
+    return { result, committed: true };
+  } catch (error) {
+    if (error instanceof RolledBack) return { result: error.result, committed: false };
+    // Another process took the record over after this call's lease ran out; it owns the outcome.
+    if (error instanceof LeaseLost) throw inUse(1000);
+    log.error({ event: 'transaction_failed', err: error }, 'transaction_failed');
+    throw new ToolError(ErrorCode.storeUnavailable, 'The store failed while committing the call, so nothing it did was kept. Retry with the same key.', {
+      retryable: true,
+    });
   }
 }

@@ -25,7 +25,7 @@ import { KEY_ARGUMENT, keyHash, resolveKey, runIdempotent, type IdempotencyOutco
 import type { Logger } from './logger.js';
 import { checkToolVersion, staleDefinitionError, type RegisteredTool, type Registry } from './registry.js';
 import type { ToolContext } from './tool.js';
-import type { Store } from '../store/types.js';
+import type { CostRecord, Store, StoreTransaction } from '../store/types.js';
 
 export interface PipelineDeps {
   registry: Registry;
@@ -62,6 +62,16 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
   let errorCode: string | null = null;
   let idempotency: IdempotencyOutcome | null = null;
   let idempotencyKeyHash: string | null = null;
+  let costCommitted = false;
+  const costRecord = (outcome: CostRecord['outcome']): CostRecord => ({
+    callId,
+    at: deps.clock.now().getTime(),
+    tool: entry!.tool.name,
+    toolVersion: entry!.tool.version,
+    principalId: principal!.id,
+    outcome,
+    items: cost.items(),
+  });
 
   try {
     const params = checkCallParams(request.params, (drift) =>
@@ -87,7 +97,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
     const key = resolveKey({ meta: params.meta[META.idempotencyKey], param: params.idempotencyKey, header: request.idempotencyKeyHeader, argument: keyArgument });
     if (key !== undefined) idempotencyKeyHash = keyHash(key);
 
-    const ctx: ToolContext = {
+    const context = (tx: StoreTransaction | undefined): ToolContext => ({
       callId,
       principal: caller,
       store: deps.store,
@@ -96,12 +106,25 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
       now: () => deps.clock.now(),
       signal: request.signal,
       idempotencyKey: key === undefined ? undefined : downstreamKey(caller.id, tool.name, key),
-    };
+      get tx(): StoreTransaction {
+        if (!tx) throw new Error(`${tool.name} uses ctx.tx but is not declared transactional: add \`transactional: true\` to its defineTool.`);
+        return tx;
+      },
+    });
     const run = await runIdempotent(
-      { tool, principalId: caller.id, key, arguments: args, now: deps.clock.now().getTime(), execute: () => execute(found, args, ctx) },
+      {
+        tool,
+        principalId: caller.id,
+        key,
+        arguments: args,
+        now: deps.clock.now().getTime(),
+        execute: (tx) => execute(found, args, context(tx)),
+        atomic: tool.transactional ? { store: deps.store, beforeCommit: (tx) => tx.costs.record(costRecord('ok')) } : undefined,
+      },
       { store: deps.store.idempotency, settings: deps.idempotency, log },
     );
     idempotency = run.outcome;
+    costCommitted = run.committed;
     result = notice ? withDeprecationNotice(run.result, notice) : run.result;
     status = result.isError ? 'error' : notice ? 'deprecated' : 'ok';
     errorCode = result.isError ? errorCodeOf(result) : null;
@@ -115,17 +138,9 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
     return result;
   } finally {
     const totals = cost.totals();
-    if (entry && principal) {
+    if (entry && principal && !costCommitted) {
       await deps.store.costs
-        .record({
-          callId,
-          at: deps.clock.now().getTime(),
-          tool: entry.tool.name,
-          toolVersion: entry.tool.version,
-          principalId: principal.id,
-          outcome: idempotency === 'replayed' ? 'replayed' : status === 'error' ? 'error' : 'ok',
-          items: cost.items(),
-        })
+        .record(costRecord(idempotency === 'replayed' ? 'replayed' : status === 'error' ? 'error' : 'ok'))
         .catch((error: unknown) => log.error({ event: 'cost_record_failed', err: error }, 'cost_record_failed'));
     }
     // The parent logger: the line carries call_id itself, and a child's binding would repeat it.

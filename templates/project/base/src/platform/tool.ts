@@ -2,7 +2,7 @@ import type { z } from 'zod/v4';
 import type { Principal } from './auth.js';
 import type { CostMeter } from './cost.js';
 import type { Logger } from './logger.js';
-import type { Store } from '../store/types.js';
+import type { Store, StoreTransaction } from '../store/types.js';
 import { parseDeprecation, type Deprecation, type DeprecationNotice } from './deprecation.js';
 import { parseSemver } from './semver.js';
 
@@ -25,6 +25,12 @@ export interface ToolContext {
    * key of downstream APIs so that a retried call cannot repeat their side effects either.
    */
   readonly idempotencyKey: string | undefined;
+  /**
+   * For tools declared `transactional: true`: a transaction on the store. What the handler writes
+   * through it commits together with the call's idempotency record and cost record, or not at
+   * all, so a retry after a crash runs the handler again only when nothing was committed.
+   */
+  readonly tx: StoreTransaction;
 }
 
 /** With an output schema a handler returns the structured value; without one, text or any JSON object. */
@@ -44,6 +50,11 @@ export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodObject | u
   destructive?: boolean;
   /** Defaults to 'required' for mutating tools and 'none' for read-only ones. */
   idempotency?: Idempotency;
+  /**
+   * The handler's effects are only its writes through ctx.tx (no email sent, no API charged):
+   * they commit atomically with the idempotency record, and a call that died mid-way may run again.
+   */
+  transactional?: boolean;
   deprecated?: Deprecation;
   input: I;
   output?: O;
@@ -60,6 +71,7 @@ export interface Tool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject
   readonly readOnly: boolean;
   readonly destructive: boolean;
   readonly idempotency: Idempotency;
+  readonly transactional: boolean;
   readonly deprecated: DeprecationNotice | undefined;
   readonly input: I;
   readonly output: O | undefined;
@@ -90,6 +102,7 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefi
     if (!SCOPE.test(scope)) throw new Error(`${where}: scope "${scope}" is malformed; use resource:tier, e.g. notes:read`);
   }
   if (definition.readOnly && definition.destructive) throw new Error(`${where}: a read-only tool cannot be destructive`);
+  if (definition.readOnly && definition.transactional) throw new Error(`${where}: a read-only tool writes nothing, so it cannot be transactional`);
   return Object.freeze({
     name: definition.name,
     version: definition.version,
@@ -99,6 +112,7 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefi
     readOnly: definition.readOnly,
     destructive: definition.destructive ?? false,
     idempotency: definition.idempotency ?? (definition.readOnly ? 'none' : 'required'),
+    transactional: definition.transactional ?? false,
     deprecated: definition.deprecated ? parseDeprecation(definition.deprecated, where) : undefined,
     input: definition.input,
     output: definition.output,

@@ -13,12 +13,13 @@ export interface ExistingClaim {
  * What a claim meets when a record exists (the same rules for every store). A record past its
  * retention counts as absent; a different fingerprint is a reused key whatever the status; an
  * in-progress record whose lease ran out belongs to a call that died mid-way, so its outcome is
- * unknown and it must not run again silently.
+ * unknown and it must not run again silently, unless the tool writes only through ctx.tx
+ * (`reclaimStale`): then the dead call committed nothing and the record is taken over.
  */
 export function decideClaim(existing: ExistingClaim | undefined, request: ClaimRequest): ClaimOutcome | 'acquire' {
   if (!existing || existing.expiresAt <= request.now) return 'acquire';
   if (existing.fingerprint !== request.fingerprint) return { kind: 'mismatch' };
   if (existing.status === 'completed') return { kind: 'replay', response: existing.response ?? 'null' };
   if (existing.leaseExpires > request.now) return { kind: 'in_progress', retryAfterMs: Math.min(1000, existing.leaseExpires - request.now) };
-  return { kind: 'stale' };
+  return request.reclaimStale ? 'acquire' : { kind: 'stale' };
 }
