@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { npmRegistryLookup, resolveCliPin } from '../commands/create/cli-pin.js';
 import { createProject } from '../commands/create/index.js';
-import { resolveCreateOptions, transports, type CreateFlags } from '../commands/create/options.js';
+import { resolveCreateOptions, stores, transports, type CreateFlags } from '../commands/create/options.js';
 import { detectPackageManager, packageManagers } from '../commands/create/package-manager.js';
 import { clackPrompter } from '../commands/create/prompts.js';
 import { isInteractive } from '../core/env.js';
@@ -15,6 +15,7 @@ const program = new Command('create-mcp-prod')
   .argument('[directory]', 'where to create the project (must be empty unless --force)')
   .option('--name <package>', 'npm package name (default: the directory name)')
   .addOption(new Option('--transport <kind>', 'transports the server speaks').choices(transports))
+  .addOption(new Option('--store <kind>', 'the default store: sqlite (a file, no service) or postgres (DATABASE_URL, for several instances)').choices(stores))
   .option('--no-example', 'leave out the example notes tools')
   .option('--no-install', 'do not install dependencies')
   .option('--no-git', 'do not initialise a git repository')
@@ -33,6 +34,7 @@ const program = new Command('create-mcp-prod')
         directory,
         name: opts.name as string | undefined,
         transport: opts.transport as CreateFlags['transport'],
+        store: opts.store as CreateFlags['store'],
         example: given('example') ? (opts.example as boolean) : undefined,
         install: given('install') ? (opts.install as boolean) : undefined,
         git: given('git') ? (opts.git as boolean) : undefined,
@@ -62,6 +64,7 @@ const program = new Command('create-mcp-prod')
           options.directory,
           `--name ${options.name}`,
           `--transport ${options.transport}`,
+          options.store === 'sqlite' ? '' : `--store ${options.store}`,
           options.example ? '' : '--no-example',
           options.install ? '' : '--no-install',
           '--yes',

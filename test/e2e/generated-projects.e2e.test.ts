@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatConformanceReport, runConformance } from './conformance.js';
 import { ensureNode24, nodeEnv, testProjectOnNode } from './node-runtime.js';
+import { createTestDatabase, type TestDatabase } from './postgres.js';
 import { connectSdk, inspect, type AnyClient, type Sdk, type Target } from './real-clients.js';
 import { createBin, logLines, makeWorkDir, packTarball, run, startBuiltHttpServer, type StartedHttp } from './support.js';
 
@@ -15,6 +16,7 @@ interface Scenario {
   example: boolean;
   /** Installed by create-mcp-prod itself (the user's path) rather than in the shared workspace. */
   standalone?: boolean;
+  store?: 'sqlite' | 'postgres';
 }
 
 const scenarios: Scenario[] = [
@@ -23,6 +25,8 @@ const scenarios: Scenario[] = [
   { name: 'stdio-bare', transport: 'stdio', example: false },
   { name: 'http-notes', transport: 'http', example: true },
 ];
+/** Made with --store postgres and run as several instances; search_notes is edited to report a cost. */
+const pgScenario: Scenario = { name: 'pg-notes', transport: 'http', example: true, store: 'postgres' };
 
 let workDir: string;
 let tarball: string;
@@ -41,6 +45,7 @@ beforeAll(async () => {
         '--yes',
         '--no-git',
         `--transport=${scenario.transport}`,
+        `--store=${scenario.store ?? 'sqlite'}`,
         `--cli-version=file:${tarball}`,
         ...(scenario.example ? [] : ['--no-example']),
         ...(install ? [] : ['--no-install']),
@@ -51,10 +56,14 @@ beforeAll(async () => {
   // The standalone scenario goes through create-mcp-prod's own install; the others share one
   // npm workspace install (compiling better-sqlite3 once). Both installs run concurrently.
   const workspace = path.join(workDir, 'workspace');
-  const shared = scenarios.filter((s) => !s.standalone);
+  const shared = [...scenarios.filter((s) => !s.standalone), pgScenario];
   mkdirSync(workspace, { recursive: true });
   mkdirSync(path.join(workDir, 'standalone'), { recursive: true });
   for (const scenario of shared) await create(scenario, workspace, false);
+  const searchNotes = path.join(dirOf(pgScenario), 'src', 'tools', 'search-notes.ts');
+  const handler = 'async handler({ query, limit }, ctx) {\n';
+  expect(readFileSync(searchNotes, 'utf8')).toContain(handler);
+  writeFileSync(searchNotes, readFileSync(searchNotes, 'utf8').replace(handler, `${handler}    ctx.cost.external({ usd: 0.000123, vendor: 'e2e' });\n`));
   writeFileSync(
     path.join(workspace, 'package.json'),
     `${JSON.stringify({ name: 'e2e-workspace', private: true, workspaces: shared.map((s) => s.name), allowScripts: { 'better-sqlite3': true, esbuild: true } }, null, 2)}\n`,
@@ -611,5 +620,129 @@ describe('Node 24 and the official MCP conformance suite', () => {
     });
     expect(report.ok, formatConformanceReport(report)).toBe(true);
     expect(report.unauthenticatedStatus).toBe(401);
+  });
+});
+
+describe('several instances on one PostgreSQL database (a project made with --store postgres)', () => {
+  const cwd = () => dirOf(pgScenario);
+  let database: TestDatabase;
+  let instances: StartedHttp[] = [];
+  let token: string;
+  const env = () => ({ MCP_PROD_STORE: 'postgres', DATABASE_URL: database.url, MCP_PROD_IDEMPOTENCY_LEASE_SECONDS: '3' });
+  const mcpProd = (args: string[]) => run('npx', ['--no-install', 'mcp-prod', ...args], { cwd: cwd(), env: env() });
+  const clients: AnyClient[] = [];
+  const connectAll = async (bearer: string) => Promise.all(instances.map((instance) => connectSdk('v2', { kind: 'http', url: instance.url, token: bearer })));
+  const outcomeOf = (result: Record<string, any>) =>
+    result.isError ? readableError(result).code : result._meta?.['mcp-prod/idempotentReplay'] ? 'replay' : 'executed';
+
+  beforeAll(async () => {
+    await run('npm', ['run', 'build'], { cwd: cwd() });
+    database = await createTestDatabase('instances');
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.close().catch(() => undefined);
+    for (const instance of instances) if (instance.child.exitCode === null) await instance.stop();
+    await database?.drop();
+  });
+
+  it('starts three instances at the same moment on an empty database; the migrations run once', async () => {
+    instances = await Promise.all([0, 1, 2].map(() => startBuiltHttpServer(cwd(), env())));
+    for (const instance of instances) expect(logLines(instance.stderr()).find((l) => l.event === 'started')).toMatchObject({ store: 'postgres' });
+    const applied = await database.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
+    expect(applied.map((row) => row.id)).toEqual([...new Set(applied.map((row) => row.id))]);
+    expect(applied.length).toBeGreaterThan(0);
+    ({ token } = JSON.parse(String((await mcpProd(['token', 'issue', '--scopes', 'notes:admin', '--principal', 'alice', '--json'])).stdout)) as { token: string });
+    clients.push(...(await connectAll(token)));
+  });
+
+  it('runs 60 concurrent create_note calls with one key, spread over the three, exactly once', async () => {
+    const title = `once ${Date.now()}`;
+    const key = `e2e-once-${Date.now()}`;
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => clients[i % 3]!.callTool({ name: 'create_note', arguments: { title, body: 'x' }, _meta: { 'mcp-prod/idempotencyKey': key } })),
+    );
+    const outcomes = results.map(outcomeOf);
+    expect(outcomes.filter((o) => o === 'executed')).toHaveLength(1);
+    expect(outcomes.every((o) => ['executed', 'replay', 'idempotency_key_in_use'].includes(o)), outcomes.join(',')).toBe(true);
+    expect(await database.query('SELECT id FROM notes WHERE title = $1', [title])).toHaveLength(1);
+  });
+
+  it('counts 300 calls over the three instances exactly in mcp-prod costs, to the nano-dollar', async () => {
+    const before = JSON.parse(String((await mcpProd(['costs', '--json', '--by', 'tool'])).stdout));
+    const searched = (report: { groups: { tool: string; calls: number; totalNanoUsd: string }[] }) =>
+      report.groups.find((g) => g.tool === 'search_notes') ?? { calls: 0, totalNanoUsd: '0' };
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => clients[i % 3]!.callTool({ name: 'search_notes', arguments: { query: 'once' } })));
+    expect(results.filter((r) => r.isError)).toEqual([]);
+    const after = JSON.parse(String((await mcpProd(['costs', '--json', '--by', 'tool'])).stdout));
+    expect(searched(after).calls - searched(before).calls).toBe(300);
+    expect(BigInt(searched(after).totalNanoUsd) - BigInt(searched(before).totalNanoUsd)).toBe(300n * 123_000n);
+  });
+
+  it('refuses a token revoked with mcp-prod token revoke on every instance, from the next request', async () => {
+    const issued = JSON.parse(String((await mcpProd(['token', 'issue', '--scopes', 'notes:read', '--principal', 'bob', '--json'])).stdout)) as { token: string; id: string };
+    const bobs = await connectAll(issued.token);
+    for (const client of bobs) expect((await client.callTool({ name: 'search_notes', arguments: { query: 'x' } })).isError).toBeFalsy();
+    await mcpProd(['token', 'revoke', issued.id]);
+    for (const client of bobs) {
+      const refused = await client.callTool({ name: 'search_notes', arguments: { query: 'x' } }).then(() => undefined, (error: Error) => error);
+      expect(refused?.message).toMatch(/401|revoked/);
+      await client.close().catch(() => undefined);
+    }
+  });
+
+  it('runs a call once when its instance is killed mid-transaction and the retry lands on another', async () => {
+    const title = `killed ${Date.now()}`;
+    const key = `e2e-killed-${Date.now()}`;
+    const call = (client: AnyClient) => client.callTool({ name: 'create_note', arguments: { title, body: 'x' }, _meta: { 'mcp-prod/idempotencyKey': key } });
+    // Hold the notes table so that instance 0's insert waits inside its transaction, then kill it.
+    const locker = await database.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE notes IN ACCESS EXCLUSIVE MODE');
+    const doomed = call(clients[0]!).catch((error: Error) => error);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    instances[0]!.child.kill('SIGKILL');
+    await doomed;
+    await locker.query('ROLLBACK');
+    await locker.end();
+    expect(await database.query('SELECT id FROM notes WHERE title = $1', [title])).toHaveLength(0);
+
+    const early = await call(clients[1]!);
+    expect(outcomeOf(early)).toBe('idempotency_key_in_use');
+    await new Promise((resolve) => setTimeout(resolve, 3_200));
+    expect(outcomeOf(await call(clients[1]!))).toBe('executed');
+    expect(outcomeOf(await call(clients[2]!))).toBe('replay');
+    expect(await database.query('SELECT id FROM notes WHERE title = $1', [title])).toHaveLength(1);
+  });
+
+  it('answers store_unavailable (never a 500 or a hang) while its connections are killed, and recovers without a restart', async () => {
+    const live = [clients[1]!, clients[2]!];
+    const statuses: string[] = [];
+    const deadline = Date.now() + 4_000;
+    let i = 0;
+    const load = Promise.all(
+      live.map(async (client) => {
+        while (Date.now() < deadline) {
+          const started = Date.now();
+          const result = await client
+            .callTool({ name: 'search_notes', arguments: { query: 'once' } })
+            .then(outcomeOf, (error: Error) => (/503|store_unavailable/.test(error.message) ? 'store_unavailable' : `thrown: ${error.message}`));
+          expect(Date.now() - started).toBeLessThan(10_000);
+          statuses.push(result);
+          i++;
+        }
+      }),
+    );
+    for (let round = 0; round < 3; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await database.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database.name]).catch(() => []);
+    }
+    await load;
+    expect(i).toBeGreaterThan(10);
+    expect(statuses.filter((s) => !['executed', 'store_unavailable'].includes(s))).toEqual([]);
+    for (const instance of instances.slice(1)) {
+      expect(instance.stderr()).not.toMatch(/"status":500|Internal server error/);
+    }
+    // Recovered: every live instance answers again.
+    for (const client of live) expect(outcomeOf(await client.callTool({ name: 'search_notes', arguments: { query: 'once' } }))).toBe('executed');
   });
 });

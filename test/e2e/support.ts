@@ -6,6 +6,9 @@ import path from 'node:path';
 import { execa, type Options } from 'execa';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+// Generated projects' PostgreSQL store tests need a server: .ci/run starts one on this address.
+process.env.MCP_PROD_TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 export const createBin = path.join(repoRoot, 'bin', 'create-mcp-prod.js');
 
 /** Scenario projects live outside the repository so nothing resolves from its node_modules. */

@@ -5,6 +5,7 @@ export function createOptions(overrides: Partial<CreateOptions> = {}): CreateOpt
     directory: 'my-server',
     name: 'my-server',
     transport: 'both',
+    store: 'sqlite',
     example: true,
     install: false,
     git: false,

@@ -45,7 +45,10 @@ const baseFiles = [
   'src/store/memory.ts',
   'src/store/migrations.ts',
   'src/store/sqlite.ts',
+  'src/store/postgres-migrations.ts',
+  'src/store/postgres.ts',
   'src/store/types.ts',
+  'src/store/unavailable.ts',
   'src/store/write-lock.ts',
   'src/tools/index.ts',
   'test/config.test.ts',
@@ -58,6 +61,10 @@ const baseFiles = [
   'test/idempotency-processes.test.ts',
   'test/idempotency.test.ts',
   'test/pipeline.test.ts',
+  'test/store-contract/contract.ts',
+  'test/store-contract/memory.test.ts',
+  'test/store-contract/postgres.test.ts',
+  'test/store-contract/sqlite.test.ts',
   'test/store.test.ts',
   'test/tokens.test.ts',
   'test/transactions.test.ts',
@@ -135,6 +142,16 @@ describe('renderProject', () => {
         expect(file).not.toMatch(/\.hbs$|(^|\/)_/);
         expect(content.trim().length, `${file} is empty`).toBeGreaterThan(0);
       }
+    });
+
+    it('defaults the store to SQLite, and to PostgreSQL with --store postgres', () => {
+      expect(tree.get('src/config.ts')).toContain("MCP_PROD_STORE: z.enum(['sqlite', 'postgres', 'memory']).default('sqlite')");
+      expect(tree.get('.env.example')).toContain('MCP_PROD_STORE=sqlite');
+      const postgres = render({ transport, example, store: 'postgres' });
+      expect(postgres.get('src/config.ts')).toContain(".default('postgres')");
+      expect(postgres.get('.env.example')).toMatch(/^MCP_PROD_STORE=postgres$/m);
+      expect(postgres.get('.env.example')).toMatch(/^DATABASE_URL=postgres:/m);
+      expect((JSON.parse(postgres.get('package.json')!) as { dependencies: Record<string, string> }).dependencies).toHaveProperty('pg');
     });
 
     it('tests on Node 20, 22 and 24 and declares engines that admit them', () => {

@@ -7,6 +7,9 @@ import { packageManagers, type PackageManager } from './package-manager.js';
 export const transports = ['stdio', 'http', 'both'] as const;
 export type Transport = (typeof transports)[number];
 
+export const stores = ['sqlite', 'postgres'] as const;
+export type StoreKind = (typeof stores)[number];
+
 export const createOptionsSchema = z.object({
   directory: z.string().min(1),
   name: z.string().superRefine((name, ctx) => {
@@ -14,6 +17,7 @@ export const createOptionsSchema = z.object({
     if (problems.length > 0) ctx.addIssue({ code: 'custom', message: `"${name}" is not a valid npm package name: ${problems.join('; ')}` });
   }),
   transport: z.enum(transports),
+  store: z.enum(stores),
   example: z.boolean(),
   install: z.boolean(),
   git: z.boolean(),
@@ -29,6 +33,7 @@ export interface CreateFlags {
   directory?: string;
   name?: string;
   transport?: Transport;
+  store?: StoreKind;
   example?: boolean;
   install?: boolean;
   git?: boolean;
@@ -54,6 +59,7 @@ const FLAG_OF: Partial<Record<keyof CreateOptions, string>> = {
   directory: 'the directory argument',
   name: '--name',
   transport: '--transport',
+  store: '--store',
   packageManager: '--pm',
   cliVersion: '--cli-version',
 };
@@ -100,6 +106,8 @@ export async function resolveCreateOptions(
     directory,
     name,
     transport,
+    // SQLite needs no service, so it stays the default even in prompts: PostgreSQL is a flag away.
+    store: flags.store ?? 'sqlite',
     example,
     install,
     git: flags.git ?? true,

@@ -21,6 +21,9 @@ export interface ProjectTemplateData {
   stdio: boolean;
   http: boolean;
   examples: boolean;
+  /** The store the configuration defaults to; both are always generated. */
+  store: 'sqlite' | 'postgres';
+  postgres: boolean;
   pm: string;
   commands: { install: string; test: string; evals: string; check: string; typecheck: string; build: string; start: string; startHttp: string; dev: string };
 }
@@ -33,6 +36,8 @@ export function projectTemplateData(options: CreateOptions): ProjectTemplateData
     stdio: options.transport !== 'http',
     http: options.transport !== 'stdio',
     examples: options.example,
+    store: options.store,
+    postgres: options.store === 'postgres',
     pm,
     commands: {
       install: `${pm} install`,

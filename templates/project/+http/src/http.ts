@@ -16,6 +16,7 @@ import { AuthFailure, bearerCredential, missingScopes, type Principal } from './
 import { protectedResourceMetadata } from './platform/jwt.js';
 import { recordRefusedCall } from './platform/pipeline.js';
 import { buildServer } from './server.js';
+import { checkStoreAtStart } from './store/index.js';
 
 export interface RunningHttpServer {
   readonly url: string;
@@ -37,7 +38,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
  * -32768..-32000 for JSON-RPC and its implementations, so application refusals sit outside it;
  * the last three digits echo the HTTP status.
  */
-export const GateErrorCode = { unauthorized: -31401, forbidden: -31403, tooLarge: -31413, parse: -32700, internal: -32603 } as const;
+export const GateErrorCode = { unauthorized: -31401, forbidden: -31403, tooLarge: -31413, unavailable: -31503, parse: -32700, internal: -32603 } as const;
 
 const jsonRpcError = (message: string, id: unknown, code: number, data?: Record<string, unknown>) => ({
   jsonrpc: '2.0',
@@ -85,12 +86,25 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
       .join(', ')}`;
   };
 
-  /** Verifies the bearer token; on failure answers 401 itself and returns undefined. */
+  /**
+   * Verifies the bearer token; on failure answers itself (401, or 503 when the store behind the
+   * token check fails: a retryable outage, not a server bug) and returns undefined.
+   */
   async function authenticate(req: IncomingMessage, res: ServerResponse, message: unknown): Promise<Principal | undefined> {
     try {
       return (await app.verifier.verify(bearerCredential(req.headers.authorization), app.clock.now())).principal;
     } catch (error) {
-      if (!(error instanceof AuthFailure)) throw error;
+      if (!(error instanceof AuthFailure)) {
+        app.logger.error({ event: 'auth_store_error', err: error }, 'auth_store_error');
+        if (isToolCall(message)) {
+          await recordRefusedCall(app, { toolName: message.params.name, entry: app.registry.get(message.params.name), principal: undefined, errorCode: 'store_unavailable', arguments: message.params.arguments });
+        }
+        const text = 'The token store is unavailable; retry shortly.';
+        sendJson(res, 503, jsonRpcError(text, (message as { id?: unknown } | undefined)?.id, GateErrorCode.unavailable, { code: 'store_unavailable', retryable: true }), {
+          'retry-after': '1',
+        });
+        return undefined;
+      }
       const params: Record<string, string> = error.reason === 'missing' ? {} : { error: 'invalid_token', error_description: error.message };
       if (isToolCall(message)) {
         await recordRefusedCall(app, {
@@ -208,6 +222,12 @@ export async function main(): Promise<void> {
     app = createApp();
   } catch (error) {
     process.stderr.write(`Cannot start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const storeProblem = await checkStoreAtStart(app.store);
+  if (storeProblem) {
+    process.stderr.write(`Cannot start: ${storeProblem}\n`);
+    await app.close().catch(() => undefined);
     process.exit(1);
   }
   const running = await startHttpServer(app).catch((error: Error) => {

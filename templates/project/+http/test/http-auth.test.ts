@@ -7,6 +7,7 @@ import { loadConfig } from '../src/config.js';
 import { startHttpServer, type RunningHttpServer } from '../src/http.js';
 import { fixedClock } from '../src/platform/clock.js';
 import { generateToken, rotateToken } from '../src/platform/tokens.js';
+import { createMemoryStore } from '../src/store/memory.js';
 import { countEffects, fixtureTools } from './fixtures/tools.js';
 import { issueTestToken, newKey, testApp } from './helpers/harness.js';
 
@@ -160,6 +161,28 @@ describe('bearer tokens over HTTP', () => {
     clock.set('2026-06-01T01:00:00.000Z');
     expect((await callEcho(url, bearer(old))).status).toBe(401);
     expect((await callEcho(url, bearer(rotated.token))).status).toBe(200);
+  });
+
+  it('answers 503 store_unavailable with Retry-After, never 500, when the token store fails, and logs the call', async () => {
+    const store = createMemoryStore();
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const broken = new Proxy(store, {
+      get: (target, prop) =>
+        prop === 'tokens' ? { ...target.tokens, findByHash: () => Promise.reject(down) } : Reflect.get(target, prop),
+    });
+    const { app, logs } = testApp({ tools: fixtureTools, store: broken, config: loadConfig({ MCP_PROD_STORE: 'memory', PORT: '0' }), authenticate: undefined });
+    const server = await startHttpServer(app);
+    running.push(server);
+    const { token } = await issueTestToken(app, ['test:read']);
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } }),
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(await response.json()).toMatchObject({ id: 7, error: { code: -31503, data: { code: 'store_unavailable', retryable: true } } });
+    expect(logs.calls()).toMatchObject([{ tool_name: 'echo', error_code: 'store_unavailable' }]);
   });
 
   it('answers its own refusals with JSON-RPC codes outside the range the specification reserves', async () => {

@@ -10,6 +10,7 @@ import { createApp, runProcess, type App } from './app.js';
 import { loadDotEnv } from './config.js';
 import { AuthFailure } from './platform/auth.js';
 import { buildServer } from './server.js';
+import { checkStoreAtStart } from './store/index.js';
 
 /** Returns a stream that still reaches the real stdout, after diverting process.stdout to stderr. */
 export function takeOverStdout(): Writable {
@@ -54,7 +55,7 @@ export async function main(): Promise<void> {
     process.stderr.write(`Cannot start: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  const refusal = await checkStartupToken(app);
+  const refusal = (await checkStoreAtStart(app.store)) ?? (await checkStartupToken(app));
   if (refusal) {
     process.stderr.write(`Cannot start: ${refusal}\n`);
     await app.close();

@@ -56,7 +56,7 @@ describe.each(SDKS)('SDK %s client over stdio', (sdk) => {
     const issued = await issueToken(store.tokens, { principal: 'alice', scopes: MATRIX_SCOPES, now: new Date() });
     ({ token } = issued);
     tokenId = issued.record.id;
-    ({ client, stderr } = await connect(sdk, { MCP_PROD_DB: db, MCP_PROD_TOKEN: token, MATRIX_FAULT_FILE: faultFile, LOG_LEVEL: 'info' }));
+    ({ client, stderr } = await connect(sdk, { MCP_PROD_STORE: 'sqlite', MCP_PROD_DB: db, MCP_PROD_TOKEN: token, MATRIX_FAULT_FILE: faultFile, LOG_LEVEL: 'info' }));
     world = {
       store,
       principalId: 'alice',

@@ -149,7 +149,7 @@ async function connectToEntry(env: Record<string, string>, cwd?: string) {
     command: process.execPath,
     ...(cwd ? { cwd } : {}),
     args: ['--import', 'tsx', path.resolve('src/stdio.ts')],
-    env: { ...process.env, ...env } as Record<string, string>,
+    env: { ...process.env, MCP_PROD_STORE: 'sqlite', ...env } as Record<string, string>,
     stderr: 'pipe',
   });
   let stderr = '';
@@ -161,7 +161,7 @@ async function connectToEntry(env: Record<string, string>, cwd?: string) {
 
 async function runEntry(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('src/stdio.ts')], {
-    env: { ...process.env, MCP_PROD_TOKEN: '', ...env },
+    env: { ...process.env, MCP_PROD_TOKEN: '', MCP_PROD_STORE: 'sqlite', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

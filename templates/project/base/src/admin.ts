@@ -38,7 +38,7 @@ async function asUsage<T>(work: () => Promise<T> | T, flag?: string): Promise<T>
 export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
   if (env === process.env) loadDotEnv();
   const config = loadConfig(env);
-  if (config.store === 'memory') throw new UsageError('MCP_PROD_STORE=memory keeps nothing between processes; token commands need the SQLite store.');
+  if (config.store === 'memory') throw new UsageError('MCP_PROD_STORE=memory keeps nothing between processes; token and cost commands need the SQLite or the PostgreSQL store.');
   const store = openStore(config);
   const now = () => new Date();
   return {

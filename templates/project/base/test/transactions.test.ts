@@ -113,6 +113,38 @@ describe('ctx.tx: a handler\'s writes commit with the idempotency record and the
     expect(countTxEffects(real, label)).toBe(0);
   });
 
+  it('answers a store outage inside the handler with store_unavailable, never replays it, and frees the key', async () => {
+    const real = openSqliteStore(sqliteFile());
+    let outage = true;
+    const flaky: Store = new Proxy(real, {
+      get: (target, prop) =>
+        prop === 'transaction'
+          ? (work: Parameters<Store['transaction']>[0]) =>
+              target.transaction((tx) =>
+                work(
+                  outage
+                    ? {
+                        ...tx,
+                        sql: async () => {
+                          throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+                        },
+                      }
+                    : tx,
+                ),
+              )
+          : Reflect.get(target, prop),
+    });
+    const { call } = await setup({ store: flaky });
+    const label = newKey();
+    const key = newKey();
+    expect(errorOf(await call({ label }, key))).toMatchObject({ code: 'store_unavailable', retryable: true });
+    outage = false;
+    const retried = await call({ label }, key);
+    expect(retried.isError, JSON.stringify(retried)).toBeFalsy();
+    expect(retried._meta?.['mcp-prod/idempotentReplay']).toBeUndefined();
+    expect(countTxEffects(real, label)).toBe(1);
+  });
+
   it('keeps other calls\' writes out of an open transaction, and lets them finish while it waits', async () => {
     const { store, call, app } = await setup();
     const label = newKey();

@@ -80,6 +80,11 @@ export function readToolError(result: { isError?: boolean; _meta?: Record<string
 const isErrorBody = (value: unknown): value is ToolErrorBody =>
   typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'string' && typeof (value as { message?: unknown }).message === 'string';
 
+/** The store could not serve the call now; the same call (and key) may be retried. */
+export function storeUnavailable(message = 'The store is unavailable right now, so the call did not complete. Retry shortly with the same idempotency key.'): ToolError {
+  return new ToolError(ErrorCode.storeUnavailable, message, { retryable: true });
+}
+
 /** Anything a handler threw that is not a ToolError: never echo its message (it may hold secrets). */
 export function internalError(callId: string): ToolError {
   return new ToolError(ErrorCode.internalError, `The tool failed unexpectedly; the failure is logged under call_id ${callId}.`, {

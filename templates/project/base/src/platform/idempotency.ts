@@ -17,7 +17,7 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import { z } from 'zod/v4';
 import { META } from './boundary.js';
 import { canonicalJson } from './canonical-json.js';
-import { ErrorCode, ToolError } from './errors.js';
+import { ErrorCode, readToolError, ToolError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { AnyTool } from './tool.js';
 import type { IdempotencyRepository, Store, StoreTransaction } from '../store/types.js';
@@ -163,8 +163,20 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
     }
     case 'acquired': {
       const { leaseToken } = claim;
-      const run = await runHandler(call, deps.log, (tx, response) => tx.idempotency.complete(scope, leaseToken, response, call.now));
+      let run;
+      try {
+        run = await runHandler(call, deps.log, (tx, response) => tx.idempotency.complete(scope, leaseToken, response, call.now));
+      } catch (error) {
+        if (error instanceof ToolError && error.code === ErrorCode.storeUnavailable) await release(deps, scope, leaseToken);
+        throw error;
+      }
       if (run.committed) return { ...run, outcome: 'executed' };
+      if (readToolError(run.result)?.code === ErrorCode.storeUnavailable) {
+        // An outage is not the tool's answer: never replay it. A transactional call kept nothing,
+        // so its key is freed at once; any other may have had effects and keeps its record.
+        if (call.atomic) await release(deps, scope, leaseToken);
+        return { ...run, outcome: 'executed' };
+      }
       try {
         const kept = await deps.store.complete(scope, leaseToken, JSON.stringify(run.result), call.now);
         if (!kept) deps.log.warn({ event: 'idempotency_lease_lost' }, 'idempotency_lease_lost');
@@ -176,6 +188,11 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
       return { ...run, outcome: 'executed' };
     }
   }
+}
+
+async function release(deps: IdempotencyDeps, scope: { principalId: string; tool: string; key: string }, leaseToken: string): Promise<void> {
+  // If the store is still down the record stays in progress, and its lease decides as after a crash.
+  await deps.store.release(scope, leaseToken).catch((error: unknown) => deps.log.warn({ event: 'idempotency_release_failed', err: error }, 'idempotency_release_failed'));
 }
 
 const inUse = (retryAfterMs: number) =>

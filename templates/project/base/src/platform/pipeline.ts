@@ -20,12 +20,13 @@ import { redactInput, summarizeOutput, writeCallLine, type CallStatus } from './
 import type { Clock } from './clock.js';
 import { createCostMeter, nanoToUsd, takeReturnedCost, type PriceTable } from './cost.js';
 import { checkDeprecation, type DeprecationNotice } from './deprecation.js';
-import { internalError, readToolError, ToolError, toolErrorResult } from './errors.js';
+import { ErrorCode, internalError, readToolError, storeUnavailable, ToolError, toolErrorResult } from './errors.js';
 import { KEY_ARGUMENT, keyHash, resolveKey, runIdempotent, type IdempotencyOutcome, type IdempotencySettings } from './idempotency.js';
 import type { Logger } from './logger.js';
 import { checkToolVersion, staleDefinitionError, type RegisteredTool, type Registry } from './registry.js';
 import type { ToolContext } from './tool.js';
 import type { CostRecord, Store, StoreTransaction } from '../store/types.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 
 export interface PipelineDeps {
   registry: Registry;
@@ -131,7 +132,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
     return result;
   } catch (error) {
     if (error instanceof ProtocolError) throw error;
-    const failure = error instanceof ToolError ? error : internalError(callId);
+    const failure = error instanceof ToolError ? error : isStoreUnavailable(error) ? storeUnavailable() : internalError(callId);
     if (!(error instanceof ToolError)) log.error({ event: 'pipeline_error', tool_name: toolName, err: error }, 'pipeline_error');
     errorCode = failure.code;
     result = toolErrorResult(failure);
@@ -229,6 +230,10 @@ async function execute({ tool, outputSchema }: RegisteredTool, args: unknown, ct
     return { content: [{ type: 'text', text: typeof output === 'string' ? output : JSON.stringify(output) }] };
   } catch (error) {
     if (error instanceof ToolError) return toolErrorResult(error);
+    if (isStoreUnavailable(error)) {
+      ctx.log.error({ event: 'store_unavailable', err: error }, 'store_unavailable');
+      return toolErrorResult(storeUnavailable());
+    }
     const reason = error instanceof OutputSchemaViolation ? 'output_schema_violation' : 'handler_threw';
     ctx.log.error({ event: reason, err: error }, reason);
     return toolErrorResult(internalError(ctx.callId));
