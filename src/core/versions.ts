@@ -16,6 +16,8 @@ export const generatedDependencies = {
   pg: '8.23.1',
   // renovate: datasource=npm depName=pino
   pino: '10.4.0',
+  // renovate: datasource=npm depName=redis
+  redis: '6.3.1',
   // renovate: datasource=npm depName=zod
   zod: '4.6.7',
 } as const;

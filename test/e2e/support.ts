@@ -7,8 +7,9 @@ import { execa, type Options } from 'execa';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
-// Generated projects' PostgreSQL store tests need a server: .ci/run starts one on this address.
+// Generated projects' PostgreSQL and Redis tests need servers: .ci/run starts them on these addresses.
 process.env.MCP_PROD_TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+process.env.MCP_PROD_TEST_REDIS_URL ??= 'redis://127.0.0.1:6379';
 export const createBin = path.join(repoRoot, 'bin', 'create-mcp-prod.js');
 
 /** Scenario projects live outside the repository so nothing resolves from its node_modules. */

@@ -30,8 +30,8 @@ export function generatedPackageJson(options: CreateOptions): string {
     scripts['start:http'] = 'node dist/http.js';
   }
 
-  // pg is always installed: a project made with SQLite switches to PostgreSQL with two variables.
-  const runtime = ['@modelcontextprotocol/server', 'better-sqlite3', 'jose', 'pg', 'pino', 'zod'] as const;
+  // pg and redis are always installed: a project made with SQLite moves to several instances by configuration.
+  const runtime = ['@modelcontextprotocol/server', 'better-sqlite3', 'jose', 'pg', 'pino', 'redis', 'zod'] as const;
   const dependencies = pick(generatedDependencies, http ? [...runtime, '@modelcontextprotocol/node'] : runtime);
   const devDependencies = {
     ...pick(generatedDevDependencies, Object.keys(generatedDevDependencies) as (keyof typeof generatedDevDependencies)[]),

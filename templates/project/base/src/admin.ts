@@ -6,6 +6,7 @@
  */
 import { loadConfig, loadDotEnv } from './config.js';
 import { issueToken, parseDuration, rotateToken, TokenError } from './platform/tokens.js';
+import { noBus, openRedisBus, TOKEN_CHANNEL } from './store/bus.js';
 import { openStore } from './store/index.js';
 import type { CostDailyRow, TokenRecord } from './store/types.js';
 
@@ -40,6 +41,18 @@ export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(env);
   if (config.store === 'memory') throw new UsageError('MCP_PROD_STORE=memory keeps nothing between processes; token and cost commands need the SQLite or the PostgreSQL store.');
   const store = openStore(config);
+  let busWarning: string | undefined;
+  const bus = config.redisUrl ? openRedisBus(config.redisUrl, (error) => (busWarning = error.message)) : noBus;
+  /** Tells every running instance to forget what it cached about this token. */
+  const announce = async (tokenId: string): Promise<string | undefined> => {
+    if (!bus.enabled) return undefined;
+    try {
+      await Promise.race([bus.publish(TOKEN_CHANNEL, { tokenId }), new Promise((_, reject) => setTimeout(() => reject(new Error(busWarning ?? 'timed out')), 3000))]);
+      return undefined;
+    } catch (error) {
+      return `could not tell running instances through Redis (${(error as Error).message}); they notice within MCP_PROD_TOKEN_CACHE_SECONDS (${config.tokenCacheMs / 1000}s)`;
+    }
+  };
   const now = () => new Date();
   return {
     dbPath: config.dbPath,
@@ -63,11 +76,13 @@ export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
         if (!record) throw new UsageError(`No token with id ${id}; \`mcp-prod token list\` shows the ids.`);
         if (record.revokedAt) throw new UsageError(`Token ${id} was already revoked at ${record.revokedAt}.`);
         await store.tokens.revoke(id, now().toISOString());
+        warn(await announce(id));
         return view((await store.tokens.get(id))!, now());
       },
       async rotate(id: string, options: { grace?: string } = {}) {
         const graceMs = await asUsage(() => parseDuration(options.grace ?? '1d'), '--grace');
         const rotated = await asUsage(() => rotateToken(store.tokens, id, graceMs, now()));
+        warn(await announce(id));
         return { token: rotated.token, record: view(rotated.record, now()), previous: view(rotated.previous, now()) };
       },
     },
@@ -75,6 +90,13 @@ export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
       /** The daily roll-up (UTC day x tool x user) from `sinceDay` (YYYY-MM-DD) on. */
       daily: (sinceDay: string): Promise<CostDailyRow[]> => store.costs.daily(sinceDay),
     },
-    close: () => store.close(),
+    async close() {
+      await bus.close();
+      await store.close();
+    },
   };
+}
+
+function warn(message: string | undefined): void {
+  if (message) process.stderr.write(`warning: ${message}\n`);
 }

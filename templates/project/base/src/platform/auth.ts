@@ -9,6 +9,7 @@
  */
 import { ErrorCode, ToolError } from './errors.js';
 import { hashToken, hasValidFormat } from './tokens.js';
+import { TOKEN_CHANNEL, type Bus } from '../store/bus.js';
 import type { TokenRepository } from '../store/types.js';
 
 export interface Principal {
@@ -73,6 +74,60 @@ export function storedTokenVerifier(tokens: TokenRepository, storeLocation?: str
         principal: { id: record.principalId, scopes: record.scopes, tokenId: record.id },
         expiresAt: new Date(record.expiresAt),
       };
+    },
+  };
+}
+
+export interface CachedVerifier extends CredentialVerifier {
+  /** Forgets every cached verification of this token (revoked, or its expiry changed). */
+  invalidate(tokenId: string): void;
+  readonly size: number;
+}
+
+/**
+ * Remembers verified tokens for `ttlMs`, so that a busy instance does not ask the database on
+ * every request. A revocation published on the bus (`mcp-prod token revoke` does) reaches every
+ * instance's cache at once; while the bus is down nothing is cached or trusted. So a revoked
+ * token is accepted at most `ttlMs` after its revocation, and in practice not at all.
+ */
+export function cachedVerifier(inner: CredentialVerifier, options: { ttlMs: number; bus: Bus; maxEntries?: number }): CachedVerifier {
+  const cache = new Map<string, { verified: VerifiedCredential; until: number }>();
+  const maxEntries = options.maxEntries ?? 10_000;
+  // Without a bus the TTL alone bounds staleness; with one, trust starts once it is connected.
+  let trusted = !options.bus.enabled;
+  const invalidate = (tokenId: string) => {
+    for (const [key, entry] of cache) if (entry.verified.principal.tokenId === tokenId) cache.delete(key);
+  };
+  void options.bus
+    .subscribe(TOKEN_CHANNEL, {
+      message(payload) {
+        const tokenId = (payload as { tokenId?: unknown } | null)?.tokenId;
+        if (typeof tokenId === 'string') invalidate(tokenId);
+      },
+      connected(up) {
+        trusted = up;
+        if (!up) cache.clear();
+      },
+    })
+    .catch(() => {
+      trusted = false;
+    });
+  return {
+    invalidate,
+    get size() {
+      return cache.size;
+    },
+    async verify(credential, now) {
+      const key = hashToken(credential);
+      const hit = cache.get(key);
+      if (trusted && hit && hit.until > now.getTime()) return hit.verified;
+      cache.delete(key);
+      const verified = await inner.verify(credential, now);
+      if (trusted) {
+        if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+        cache.set(key, { verified, until: Math.min(now.getTime() + options.ttlMs, verified.expiresAt.getTime()) });
+      }
+      return verified;
     },
   };
 }
