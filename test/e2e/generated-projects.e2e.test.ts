@@ -637,12 +637,19 @@ describe('several instances on one PostgreSQL database (a project made with --st
     result.isError ? readableError(result).code : result._meta?.['mcp-prod/idempotentReplay'] ? 'replay' : 'executed';
 
   beforeAll(async () => {
+    // A tool with an effect outside the store (think: charging a card), added the user's way; it
+    // waits when asked to, so that an instance can be killed while it runs.
+    await run('npx', ['--no-install', 'mcp-prod', 'add-tool', 'charge_card', '--mutating', '--scope', 'notes:write', '--description', 'Charge a card (pretend).', '--yes'], { cwd: cwd() });
+    const file = path.join(cwd(), 'src', 'tools', 'charge-card.ts');
+    const body = "ctx.cost.external({ usd: 0, vendor: 'none' });";
+    expect(readFileSync(file, 'utf8')).toContain(body);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(body, `${body}\n    if (query === 'wait') await new Promise((resolve) => setTimeout(resolve, 60_000));`));
     await run('npm', ['run', 'build'], { cwd: cwd() });
     database = await createTestDatabase('instances');
   });
   afterAll(async () => {
     for (const client of clients) await client.close().catch(() => undefined);
-    for (const instance of instances) if (instance.child.exitCode === null) await instance.stop();
+    for (const instance of instances) if (instance.child.exitCode === null && instance.child.signalCode === null) await instance.stop();
     await database?.drop();
   });
 
@@ -755,5 +762,17 @@ describe('several instances on one PostgreSQL database (a project made with --st
     }
     // Recovered: every live instance answers again.
     for (const client of live) expect(outcomeOf(await client.callTool({ name: 'search_notes', arguments: { query: 'once' } }))).toBe('executed');
+  });
+
+  it('answers idempotency_outcome_unknown, never a second run, when an instance dies inside a tool with outside effects', async () => {
+    const key = `e2e-charge-${Date.now()}`;
+    const call = (client: AnyClient) => client.callTool({ name: 'charge_card', arguments: { query: 'wait' }, _meta: { 'mcp-prod/idempotencyKey': key } });
+    const doomed = call(clients[1]!).catch((error: Error) => error);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    instances[1]!.child.kill('SIGKILL');
+    await doomed;
+    expect(outcomeOf(await call(clients[2]!))).toBe('idempotency_key_in_use');
+    await new Promise((resolve) => setTimeout(resolve, 3_200));
+    expect(readableError(await call(clients[2]!))).toMatchObject({ code: 'idempotency_outcome_unknown', retryable: false });
   });
 });

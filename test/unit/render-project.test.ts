@@ -55,6 +55,7 @@ const baseFiles = [
   'test/config.test.ts',
   'test/costs.test.ts',
   'test/definitions.test.ts',
+  'test/faults/secret-scan.ts',
   'test/fixtures/idempotency-worker.ts',
   'test/fixtures/tools.ts',
   'test/helpers/client-matrix.ts',
