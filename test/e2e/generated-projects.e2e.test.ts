@@ -513,12 +513,17 @@ describe('growing a generated project with add-tool, bump and deprecate', () => 
     await client.connect(
       new StdioClientTransport({ command: process.execPath, args: ['dist/stdio.js'], cwd: cwd(), env: { ...process.env, MCP_PROD_DB: db, MCP_PROD_TOKEN: token } as Record<string, string>, stderr: 'pipe' }),
     );
-    const listed = (await client.listTools()).tools.find((t) => t.name === 'get_weather')!;
-    expect(listed.description).toMatch(/^DEPRECATED: use get_forecast instead; calls are refused from 2026-12-01\./);
+    const listed = (await client.listTools()).tools.find((t) => t.name === 'get_weather');
     const result = await client.callTool({ name: 'get_weather', arguments: { query: 'Oslo' } });
-    // Today (the real clock) decides the phase: before 2026-12-01 the call works with a notice.
-    if (new Date().toISOString().slice(0, 10) < '2026-12-01') expect(result._meta?.['mcp-prod/deprecation']).toMatchObject({ replacement: 'get_forecast' });
-    else expect(result._meta?.['mcp-prod/error']).toMatchObject({ code: 'removed_use_replacement', replacement: 'get_forecast' });
+    // Today (the real clock) decides the phase: before 2026-12-01 the call works with a notice;
+    // from then on it is refused and no longer listed.
+    if (new Date().toISOString().slice(0, 10) < '2026-12-01') {
+      expect(listed!.description).toMatch(/^DEPRECATED: use get_forecast instead; calls are refused from 2026-12-01\./);
+      expect(result._meta?.['mcp-prod/deprecation']).toMatchObject({ replacement: 'get_forecast' });
+    } else {
+      expect(listed).toBeUndefined();
+      expect(result._meta?.['mcp-prod/error']).toMatchObject({ code: 'removed_use_replacement', replacement: 'get_forecast' });
+    }
     await client.close();
   });
 
@@ -681,9 +686,15 @@ describe('several instances on one PostgreSQL database (a project made with --st
       report.groups.find((g) => g.tool === 'search_notes') ?? { calls: 0, totalNanoUsd: '0' };
     const results = await Promise.all(Array.from({ length: 300 }, (_, i) => clients[i % 3]!.callTool({ name: 'search_notes', arguments: { query: 'once' } })));
     expect(results.filter((r) => r.isError)).toEqual([]);
-    const after = JSON.parse(String((await mcpProd(['costs', '--json', '--by', 'tool'])).stdout));
-    expect(searched(after).calls - searched(before).calls).toBe(300);
-    expect(BigInt(searched(after).totalNanoUsd) - BigInt(searched(before).totalNanoUsd)).toBe(300n * 123_000n);
+    // Each instance writes its cost records behind the calls, in batches: poll until they are in.
+    await vi.waitFor(
+      async () => {
+        const after = JSON.parse(String((await mcpProd(['costs', '--json', '--by', 'tool'])).stdout));
+        expect(searched(after).calls - searched(before).calls).toBe(300);
+        expect(BigInt(searched(after).totalNanoUsd) - BigInt(searched(before).totalNanoUsd)).toBe(300n * 123_000n);
+      },
+      { timeout: 15_000, interval: 500 },
+    );
   });
 
   it('refuses a token revoked with mcp-prod token revoke on every instance at once, although each caches verified tokens', async () => {

@@ -40,7 +40,7 @@ export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
   if (env === process.env) loadDotEnv();
   const config = loadConfig(env);
   if (config.store === 'memory') throw new UsageError('MCP_PROD_STORE=memory keeps nothing between processes; token and cost commands need the SQLite or the PostgreSQL store.');
-  const store = openStore(config);
+  const store = openStore(config, { onWarning: (event, details) => process.stderr.write(`warning: ${event} ${JSON.stringify(details)}\n`) });
   let busWarning: string | undefined;
   const bus = config.redisUrl ? openRedisBus(config.redisUrl, (error) => (busWarning = error.message)) : noBus;
   /** Tells every running instance to forget what it cached about this token. */

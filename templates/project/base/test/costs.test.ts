@@ -98,6 +98,7 @@ describe.each(stores)('cost ledger and daily roll-up on the %s store', (_kind, o
     await client.callTool({ name: 'summarize', arguments: { model: 'model-a', inputTokens: 1000, outputTokens: 200, user_id: 'mallory' } });
     clock.set('2026-06-02T00:00:00.000Z');
     await client.callTool({ name: 'summarize', arguments: { model: 'model-a', inputTokens: 1000, outputTokens: 200 } });
+    await store.flush();
     const rows = await store.costs.daily('2026-06-01');
     expect(rows.map((r) => [r.day, r.tool, r.principalId, r.calls])).toEqual([
       ['2026-06-01', 'summarize', 'alice', 1],
@@ -111,6 +112,7 @@ describe.each(stores)('cost ledger and daily roll-up on the %s store', (_kind, o
   it('counts unpriced calls in the roll-up and says so on the log line', async () => {
     const { client, store, logs } = await setup();
     await client.callTool({ name: 'summarize', arguments: { model: 'mystery-model', inputTokens: 5, outputTokens: 5 } });
+    await store.flush();
     expect(await store.costs.daily('2026-06-01')).toMatchObject([{ calls: 1, unpriced: 1, llmNanoUsd: 0n }]);
     expect(logs.calls()[0]).toMatchObject({ unpriced_llm_items: 1 });
     expect(logs.events('cost_unpriced')).toMatchObject([{ model: 'mystery-model', price_version: 'test-1' }]);
@@ -124,6 +126,7 @@ describe.each(stores)('cost ledger and daily roll-up on the %s store', (_kind, o
     await once();
     await once();
     await client.callTool({ name: 'append_effect', arguments: { label: newKey(), delayMs: 0, fail: true }, _meta: { 'mcp-prod/idempotencyKey': newKey() } });
+    await store.flush();
     expect(await store.costs.daily('2026-06-01')).toMatchObject([
       { tool: 'append_effect', calls: 3, replays: 1, errors: 1, externalNanoUsd: 20_000_000n },
     ]);
@@ -132,6 +135,7 @@ describe.each(stores)('cost ledger and daily roll-up on the %s store', (_kind, o
   it('counts 100 concurrent calls exactly 100 times', async () => {
     const { client, store } = await setup();
     await Promise.all(Array.from({ length: 100 }, () => client.callTool({ name: 'priced', arguments: {} })));
+    await store.flush();
     const [row] = await store.costs.daily('2026-06-01');
     expect(row).toMatchObject({ tool: 'priced', calls: 100, llmNanoUsd: 210_000_000n, externalNanoUsd: 1_500_000_000n });
   });
@@ -143,6 +147,7 @@ describe.each(stores)('cost ledger and daily roll-up on the %s store', (_kind, o
     for (const callId of ['a', 'b', 'c']) {
       await store.costs.record({ callId, at: Date.parse('2026-06-01T00:00:00Z'), tool: 't', toolVersion: '1.0.0', principalId: 'p', outcome: 'ok', items: [{ kind: 'external', nanoUsd: big }] });
     }
+    await store.flush();
     expect((await store.costs.daily('2026-06-01'))[0]!.externalNanoUsd).toBe(3n * big);
   });
 });

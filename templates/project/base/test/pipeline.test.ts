@@ -156,6 +156,14 @@ describe.each<Era>(['legacy', 'auto'])('tool-call pipeline (%s era)', (era) => {
     expect(logs.calls()[1]).toMatchObject({ status: 'error', error_code: 'removed_use_replacement' });
   });
 
+  it('lists a deprecated tool until its refusal date and leaves it out from then on', async () => {
+    const { client, clock } = await setup(era, { now: '2026-03-30T23:59:59.999Z' });
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain('old_echo');
+    clock.set('2026-03-31T00:00:00.000Z');
+    expect((await client.listTools()).tools.map((t) => t.name)).not.toContain('old_echo');
+    expect((await client.listTools()).tools.map((t) => t.name)).toContain('echo');
+  });
+
   it('records the cost a handler reported on its log line', async () => {
     const { client, logs } = await setup(era);
     await client.callTool({ name: 'priced', arguments: {} });

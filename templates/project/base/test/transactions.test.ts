@@ -31,7 +31,10 @@ async function setup(options: { store?: Store; now?: string } = {}) {
   return { app, logs, store: store as SqliteStore, clock, call };
 }
 
-const costRows = async (store: Store) => (await store.costs.daily('2026-01-01')).filter((row) => row.tool === 'tx_effect');
+const costRows = async (store: Store) => {
+  await store.flush();
+  return (await store.costs.daily('2026-01-01')).filter((row) => row.tool === 'tx_effect');
+};
 
 describe('ctx.tx: a handler\'s writes commit with the idempotency record and the cost record', () => {
   it('commits the write, the completed record and the cost together, and replays without writing again', async () => {

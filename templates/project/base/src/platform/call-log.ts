@@ -1,11 +1,16 @@
 /**
  * Pattern 4: one structured log line per call.
  *
- * The pipeline writes exactly one `tool_call` line for every call, from a `finally`, so denials,
- * validation failures and crashes are recorded like successes. Inputs are redacted and size-capped;
- * outputs are summarised, never copied.
+ * Every call has one `CallRecord`. Whoever handles the call (the HTTP gate when it refuses
+ * early, the pipeline otherwise) fills it in as it learns things and finishes it from a
+ * `finally`, so denials, validation failures, crashes and calls cut off at shutdown are recorded
+ * like successes, exactly once; a new field is added here and nowhere else. Inputs are redacted
+ * and size-capped; outputs are summarised, never copied; credentials are cut from every line
+ * by the logger itself.
  */
+import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/server';
+import { nanoToUsd, type CostTotals } from './cost.js';
 import type { Logger } from './logger.js';
 
 export type CallStatus = 'ok' | 'error' | 'deprecated';
@@ -41,6 +46,74 @@ export interface CallLogLine {
   idempotency_key_hash: string | null;
 }
 
+/** Longest caller-supplied name kept in a log line (MCP tool names are at most 128 characters). */
+const MAX_NAME = 128;
+
+export const truncateName = (name: string) => (name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}…[${name.length} chars]` : name);
+
+export class CallRecord {
+  readonly callId: string;
+  private readonly started = performance.now();
+  private toolNameSeen = 'unknown';
+  tool: { readonly name: string; readonly version: string; readonly scopes: readonly string[] } | undefined;
+  principalId: string | null = null;
+  private inputSeen: unknown = null;
+  result: CallToolResult | undefined;
+  status: CallStatus = 'error';
+  errorCode: string | null = null;
+  idempotency: string | null = null;
+  idempotencyKeyHash: string | null = null;
+  costs: CostTotals = { llmNanoUsd: 0n, externalNanoUsd: 0n, unpriced: 0 };
+  private line: CallLogLine | undefined;
+
+  constructor(callId: string = randomUUID()) {
+    this.callId = callId;
+  }
+
+  set toolName(name: string) {
+    this.toolNameSeen = truncateName(name);
+  }
+
+  get toolName(): string {
+    return this.toolNameSeen;
+  }
+
+  /** Keeps a redacted, size-capped copy: the arguments themselves never reach the log. */
+  set input(args: unknown) {
+    this.inputSeen = redactInput(args ?? null);
+  }
+
+  get finished(): boolean {
+    return this.line !== undefined;
+  }
+
+  /** Writes the call's one line; later calls return the same line and write nothing. */
+  finish(logger: Logger): CallLogLine {
+    if (this.line) return this.line;
+    this.line = {
+      call_id: this.callId,
+      tool_name: this.toolNameSeen,
+      tool_version: this.tool?.version ?? null,
+      scopes_required: this.tool ? [...this.tool.scopes] : [],
+      user_id: this.principalId,
+      input: this.inputSeen,
+      output_summary: this.result ? summarizeOutput(this.result) : null,
+      latency_ms: Math.round((performance.now() - this.started) * 1000) / 1000,
+      llm_cost_usd: nanoToUsd(this.costs.llmNanoUsd),
+      external_cost_usd: nanoToUsd(this.costs.externalNanoUsd),
+      llm_cost_nano_usd: String(this.costs.llmNanoUsd),
+      external_cost_nano_usd: String(this.costs.externalNanoUsd),
+      unpriced_llm_items: this.costs.unpriced,
+      status: this.status,
+      error_code: this.errorCode,
+      idempotency: this.idempotency,
+      idempotency_key_hash: this.idempotencyKeyHash,
+    };
+    writeCallLine(logger, this.line);
+    return this.line;
+  }
+}
+
 const SENSITIVE_KEY = /pass(word)?|secret|token|api[-_]?key|idempotency[-_]?key|authorization|cookie|credential|private[-_]?key/i;
 const MAX_STRING = 256;
 const MAX_DEPTH = 6;
@@ -74,7 +147,7 @@ export function summarizeOutput(result: CallToolResult): OutputSummary {
   };
 }
 
-export function writeCallLine(logger: Logger, line: CallLogLine): void {
+function writeCallLine(logger: Logger, line: CallLogLine): void {
   const level = line.status === 'error' && line.error_code === 'internal_error' ? 'error' : 'info';
   logger[level]({ event: 'tool_call', ...line }, 'tool_call');
 }

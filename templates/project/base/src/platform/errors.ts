@@ -13,6 +13,7 @@ export const ErrorCode = {
   idempotencyOutcomeUnknown: 'idempotency_outcome_unknown',
   storeUnavailable: 'store_unavailable',
   removedUseReplacement: 'removed_use_replacement',
+  cancelled: 'cancelled',
   internalError: 'internal_error',
 } as const;
 
@@ -83,6 +84,13 @@ const isErrorBody = (value: unknown): value is ToolErrorBody =>
 /** The store could not serve the call now; the same call (and key) may be retried. */
 export function storeUnavailable(message = 'The store is unavailable right now, so the call did not complete. Retry shortly with the same idempotency key.'): ToolError {
   return new ToolError(ErrorCode.storeUnavailable, message, { retryable: true });
+}
+
+/** The call's signal fired (the client went away, or the server is shutting down) before it finished. */
+export function cancelled(): ToolError {
+  return new ToolError(ErrorCode.cancelled, 'The call was cancelled before it finished (the client went away or the server is stopping); it may or may not have taken effect.', {
+    retryable: true,
+  });
 }
 
 /** Anything a handler threw that is not a ToolError: never echo its message (it may hold secrets). */

@@ -171,9 +171,11 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
         throw error;
       }
       if (run.committed) return { ...run, outcome: 'executed' };
-      if (readToolError(run.result)?.code === ErrorCode.storeUnavailable) {
-        // An outage is not the tool's answer: never replay it. A transactional call kept nothing,
-        // so its key is freed at once; any other may have had effects and keeps its record.
+      const code = readToolError(run.result)?.code;
+      if (code === ErrorCode.storeUnavailable || code === ErrorCode.cancelled) {
+        // An outage or a cut-off call is not the tool's answer: never replay it. A transactional
+        // call kept nothing, so its key is freed at once; any other may have had effects, and its
+        // record stays in progress until the lease decides, as after a crash.
         if (call.atomic) await release(deps, scope, leaseToken);
         return { ...run, outcome: 'executed' };
       }
@@ -201,6 +203,22 @@ const inUse = (retryAfterMs: number) =>
     details: { retryAfterMs },
   });
 
+/** `target`, whose methods (and those of its nested objects) throw once `open()` turns false. */
+function usableWhile<T extends object>(target: T, open: () => boolean): T {
+  return new Proxy(target, {
+    get(object, prop) {
+      const value = Reflect.get(object, prop) as unknown;
+      if (typeof value === 'function') {
+        return (...args: unknown[]) => {
+          if (!open()) throw new Error('ctx.tx was used after its transaction ended (the call was cancelled or had already finished).');
+          return (value as (...a: unknown[]) => unknown).apply(object, args);
+        };
+      }
+      return typeof value === 'object' && value !== null ? usableWhile(value, open) : value;
+    },
+  });
+}
+
 /** A transactional handler's failure: its writes are rolled back and its error result stands. */
 class RolledBack extends Error {
   constructor(readonly result: CallToolResult) {
@@ -225,11 +243,18 @@ async function runHandler(
   if (!atomic) return { result: await call.execute(), committed: false };
   try {
     const result = await atomic.store.transaction(async (tx) => {
-      const result = await call.execute(tx);
-      if (result.isError) throw new RolledBack(result);
-      if (complete && !(await complete(tx, JSON.stringify(result)))) throw new LeaseLost();
-      await atomic.beforeCommit(tx);
-      return result;
+      let open = true;
+      try {
+        // A handler cut off by its signal may still be running: once the transaction has ended,
+        // its ctx.tx refuses to work, so nothing it does later can land outside the transaction.
+        const result = await call.execute(usableWhile(tx, () => open));
+        if (result.isError) throw new RolledBack(result);
+        if (complete && !(await complete(tx, JSON.stringify(result)))) throw new LeaseLost();
+        await atomic.beforeCommit(tx);
+        return result;
+      } finally {
+        open = false;
+      }
     });
     return { result, committed: true };
   } catch (error) {

@@ -12,16 +12,15 @@
  *   9. output validation                            (pattern 7)
  *  10. one log line, always                         (pattern 4)
  */
-import { randomUUID } from 'node:crypto';
 import { ProtocolError, ProtocolErrorCode, type CallToolResult } from '@modelcontextprotocol/server';
 import { checkScopes, type Authenticate, type CallerInfo, type Principal } from './auth.js';
 import { checkCallParams, META, OutputSchemaViolation, validateArguments, validateOutput } from './boundary.js';
-import { redactInput, summarizeOutput, writeCallLine, type CallStatus } from './call-log.js';
+import { CallRecord, truncateName } from './call-log.js';
 import type { Clock } from './clock.js';
-import { createCostMeter, nanoToUsd, takeReturnedCost, type PriceTable } from './cost.js';
+import { createCostMeter, takeReturnedCost, type PriceTable } from './cost.js';
 import { checkDeprecation, type DeprecationNotice } from './deprecation.js';
-import { ErrorCode, internalError, readToolError, storeUnavailable, ToolError, toolErrorResult } from './errors.js';
-import { KEY_ARGUMENT, keyHash, resolveKey, runIdempotent, type IdempotencyOutcome, type IdempotencySettings } from './idempotency.js';
+import { cancelled, internalError, readToolError, storeUnavailable, ToolError, toolErrorResult } from './errors.js';
+import { KEY_ARGUMENT, keyHash, resolveKey, runIdempotent, type IdempotencySettings } from './idempotency.js';
 import type { Logger } from './logger.js';
 import { checkToolVersion, staleDefinitionError, type RegisteredTool, type Registry } from './registry.js';
 import type { ToolContext } from './tool.js';
@@ -48,24 +47,16 @@ export interface CallRequest {
 }
 
 export async function handleToolCall(deps: PipelineDeps, request: CallRequest): Promise<CallToolResult> {
-  const callId = randomUUID();
-  const started = performance.now();
-  const log = deps.logger.child({ call_id: callId });
+  const call = new CallRecord();
+  const log = deps.logger.child({ call_id: call.callId });
   const cost = createCostMeter(deps.prices, (model) =>
     log.warn({ event: 'cost_unpriced', model, price_version: deps.prices.version }, `no price for model ${model}; recorded as unpriced`),
   );
   let entry: RegisteredTool | undefined;
   let principal: Principal | undefined;
-  let toolName = 'unknown';
-  let input: unknown = null;
-  let result: CallToolResult | undefined;
-  let status: CallStatus = 'error';
-  let errorCode: string | null = null;
-  let idempotency: IdempotencyOutcome | null = null;
-  let idempotencyKeyHash: string | null = null;
   let costCommitted = false;
   const costRecord = (outcome: CostRecord['outcome']): CostRecord => ({
-    callId,
+    callId: call.callId,
     at: deps.clock.now().getTime(),
     tool: entry!.tool.name,
     toolVersion: entry!.tool.version,
@@ -78,28 +69,30 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
     const params = checkCallParams(request.params, (drift) =>
       log.warn({ event: 'schema_drift', ...drift, method: 'tools/call' }, 'schema_drift'),
     );
-    toolName = params.name;
-    input = redactInput(params.arguments);
+    call.toolName = params.name;
+    call.input = params.arguments;
 
     const found = deps.registry.get(params.name);
     if (!found) {
-      errorCode = 'unknown_tool';
-      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${params.name}`, { code: 'unknown_tool' });
+      call.errorCode = 'unknown_tool';
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${truncateName(params.name)}`, { code: 'unknown_tool' });
     }
     entry = found;
+    call.tool = found.tool;
     const tool = found.tool;
 
     const caller = await deps.authenticate(request.caller);
     principal = caller;
+    call.principalId = caller.id;
     checkScopes(caller, tool);
     checkToolVersion(found, params.toolVersion);
     const notice = checkDeprecation(tool, deps.clock.now());
     const { [KEY_ARGUMENT]: keyArgument, ...args } = validateAgainstCurrentOrStale(found, params) as Record<string, unknown>;
     const key = resolveKey({ meta: params.meta[META.idempotencyKey], param: params.idempotencyKey, header: request.idempotencyKeyHeader, argument: keyArgument });
-    if (key !== undefined) idempotencyKeyHash = keyHash(key);
+    if (key !== undefined) call.idempotencyKeyHash = keyHash(key);
 
     const context = (tx: StoreTransaction | undefined): ToolContext => ({
-      callId,
+      callId: call.callId,
       principal: caller,
       store: deps.store,
       log: log.child({ tool_name: tool.name }),
@@ -124,47 +117,32 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
       },
       { store: deps.store.idempotency, settings: deps.idempotency, log },
     );
-    idempotency = run.outcome;
+    call.idempotency = run.outcome;
     costCommitted = run.committed;
-    result = notice ? withDeprecationNotice(run.result, notice) : run.result;
-    status = result.isError ? 'error' : notice ? 'deprecated' : 'ok';
-    errorCode = result.isError ? errorCodeOf(result) : null;
+    const result = notice ? withDeprecationNotice(run.result, notice) : run.result;
+    call.result = result;
+    call.status = result.isError ? 'error' : notice ? 'deprecated' : 'ok';
+    call.errorCode = result.isError ? (readToolError(result)?.code ?? null) : null;
     return result;
   } catch (error) {
     if (error instanceof ProtocolError) throw error;
-    const failure = error instanceof ToolError ? error : isStoreUnavailable(error) ? storeUnavailable() : internalError(callId);
-    if (!(error instanceof ToolError)) log.error({ event: 'pipeline_error', tool_name: toolName, err: error }, 'pipeline_error');
-    errorCode = failure.code;
-    result = toolErrorResult(failure);
-    return result;
+    const failure = error instanceof ToolError ? error : isStoreUnavailable(error) ? storeUnavailable() : internalError(call.callId);
+    if (!(error instanceof ToolError)) log.error({ event: 'pipeline_error', tool_name: call.toolName, err: error }, 'pipeline_error');
+    call.errorCode = failure.code;
+    call.result = toolErrorResult(failure);
+    return call.result;
   } finally {
-    const totals = cost.totals();
+    call.costs = cost.totals();
     if (entry && principal && !costCommitted) {
-      await deps.store.costs
-        .record(costRecord(idempotency === 'replayed' ? 'replayed' : status === 'error' ? 'error' : 'ok'))
-        .catch((error: unknown) => log.error({ event: 'cost_record_failed', err: error }, 'cost_record_failed'));
+      await recordCost(deps, log, costRecord(call.idempotency === 'replayed' ? 'replayed' : call.status === 'error' ? 'error' : 'ok'));
     }
     // The parent logger: the line carries call_id itself, and a child's binding would repeat it.
-    writeCallLine(deps.logger, {
-      call_id: callId,
-      tool_name: toolName,
-      tool_version: entry?.tool.version ?? null,
-      scopes_required: entry ? [...entry.tool.scopes] : [],
-      user_id: principal?.id ?? null,
-      input,
-      output_summary: result ? summarizeOutput(result) : null,
-      latency_ms: Math.round((performance.now() - started) * 1000) / 1000,
-      llm_cost_usd: nanoToUsd(totals.llmNanoUsd),
-      external_cost_usd: nanoToUsd(totals.externalNanoUsd),
-      llm_cost_nano_usd: String(totals.llmNanoUsd),
-      external_cost_nano_usd: String(totals.externalNanoUsd),
-      unpriced_llm_items: totals.unpriced,
-      status,
-      error_code: errorCode,
-      idempotency,
-      idempotency_key_hash: idempotencyKeyHash,
-    });
+    call.finish(deps.logger);
   }
+}
+
+async function recordCost(deps: Pick<PipelineDeps, 'store'>, log: Logger, record: CostRecord): Promise<void> {
+  await deps.store.costs.record(record).catch((error: unknown) => log.error({ event: 'cost_record_failed', err: error }, 'cost_record_failed'));
 }
 
 /** Argument validation; a failure that an earlier major would have accepted is a stale definition. */
@@ -178,40 +156,26 @@ function validateAgainstCurrentOrStale(entry: RegisteredTool, params: { argument
 }
 
 /**
- * Accounts for a call refused before it reached the pipeline (the HTTP auth gate): its one log
- * line and, when the caller and the tool are known, its place in the cost roll-up as an error,
- * so that the store and the logs count the same calls.
+ * Accounts for a call refused before it reached the pipeline (the HTTP gate): its one log line
+ * and, when the caller and the tool are known, its place in the cost roll-up as an error, so
+ * that the store and the logs count the same calls.
  */
 export async function recordRefusedCall(
   deps: Pick<PipelineDeps, 'logger' | 'store' | 'clock'>,
   refusal: { toolName: string; entry: RegisteredTool | undefined; principal: Principal | undefined; errorCode: string; arguments: unknown },
 ): Promise<void> {
-  const callId = randomUUID();
-  const logger = deps.logger.child({ call_id: callId });
+  const call = new CallRecord();
+  call.toolName = refusal.toolName;
+  call.tool = refusal.entry?.tool;
+  call.principalId = refusal.principal?.id ?? null;
+  call.input = refusal.arguments;
+  call.errorCode = refusal.errorCode;
   if (refusal.entry && refusal.principal) {
-    await deps.store.costs
-      .record({ callId, at: deps.clock.now().getTime(), tool: refusal.entry.tool.name, toolVersion: refusal.entry.tool.version, principalId: refusal.principal.id, outcome: 'error', items: [] })
-      .catch((error: unknown) => logger.error({ event: 'cost_record_failed', err: error }, 'cost_record_failed'));
+    const tool = refusal.entry.tool;
+    const record: CostRecord = { callId: call.callId, at: deps.clock.now().getTime(), tool: tool.name, toolVersion: tool.version, principalId: refusal.principal.id, outcome: 'error', items: [] };
+    await recordCost(deps, deps.logger.child({ call_id: call.callId }), record);
   }
-  writeCallLine(deps.logger, {
-    call_id: callId,
-    tool_name: refusal.toolName,
-    tool_version: refusal.entry?.tool.version ?? null,
-    scopes_required: refusal.entry ? [...refusal.entry.tool.scopes] : [],
-    user_id: refusal.principal?.id ?? null,
-    input: redactInput(refusal.arguments ?? null),
-    output_summary: null,
-    latency_ms: 0,
-    llm_cost_usd: 0,
-    external_cost_usd: 0,
-    llm_cost_nano_usd: '0',
-    external_cost_nano_usd: '0',
-    unpriced_llm_items: 0,
-    status: 'error',
-    error_code: refusal.errorCode,
-    idempotency: null,
-    idempotency_key_hash: null,
-  });
+  call.finish(deps.logger);
 }
 
 /**
@@ -222,7 +186,7 @@ export async function recordRefusedCall(
  */
 async function execute({ tool, outputSchema }: RegisteredTool, args: unknown, ctx: ToolContext): Promise<CallToolResult> {
   try {
-    const output = takeReturnedCost(await tool.handler(args as Record<string, unknown>, ctx), ctx.cost);
+    const output = takeReturnedCost(await untilAborted(tool.handler(args as Record<string, unknown>, ctx), ctx.signal), ctx.cost);
     if (outputSchema) {
       const structured = validateOutput(tool, output) as Record<string, unknown>;
       return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
@@ -240,6 +204,19 @@ async function execute({ tool, outputSchema }: RegisteredTool, args: unknown, ct
   }
 }
 
+/**
+ * The handler's promise, or a cancellation as soon as the call's signal fires: a handler that
+ * ignores its signal must not keep the call (and its log line) open past a shutdown deadline.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(cancelled());
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 /** A key for the handler's own downstream calls: stable across retries, private to this caller. */
 function downstreamKey(principalId: string, tool: string, key: string): string {
   return `mcpp-${keyHash(`${principalId}\u0000${tool}\u0000${key}`)}`;
@@ -247,8 +224,4 @@ function downstreamKey(principalId: string, tool: string, key: string): string {
 
 function withDeprecationNotice(result: CallToolResult, notice: DeprecationNotice): CallToolResult {
   return { ...result, _meta: { ...result._meta, [META.deprecation]: notice } };
-}
-
-function errorCodeOf(result: CallToolResult): string | null {
-  return readToolError(result)?.code ?? null;
 }

@@ -53,7 +53,11 @@ export interface RegisteredTool {
 export interface Registry {
   readonly tools: readonly RegisteredTool[];
   get(name: string): RegisteredTool | undefined;
-  /** The `tools/list` entries as of `now` (deprecation notices depend on the date). */
+  /**
+   * The `tools/list` entries as of `now`. A deprecated tool is listed with its notice until its
+   * refusal date; from then on it is left out, so that models stop choosing a tool that can only
+   * answer `removed_use_replacement` (a client calling it from an old list still gets that answer).
+   */
   list(now: Date): WireTool[];
 }
 
@@ -119,7 +123,8 @@ export function createRegistry(tools: readonly AnyTool[], options: { history?: L
   return {
     tools: registered,
     get: (name) => byName.get(name),
-    list: (now) => registered.map((entry) => listEntry(entry, now)),
+    list: (now) =>
+      registered.filter(({ tool }) => ['active', 'deprecated'].includes(deprecationPhase(tool.deprecated, now))).map((entry) => listEntry(entry, now)),
   };
 }
 

@@ -25,3 +25,24 @@ export function rollupDelta(record: CostRecord): CostDailyRow {
     unpriced,
   };
 }
+
+/** The roll-up rows a batch of calls adds, one per day, tool and principal, in key order (so that concurrent writers lock rows in the same order). */
+export function rollupBatch(records: readonly CostRecord[]): CostDailyRow[] {
+  const rows = new Map<string, CostDailyRow>();
+  for (const record of records) {
+    const delta = rollupDelta(record);
+    const key = JSON.stringify([delta.day, delta.tool, delta.principalId]);
+    const row = rows.get(key);
+    if (!row) {
+      rows.set(key, delta);
+      continue;
+    }
+    row.calls += delta.calls;
+    row.errors += delta.errors;
+    row.replays += delta.replays;
+    row.llmNanoUsd += delta.llmNanoUsd;
+    row.externalNanoUsd += delta.externalNanoUsd;
+    row.unpriced += delta.unpriced;
+  }
+  return [...rows.keys()].sort().map((key) => rows.get(key)!);
+}

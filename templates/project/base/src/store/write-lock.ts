@@ -14,6 +14,3 @@ export function createWriteLock(): Serialize {
     return run;
   };
 }
-
-/** For code that already holds the lock (inside a transaction). */
-export const alreadySerialized: Serialize = async (work) => work();
