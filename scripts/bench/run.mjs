@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 // `npm run bench`: builds and packs this checkout, generates (or refreshes) a project under
-// .bench/, installs it, and runs the benchmarks inside it with the project's own tsx.
+// .bench/, installs it, and runs the benchmarks inside it with the project's own tsx: the
+// pipeline against a bare SDK server, SQLite against PostgreSQL, one against two and three
+// instances on PostgreSQL (scripts/bench/instances.mjs, from this checkout), and the lockfile
+// and AST commands.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const benchStarted = Date.now();
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const benchDir = path.join(root, '.bench');
@@ -30,6 +36,30 @@ sh(process.execPath, [
 // Incremental after the first run: only what changed (the packed tarball, new dependencies) is fetched.
 sh('npm', ['install', '--no-audit', '--no-fund'], project);
 mkdirSync(path.join(project, 'bench'), { recursive: true });
-copyFileSync(path.join(root, 'scripts', 'bench', 'pipeline.bench.ts'), path.join(project, 'bench', 'pipeline.bench.ts'));
+for (const file of ['pipeline.bench.ts', 'stores.bench.ts']) copyFileSync(path.join(root, 'scripts', 'bench', file), path.join(project, 'bench', file));
 sh(process.execPath, ['--import', 'tsx', 'bench/pipeline.bench.ts'], project);
+
+// SQLite against PostgreSQL per call, then one against two and three instances on PostgreSQL.
+// Both need a PostgreSQL server: BENCH_DATABASE_URL, by default the local one with trust auth.
+const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const postgresProblem = await (async () => {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (error) {
+    return error.message;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+})();
+if (postgresProblem) {
+  console.log(`\nSKIPPED the PostgreSQL benchmarks (stores, instances): cannot reach ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}: ${postgresProblem}`);
+  console.log('Start PostgreSQL (e.g. pg_ctlcluster <version> main start) or set BENCH_DATABASE_URL.');
+} else {
+  sh(process.execPath, ['--import', 'tsx', 'bench/stores.bench.ts'], project);
+  sh(process.execPath, [path.join(root, 'scripts', 'bench', 'instances.mjs')]);
+}
 sh(process.execPath, [path.join(root, 'scripts', 'bench', 'check-bench.mjs')]);
+console.log(`\nnpm run bench took ${Math.round((Date.now() - benchStarted) / 1000)} s`);
