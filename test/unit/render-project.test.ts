@@ -96,7 +96,20 @@ const stdioFiles = [
   'test/fixtures/stdio-server.ts',
   'test/stdio.test.ts',
 ];
-const httpFiles = ['examples/cursor-mcp-http.json', 'src/http.ts', 'test/clients-http.test.ts', 'test/http-auth.test.ts', 'test/http.test.ts'];
+const httpFiles = [
+  'examples/cursor-mcp-http.json',
+  'src/http.ts',
+  ...['body', 'calls', 'drain', 'gate', 'headers', 'limits', 'readiness', 'responses', 'settings'].map((module) => `src/http/${module}.ts`),
+  'test/clients-http.test.ts',
+  'test/faults/http-support.ts',
+  'test/faults/malformed.test.ts',
+  'test/faults/shutdown.test.ts',
+  'test/faults/unauthenticated.test.ts',
+  'test/fixtures/http-server.ts',
+  'test/fixtures/wait-a-while.ts',
+  'test/http-auth.test.ts',
+  'test/http.test.ts',
+];
 const exampleFiles = ['evals/create-note.eval.ts', 'evals/delete-note.eval.ts', 'evals/search-notes.eval.ts', 'src/tools/create-note.ts', 'src/tools/delete-note.ts', 'src/tools/search-notes.ts', 'test/notes.test.ts'];
 
 const patternModules: Record<string, number> = {

@@ -1,63 +1,56 @@
 /**
- * Streamable HTTP entry point: node:http with the SDK's Node adapter, guarded by Host and
- * Origin validation (DNS rebinding), a request body limit (413), bearer authentication (401)
- * and per-tool scope checks (403) before any MCP processing, a /healthz probe, RFC 9728
- * metadata in JWT mode, and a graceful shutdown on SIGTERM/SIGINT that lets in-flight calls
- * finish.
+ * Streamable HTTP entry point: node:http with the SDK's Node adapter. Every request to /mcp
+ * passes these checks, in this order, before any MCP processing:
+ *
+ *   1. refused while the server drains for a shutdown   503             http/drain.ts
+ *   2. a header sent twice, a malformed Host            400             http/headers.ts
+ *   3. Host and Origin allow-lists (DNS rebinding)      403
+ *   4. a declared body over the limit                   413
+ *   5. the bearer token, from the headers alone         401, 429, 503   http/gate.ts, http/limits.ts
+ *   6. the body: size, deadline, nesting, JSON, batch   413, 408, 400   http/body.ts
+ *   7. the tool's scopes                                403
+ *
+ * Besides /mcp: /healthz (liveness), /readyz (readiness, http/readiness.ts) and, in JWT mode,
+ * the RFC 9728 metadata. Slow clients meet header and request timeouts and a connection cap
+ * (http/settings.ts); SIGTERM/SIGINT drain the server (http/drain.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server';
-import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, validateHostHeader, validateOriginHeader, type AuthInfo } from '@modelcontextprotocol/server';
+import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createApp, runProcess, type App } from './app.js';
 import { loadDotEnv } from './config.js';
-import { AuthFailure, bearerCredential, missingScopes, type Principal } from './platform/auth.js';
+import { missingScopes } from './platform/auth.js';
 import { protectedResourceMetadata } from './platform/jwt.js';
 import { recordRefusedCall } from './platform/pipeline.js';
 import { buildServer } from './server.js';
 import { checkStoreAtStart } from './store/index.js';
+import { BodyRefused, parseJsonBody, readBody } from './http/body.js';
+import { followCalls } from './http/calls.js';
+import { createDrain, type InFlight } from './http/drain.js';
+import { authGate } from './http/gate.js';
+import { hostIsWellFormed, repeatedHeader } from './http/headers.js';
+import { addressBuckets, quietLog } from './http/limits.js';
+import { readinessCheck } from './http/readiness.js';
+import { clip, GateErrorCode, jsonRpcError, sendAndClose, sendJson } from './http/responses.js';
+import { httpSettings, type HttpSettings } from './http/settings.js';
+
+export { GateErrorCode } from './http/responses.js';
+export type { HttpSettings } from './http/settings.js';
 
 export interface RunningHttpServer {
   readonly url: string;
   readonly server: Server;
-  /** Stops accepting connections, waits up to `graceMs` for in-flight requests, then closes. */
-  close(graceMs?: number): Promise<void>;
+  /**
+   * Drains: stops accepting work, waits up to `graceMs` (default: the shutdown grace setting)
+   * for requests in flight, then cuts off the rest. Says how many requests it had to cut off.
+   */
+  close(graceMs?: number): Promise<{ cutOff: number }>;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 const METADATA_PATH = '/.well-known/oauth-protected-resource';
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-/**
- * JSON-RPC codes for the answers this gate gives itself. The specification reserves
- * -32768..-32000 for JSON-RPC and its implementations, so application refusals sit outside it;
- * the last three digits echo the HTTP status.
- */
-export const GateErrorCode = { unauthorized: -31401, forbidden: -31403, tooLarge: -31413, unavailable: -31503, parse: -32700, internal: -32603 } as const;
-
-const jsonRpcError = (message: string, id: unknown, code: number, data?: Record<string, unknown>) => ({
-  jsonrpc: '2.0',
-  error: { code, message, ...(data ? { data } : {}) },
-  id: id ?? null,
-});
-
-class BodyTooLarge extends Error {}
-
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 interface ToolCallMessage {
   id?: unknown;
@@ -69,104 +62,70 @@ const isToolCall = (message: unknown): message is ToolCallMessage =>
   typeof message === 'object' && message !== null && (message as { method?: unknown }).method === 'tools/call' &&
   typeof (message as { params?: { name?: unknown } }).params?.name === 'string';
 
-export async function startHttpServer(app: App, listen: { port?: number; host?: string } = {}): Promise<RunningHttpServer> {
+const isListen = (message: unknown) => (message as { method?: unknown } | undefined)?.method === 'subscriptions/listen';
+
+const BODY_ERROR_CODES = { 400: GateErrorCode.parse, 408: GateErrorCode.timeout, 413: GateErrorCode.tooLarge } as const;
+
+export async function startHttpServer(app: App, listen: { port?: number; host?: string; settings?: Partial<HttpSettings> } = {}): Promise<RunningHttpServer> {
+  const settings: HttpSettings = { ...httpSettings(app.config), ...listen.settings };
   const { maxBodyBytes } = app.config;
   const onerror = (error: Error) => app.logger.error({ event: 'transport_error', err: error }, 'transport_error');
-  const mcp = createMcpHandler(() => buildServer(app, { transport: 'http' }), { onerror, maxRequestBodySize: maxBodyBytes });
+  const calls = followCalls(app);
+  const mcp = createMcpHandler(() => drain.adopt(buildServer(calls.app, { transport: 'http' })), { onerror, maxRequestBodySize: maxBodyBytes });
   const handleMcp = toNodeHandler(mcp, { onerror, maxRequestBodySize: maxBodyBytes });
-  const checkHost = hostHeaderValidation(app.config.allowedHosts);
-  const checkOrigin = originValidation(app.config.allowedOrigins);
   const jwtMode = app.config.auth.mode === 'jwt' ? app.config.auth : undefined;
   let resourceUrl = app.config.resourceUrl;
+  const quiet = quietLog(app.logger, settings.logQuietMs);
+  const gate = authGate(app, {
+    metadataUrl: () => (jwtMode ? new URL(METADATA_PATH, resourceUrl).href : undefined),
+    buckets: addressBuckets(settings.unauthenticatedPerMinute),
+    quiet,
+  });
 
-  const challenge = (params: Record<string, string>) => {
-    const all = { realm: 'mcp', ...params, ...(jwtMode ? { resource_metadata: new URL(METADATA_PATH, resourceUrl).href } : {}) };
-    return `Bearer ${Object.entries(all)
-      .map(([key, value]) => `${key}="${value.replace(/["\\]/g, '')}"`)
-      .join(', ')}`;
-  };
+  /** Refusals before the body is read hang up; `keepAlive` ones come after a body read in full. */
+  const refuse = (res: ServerResponse, status: number, message: string, code: number, keepAlive = false) =>
+    (keepAlive ? sendJson : sendAndClose)(res, status, jsonRpcError(message, null, code));
 
-  /**
-   * Verifies the bearer token; on failure answers itself (401, or 503 when the store behind the
-   * token check fails: a retryable outage, not a server bug) and returns undefined.
-   */
-  async function authenticate(req: IncomingMessage, res: ServerResponse, message: unknown): Promise<Principal | undefined> {
-    try {
-      return (await app.verifier.verify(bearerCredential(req.headers.authorization), app.clock.now())).principal;
-    } catch (error) {
-      if (!(error instanceof AuthFailure)) {
-        app.logger.error({ event: 'auth_store_error', err: error }, 'auth_store_error');
-        if (isToolCall(message)) {
-          await recordRefusedCall(app, { toolName: message.params.name, entry: app.registry.get(message.params.name), principal: undefined, errorCode: 'store_unavailable', arguments: message.params.arguments });
-        }
-        const text = 'The token store is unavailable; retry shortly.';
-        sendJson(res, 503, jsonRpcError(text, (message as { id?: unknown } | undefined)?.id, GateErrorCode.unavailable, { code: 'store_unavailable', retryable: true }), {
-          'retry-after': '1',
-        });
-        return undefined;
-      }
-      const params: Record<string, string> = error.reason === 'missing' ? {} : { error: 'invalid_token', error_description: error.message };
-      if (isToolCall(message)) {
-        await recordRefusedCall(app, {
-          toolName: message.params.name,
-          entry: app.registry.get(message.params.name),
-          principal: undefined,
-          errorCode: 'unauthorized',
-          arguments: message.params.arguments,
-        });
-      } else {
-        app.logger.info({ event: 'http_unauthorized', reason: error.reason, ...(error.operatorHint ? { hint: error.operatorHint } : {}) }, 'http_unauthorized');
-      }
-      sendJson(res, 401, jsonRpcError(error.message, (message as { id?: unknown } | undefined)?.id, GateErrorCode.unauthorized, { code: 'unauthorized' }), {
-        'www-authenticate': challenge(params),
-      });
-      return undefined;
-    }
-  }
+  const checkReady = readinessCheck(app.store, quiet);
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      try {
-        await app.store.ping();
-        return sendJson(res, 200, { status: 'ok' });
-      } catch {
-        return sendJson(res, 503, { status: 'store_unavailable' });
-      }
+  async function serveMcp(req: IncomingMessage, res: ServerResponse, request: InFlight): Promise<void> {
+    const repeated = repeatedHeader(req);
+    if (repeated) return refuse(res, 400, `The request carries more than one ${repeated} header; send exactly one.`, GateErrorCode.badRequest);
+    if (!hostIsWellFormed(req.headers.host)) {
+      return refuse(res, 400, 'The Host header must be a host name or address and an optional port, nothing else.', GateErrorCode.badRequest);
     }
-    if (jwtMode && (path === METADATA_PATH || path === `${METADATA_PATH}/mcp`)) {
-      const scopes = [...new Set(app.registry.tools.flatMap(({ tool }) => tool.scopes))].sort();
-      return sendJson(res, 200, protectedResourceMetadata({ resource: resourceUrl!, authorizationServers: jwtMode.authorizationServers, scopes }));
+    for (const check of [validateHostHeader(req.headers.host, app.config.allowedHosts), validateOriginHeader(req.headers.origin, app.config.allowedOrigins)]) {
+      if (!check.ok) return refuse(res, 403, clip(check.message), GateErrorCode.forbidden);
     }
-    if (path !== '/mcp') return sendJson(res, 404, { error: 'not_found', message: 'The MCP endpoint is /mcp.' });
-    if (!checkHost(req, res) || !checkOrigin(req, res)) return;
-    if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) {
-      return sendJson(res, 413, jsonRpcError(`Request body exceeds ${maxBodyBytes} bytes.`, null, GateErrorCode.tooLarge), { connection: 'close' });
-    }
+    if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) return refuse(res, 413, `Request body exceeds ${maxBodyBytes} bytes.`, GateErrorCode.tooLarge);
+
+    const principal = await gate.authenticate(req, res);
+    if (!principal) return;
 
     let message: unknown;
     if (req.method === 'POST') {
       try {
-        message = JSON.parse(await readBody(req, maxBodyBytes));
+        message = parseJsonBody(await readBody(req, { maxBytes: maxBodyBytes, timeoutMs: settings.bodyTimeoutMs }));
       } catch (error) {
-        if (error instanceof BodyTooLarge) {
-          return sendJson(res, 413, jsonRpcError(`Request body exceeds ${maxBodyBytes} bytes.`, null, GateErrorCode.tooLarge), { connection: 'close' });
-        }
-        return sendJson(res, 400, jsonRpcError('Parse error: the body is not valid JSON.', null, GateErrorCode.parse));
+        if (!(error instanceof BodyRefused)) throw error;
+        return refuse(res, error.status, error.message, BODY_ERROR_CODES[error.status], error.status === 400);
+      }
+      // Batches would need the scope check below per element; MCP dropped them in 2025-06-18.
+      if (Array.isArray(message)) {
+        const text = 'JSON-RPC batches are not supported: MCP removed batching in protocol revision 2025-06-18. Send one message per request.';
+        return refuse(res, 400, text, GateErrorCode.invalidRequest, true);
       }
     }
-
-    const principal = await authenticate(req, res, message);
-    if (!principal) return;
+    if (isListen(message)) request.kind = 'stream';
 
     if (app.config.scopeDenial === 'http' && isToolCall(message)) {
       const entry = app.registry.get(message.params.name);
       const missing = entry ? missingScopes(principal.scopes, entry.tool.scopes) : [];
       if (entry && missing.length > 0) {
-        await recordRefusedCall(app, { toolName: entry.tool.name, entry, principal, errorCode: 'insufficient_scope', arguments: message.params.arguments });
+        await recordRefusedCall(app, { toolName: clip(entry.tool.name), entry, principal, errorCode: 'insufficient_scope', arguments: message.params.arguments });
         const text = `${entry.tool.name} requires the scopes ${entry.tool.scopes.join(' ')}.`;
         return sendJson(res, 403, jsonRpcError(text, message.id, GateErrorCode.forbidden, { code: 'insufficient_scope', requiredScopes: entry.tool.scopes, missingScopes: missing }), {
-          'www-authenticate': challenge({ error: 'insufficient_scope', scope: entry.tool.scopes.join(' '), error_description: text }),
+          'www-authenticate': gate.challenge({ error: 'insufficient_scope', scope: entry.tool.scopes.join(' '), error_description: text }),
         });
       }
     }
@@ -182,13 +141,50 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
     await handleMcp(req, res, message);
   }
 
-  const server = createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
-      onerror(error as Error);
-      if (!res.headersSent) sendJson(res, 500, jsonRpcError('Internal server error.', null, GateErrorCode.internal));
-      else res.destroy();
-    });
-  });
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    const probe = req.method === 'GET' || req.method === 'HEAD';
+    // Liveness: the process answers. It never touches the store, so a locked store cannot fail it.
+    if (path === '/healthz' && probe) return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz' && probe) {
+      const reason = drain.draining ? 'draining' : await checkReady();
+      return reason ? sendJson(res, 503, { status: 'not_ready', reason }) : sendJson(res, 200, { status: 'ready' });
+    }
+    if (jwtMode && (path === METADATA_PATH || path === `${METADATA_PATH}/mcp`)) {
+      const scopes = [...new Set(app.registry.tools.flatMap(({ tool }) => tool.scopes))].sort();
+      return sendJson(res, 200, protectedResourceMetadata({ resource: resourceUrl!, authorizationServers: jwtMode.authorizationServers, scopes }));
+    }
+    // Hang up: a body sent to a wrong path is not worth reading either.
+    if (path !== '/mcp') return sendAndClose(res, 404, { error: 'not_found', message: 'The MCP endpoint is /mcp.' });
+    if (drain.draining) {
+      const text = 'The server is shutting down; retry shortly.';
+      return sendAndClose(res, 503, jsonRpcError(text, null, GateErrorCode.unavailable, { code: 'shutting_down', retryable: true }), { 'retry-after': '1' });
+    }
+    await drain.run(res, (request) => serveMcp(req, res, request));
+  }
+
+  const server = createServer(
+    {
+      headersTimeout: settings.headersTimeoutMs,
+      // A backstop for the whole request; the body's own deadline (http/body.ts) comes first.
+      requestTimeout: settings.headersTimeoutMs + settings.bodyTimeoutMs + 5_000,
+      // Node checks both timeouts on this interval (default 30 s, which would triple a short one).
+      connectionsCheckingInterval: Math.min(1_000, settings.headersTimeoutMs),
+    },
+    (req, res) => {
+      route(req, res).catch((error: unknown) => {
+        onerror(error as Error);
+        if (!res.headersSent) sendJson(res, 500, jsonRpcError('Internal server error.', null, GateErrorCode.internal));
+        else res.destroy();
+      });
+    },
+  );
+  server.maxConnections = settings.maxConnections;
+  server.on('drop', (dropped?: { remoteAddress?: string }) =>
+    quiet('warn', 'connection_dropped', { event: 'http_connection_dropped', remote: dropped?.remoteAddress, max_connections: settings.maxConnections }),
+  );
+  const drain = createDrain({ server, calls, logger: app.logger, unwindMs: settings.unwindMs, closeMcp: () => mcp.close() });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port ?? app.config.port, listen.host ?? app.config.host, () => resolve());
@@ -198,28 +194,16 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
   const url = `http://${host}:${address.port}/mcp`;
   resourceUrl ??= url;
 
-  return {
-    url,
-    server,
-    async close(graceMs = 10_000) {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Keep-alive sockets go idle as their last response ends; close each one as soon as it does.
-      const sweep = setInterval(() => server.closeIdleConnections(), 25);
-      const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
-      server.closeIdleConnections();
-      await closed;
-      clearInterval(sweep);
-      clearTimeout(deadline);
-      await mcp.close();
-    },
-  };
+  return { url, server, close: (graceMs = settings.shutdownGraceMs) => drain.close(graceMs) };
 }
 
 export async function main(): Promise<void> {
   let app: App;
+  let settings: HttpSettings;
   try {
     loadDotEnv();
     app = createApp();
+    settings = httpSettings(app.config);
   } catch (error) {
     process.stderr.write(`Cannot start: ${(error as Error).message}\n`);
     process.exit(1);
@@ -230,7 +214,7 @@ export async function main(): Promise<void> {
     await app.close().catch(() => undefined);
     process.exit(1);
   }
-  const running = await startHttpServer(app).catch((error: Error) => {
+  const running = await startHttpServer(app, { settings }).catch((error: Error) => {
     process.stderr.write(`Cannot listen on ${app.config.host}:${app.config.port}: ${error.message}\n`);
     process.exit(1);
   });

@@ -43,12 +43,14 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const callEcho = (url: string, headers: Record<string, string>) => rpc(url, 'tools/call', { name: 'echo', arguments: { text: 'hi' } }, headers);
 
 describe('bearer tokens over HTTP', () => {
-  it('answers 401 with a bare Bearer challenge when no token is sent, and logs the call', async () => {
+  it('answers 401 with a bare Bearer challenge when no token is sent, and logs one http_unauthorized line', async () => {
     const { url, logs } = await start();
     const response = await callEcho(url, {});
     expect(response.status).toBe(401);
     expect(response.challenge).toBe('Bearer realm="mcp"');
-    expect(logs.calls()).toMatchObject([{ tool_name: 'echo', user_id: null, status: 'error', error_code: 'unauthorized' }]);
+    // The body of a request without a token is never read, so there is no tool name to log a call line for.
+    expect(logs.calls()).toEqual([]);
+    expect(logs.events('http_unauthorized')).toMatchObject([{ reason: 'missing', status: 401 }]);
   });
 
   it.each([
@@ -66,13 +68,14 @@ describe('bearer tokens over HTTP', () => {
   });
 
   it('answers 401 to a well-formed token it never issued', async () => {
-    const { url, app } = await start();
+    const { url, app, logs } = await start();
     await issueTestToken(app, ['test:read']);
     const lookups = vi.spyOn(app.store.tokens, 'findByHash');
     const response = await callEcho(url, bearer(generateToken()));
     expect(response.status).toBe(401);
-    expect(response.challenge).toContain('not recognised');
+    expect(response.challenge).toContain('error_description="The bearer token is not valid."');
     expect(lookups).toHaveBeenCalledTimes(1);
+    expect(logs.events('http_unauthorized')).toMatchObject([{ reason: 'unknown' }]);
   });
 
   it('accepts the scheme in any case', async () => {
@@ -82,7 +85,7 @@ describe('bearer tokens over HTTP', () => {
   });
 
   it('treats a token as expired from the instant of expiry', async () => {
-    const { url, app, clock } = await start({}, '2026-06-01T00:00:00Z');
+    const { url, app, clock, logs } = await start({}, '2026-06-01T00:00:00Z');
     const { token } = await issueTestToken(app, ['test:read'], { ttlMs: 60_000 });
     clock.set('2026-06-01T00:00:59.999Z');
     expect((await callEcho(url, bearer(token))).status).toBe(200);
@@ -90,17 +93,22 @@ describe('bearer tokens over HTTP', () => {
     const expired = await callEcho(url, bearer(token));
     expect(expired.status).toBe(401);
     expect(expired.challenge).toContain('error="invalid_token"');
-    expect(expired.challenge).toContain('expired');
+    // Why the token is refused is for the server log; the caller only learns that it is not valid.
+    expect(expired.challenge).toContain('not valid');
+    expect(expired.challenge).not.toContain('expired');
+    expect(logs.events('http_unauthorized')).toMatchObject([{ reason: 'expired' }]);
   });
 
   it('refuses a revoked token from the next request on', async () => {
-    const { url, app } = await start();
+    const { url, app, logs } = await start();
     const { token, id } = await issueTestToken(app, ['test:read']);
     expect((await callEcho(url, bearer(token))).status).toBe(200);
     await app.store.tokens.revoke(id, app.clock.now().toISOString());
     const refused = await callEcho(url, bearer(token));
     expect(refused.status).toBe(401);
-    expect(refused.challenge).toContain('revoked');
+    expect(refused.challenge).not.toContain('revoked');
+    expect(refused.body.error.message).toBe('The bearer token is not valid.');
+    expect(logs.events('http_unauthorized')).toMatchObject([{ reason: 'revoked' }]);
   });
 
   it('answers 403 insufficient_scope naming every required scope, before the handler runs', async () => {
@@ -116,6 +124,7 @@ describe('bearer tokens over HTTP', () => {
     expect(countEffects(app.store, label)).toBe(0);
     expect(logs.calls()).toMatchObject([{ tool_name: 'append_effect', user_id: 'alice', error_code: 'insufficient_scope' }]);
     // The refused call still counts, as an error, so that the store and the logs agree.
+    await app.store.flush();
     expect(await app.store.costs.daily('2026-06-01')).toMatchObject([{ tool: 'append_effect', principalId: 'alice', calls: 1, errors: 1 }]);
   });
 
@@ -163,7 +172,7 @@ describe('bearer tokens over HTTP', () => {
     expect((await callEcho(url, bearer(rotated.token))).status).toBe(200);
   });
 
-  it('answers 503 store_unavailable with Retry-After, never 500, when the token store fails, and logs the call', async () => {
+  it('answers 503 store_unavailable with Retry-After, never 500, when the token store fails, and logs the outage', async () => {
     const store = createMemoryStore();
     const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const broken = new Proxy(store, {
@@ -181,8 +190,10 @@ describe('bearer tokens over HTTP', () => {
     });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
-    expect(await response.json()).toMatchObject({ id: 7, error: { code: -31503, data: { code: 'store_unavailable', retryable: true } } });
-    expect(logs.calls()).toMatchObject([{ tool_name: 'echo', error_code: 'store_unavailable' }]);
+    // The token is checked before the body is read, so the request's id is not known yet.
+    expect(await response.json()).toMatchObject({ id: null, error: { code: -31503, data: { code: 'store_unavailable', retryable: true } } });
+    expect(logs.events('auth_store_error')).toHaveLength(1);
+    expect(logs.calls()).toEqual([]);
   });
 
   it('answers its own refusals with JSON-RPC codes outside the range the specification reserves', async () => {
@@ -222,7 +233,8 @@ describe('bearer tokens over HTTP', () => {
     expect(everything).not.toContain(token);
     expect(everything).not.toContain(token.slice(5, 35));
     expect(everything).not.toContain(key);
-    expect(logs.calls().length).toBe(5);
+    expect(logs.calls().length).toBe(4);
+    expect(logs.events('http_unauthorized')).toHaveLength(1);
     const stored = JSON.stringify(await app.store.tokens.list());
     expect(stored).not.toContain(token.slice(5, 35));
   });

@@ -83,11 +83,13 @@ describe('Streamable HTTP server', () => {
     expect((await send(`${base}/other`, { method: 'GET' })).status).toBe(404);
   });
 
-  it('reports an unavailable store on /healthz', async () => {
+  it('reports an unavailable store on /readyz, while /healthz (liveness) stays up', async () => {
     const { server, app } = await start();
+    const base = server.url.replace(/\/mcp$/, '');
+    expect(await send(`${base}/readyz`, { method: 'GET' })).toEqual({ status: 200, body: '{"status":"ready"}' });
     await app.store.close();
-    const health = await send(server.url.replace(/\/mcp$/, '/healthz'), { method: 'GET' });
-    expect(health.status).toBe(503);
+    expect(await send(`${base}/readyz`, { method: 'GET' })).toEqual({ status: 503, body: '{"status":"not_ready","reason":"store_unavailable"}' });
+    expect((await send(`${base}/healthz`, { method: 'GET' })).status).toBe(200);
   });
 
   it('rejects a foreign Host header (DNS rebinding) with 403', async () => {
@@ -114,10 +116,11 @@ describe('Streamable HTTP server', () => {
   });
 
   it('answers 413 to a body over the limit, declared or streamed', async () => {
-    const { server } = await start();
+    const { server, auth } = await start();
     const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 'x'.repeat(8000) } } });
     expect((await send(server.url, { headers: mcpHeaders, body: big })).status).toBe(413);
-    expect((await send(server.url, { headers: { ...mcpHeaders, 'transfer-encoding': 'chunked' }, body: big, chunked: true })).status).toBe(413);
+    // A streamed body is only read once the token is accepted (without one the answer is 401).
+    expect((await send(server.url, { headers: { ...mcpHeaders, ...auth, 'transfer-encoding': 'chunked' }, body: big, chunked: true })).status).toBe(413);
   });
 
   it('lets an in-flight call finish during a graceful shutdown, then refuses new connections', async () => {

@@ -160,6 +160,10 @@ export function createAuthenticate(options: { verifier: CredentialVerifier; stdi
         return (await options.verifier.verify(options.stdioCredential, options.now())).principal;
       } catch (error) {
         if (error instanceof AuthFailure) throw new ToolError(ErrorCode.unauthorized, error.message);
+        // jwt.ts's KeySetUnavailable, by name: that module imports this one.
+        if ((error as Error | undefined)?.name === 'KeySetUnavailable') {
+          throw new ToolError('auth_unavailable', 'The token could not be checked because the key set is unreachable; retry shortly.', { retryable: true });
+        }
         throw error;
       }
     }

@@ -1,11 +1,11 @@
 /**
  * Pattern 1, OAuth deployments: verifies JWT access tokens issued by an external authorization
- * server (issuer, audience, an algorithm allow-list, clock tolerance) and takes scopes from the
- * `scope` claim. The server then also publishes RFC 9728 protected-resource metadata so that
- * clients can discover which authorization server to ask.
+ * server (issuer, audience, an algorithm allow-list, clock tolerance, a non-empty subject) and
+ * takes scopes from the `scope` claim. The server then also publishes RFC 9728
+ * protected-resource metadata so that clients can discover which authorization server to ask.
  */
 import { readFileSync } from 'node:fs';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { AuthFailure, type CredentialVerifier } from './auth.js';
 
 export interface JwtSettings {
@@ -18,30 +18,59 @@ export interface JwtSettings {
   jwksFile?: string;
 }
 
+/**
+ * The signing keys could not be fetched: nothing is known about the token, so this is an outage
+ * to retry (503), never an invalid token (401, which tells a client to throw its token away).
+ */
+export class KeySetUnavailable extends Error {
+  override name = 'KeySetUnavailable';
+}
+
+/** What a key look-up throws because of the token itself; anything else is the key set's fetch. */
+const TOKEN_KEY_FAULTS = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys, errors.JOSENotSupported, errors.JOSEAlgNotAllowed];
+
+function remoteKeys(url: string): JWTVerifyGetKey {
+  const keys = createRemoteJWKSet(new URL(url));
+  return async (header, token) => {
+    try {
+      return await keys(header, token);
+    } catch (error) {
+      if (TOKEN_KEY_FAULTS.some((fault) => error instanceof fault)) throw error;
+      throw new KeySetUnavailable(`The JWKS at ${url} could not be fetched: ${(error as Error).message}`, { cause: error });
+    }
+  };
+}
+
 export function jwtVerifier(settings: JwtSettings): CredentialVerifier {
-  const keys = settings.jwksUrl
-    ? createRemoteJWKSet(new URL(settings.jwksUrl))
-    : createLocalJWKSet(JSON.parse(readFileSync(settings.jwksFile!, 'utf8')) as JSONWebKeySet);
+  const keys = settings.jwksUrl ? remoteKeys(settings.jwksUrl) : createLocalJWKSet(JSON.parse(readFileSync(settings.jwksFile!, 'utf8')) as JSONWebKeySet);
   return {
     async verify(credential, now) {
+      let payload;
       try {
-        const { payload } = await jwtVerify(credential, keys, {
+        ({ payload } = await jwtVerify(credential, keys, {
           issuer: settings.issuer,
           audience: settings.audience,
           algorithms: settings.algorithms,
           clockTolerance: settings.clockToleranceSec,
           currentDate: now,
           requiredClaims: ['exp', 'sub'],
-        });
-        const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
-        return {
-          principal: { id: payload.sub!, scopes, tokenId: typeof payload.jti === 'string' ? payload.jti : 'jwt' },
-          expiresAt: new Date(payload.exp! * 1000),
-        };
+        }));
       } catch (error) {
-        if (error instanceof errors.JWTExpired) throw new AuthFailure('expired', 'The bearer token has expired.');
-        throw new AuthFailure('invalid', 'The bearer token is not a valid access token for this server.');
+        if (error instanceof KeySetUnavailable) throw error;
+        // The detail is for the server log only; the caller learns just that the token is not valid.
+        const detail = error instanceof errors.JOSEError ? `${error.code}: ${error.message}` : 'unreadable token';
+        if (error instanceof errors.JWTExpired) throw new AuthFailure('expired', 'The bearer token has expired.', detail);
+        throw new AuthFailure('invalid', 'The bearer token is not a valid access token for this server.', detail);
       }
+      // A blank subject would make every such token one anonymous principal sharing its data.
+      if (typeof payload.sub !== 'string' || payload.sub.trim() === '') {
+        throw new AuthFailure('invalid', 'The bearer token is not a valid access token for this server.', 'the "sub" claim is empty');
+      }
+      const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
+      return {
+        principal: { id: payload.sub, scopes, tokenId: typeof payload.jti === 'string' ? payload.jti : 'jwt' },
+        expiresAt: new Date(payload.exp! * 1000),
+      };
     },
   };
 }
