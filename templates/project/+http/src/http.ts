@@ -58,6 +58,10 @@ interface ToolCallMessage {
   params: { name: string; arguments?: unknown };
 }
 
+const isMalformedToolCall = (message: unknown): message is { params?: { arguments?: unknown } } =>
+  typeof message === 'object' && message !== null && (message as { method?: unknown }).method === 'tools/call' &&
+  typeof (message as { params?: { name?: unknown } }).params?.name !== 'string';
+
 const isToolCall = (message: unknown): message is ToolCallMessage =>
   typeof message === 'object' && message !== null && (message as { method?: unknown }).method === 'tools/call' &&
   typeof (message as { params?: { name?: unknown } }).params?.name === 'string';
@@ -117,6 +121,10 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
       }
     }
     if (isListen(message)) request.kind = 'stream';
+    if (isMalformedToolCall(message)) {
+      // The SDK refuses a tools/call without a tool name before the pipeline runs: its line is written here.
+      await recordRefusedCall(app, { toolName: 'unknown', entry: undefined, principal, errorCode: 'invalid_params', arguments: message.params?.arguments });
+    }
 
     if (app.config.scopeDenial === 'http' && isToolCall(message)) {
       const entry = app.registry.get(message.params.name);

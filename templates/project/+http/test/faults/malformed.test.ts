@@ -18,6 +18,13 @@ afterEach(async () => {
 });
 
 describe('malformed requests get a 4xx that says what was wrong, never a 500', () => {
+  it('writes one call line for a tools/call the SDK refuses before the pipeline (no tool name)', async () => {
+    const { url, auth, logs } = await serve();
+    const response = await send(url, { headers: { ...mcpHeaders, ...auth }, body: JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: { arguments: { text: 'x' } } }) });
+    expect(response.status).toBeLessThan(500);
+    expect(logs.calls()).toMatchObject([{ tool_name: 'unknown', status: 'error', error_code: 'invalid_params', user_id: 'alice' }]);
+  });
+
   it('answers 400 parse error to JSON nested 10,000 deep, and still takes brackets inside strings', async () => {
     const { url, auth, logs } = await serve();
     const deep = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"text":${'['.repeat(10_000)}${']'.repeat(10_000)}}}}`;
