@@ -7,6 +7,8 @@
  * (consumers ignore members they do not know). A removed property is breaking both ways.
  * Whatever the engine cannot decide is reported as breaking and marked undecided.
  */
+import { relateFormats } from './formats.js';
+import { type Family, familiesOf, keywordFamily } from './keywords.js';
 import { normalizeSchema, semanticKey, stableStringify } from './normalize.js';
 import type { Direction, Finding, JsonSchema, Verdict } from './types.js';
 
@@ -20,20 +22,31 @@ const SUPPORTED = new Set([
   'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties',
   'maxProperties', 'multipleOf', 'uniqueItems', '$patterns', 'format', 'anyOf', 'oneOf', 'allOf', '$annotations',
   '$recursiveRef', '$ref', 'dependentRequired', 'patternProperties', 'dependentSchemas', 'propertyNames', 'contains',
-  'minContains', 'maxContains',
+  'minContains', 'maxContains', 'not', 'if', 'then', 'else',
 ]);
-
-/** Formats whose value set contains another's (a change from the key to the value widens). */
-const FORMAT_CONTAINS: Record<string, string[]> = {
-  int64: ['int32'],
-  double: ['float'],
-  'date-time': ['date', 'time'],
-};
 
 class Walker {
   readonly findings: Finding[] = [];
 
-  constructor(private readonly direction: Direction) {}
+  /**
+   * Inside then/else, not, dependentSchemas and leftover allOf branches `properties` only
+   * constrain members the object declares elsewhere, so a property dropped there is a relaxed
+   * constraint, not a member removed from the contract.
+   */
+  constructor(
+    private readonly direction: Direction,
+    private constraint = false,
+  ) {}
+
+  private asConstraint(run: () => void) {
+    const saved = this.constraint;
+    this.constraint = true;
+    try {
+      run();
+    } finally {
+      this.constraint = saved;
+    }
+  }
 
   report(pointer: string, rule: string, change: Change | 'doc', message: string, options: { undecided?: boolean; verdict?: Verdict } = {}) {
     const verdict = options.verdict ?? (change === 'doc' ? 'doc' : judge(change, this.direction));
@@ -48,15 +61,24 @@ class Walker {
 
   compare(before: JsonSchema, after: JsonSchema, pointer: string): void {
     if (stableStringify(before) === stableStringify(after)) return;
+    // Normalisation joins unions of typed branches into one type list; facing a union that
+    // could not be joined, take that list apart again so branches meet branches.
+    const union = (s: JsonSchema) => (s.anyOf ? 'anyOf' : s.oneOf ? 'oneOf' : undefined);
+    if (union(after) && !union(before)) before = splitByType(before, union(after)!) ?? before;
+    else if (union(before) && !union(after)) after = splitByType(after, union(before)!) ?? after;
     if (this.wrapped(before, after, pointer)) return;
     this.types(before, after, pointer);
     this.enums(before, after, pointer);
-    this.objects(before, after, pointer);
-    this.arrays(before, after, pointer);
-    this.numbers(before, after, pointer);
-    this.lengths(before, after, pointer);
-    this.strings(before, after, pointer);
+    // Keywords of a type only one side admits came or went with the type change reported above.
+    const shared = sharedFamilies(before, after);
+    if (shared.has('object')) this.objects(before, after, pointer);
+    if (shared.has('array')) this.arrays(before, after, pointer);
+    if (shared.has('number')) this.numbers(before, after, pointer);
+    if (shared.has('string')) this.lengths(before, after, pointer);
+    this.strings(before, after, pointer, shared);
     this.compositions(before, after, pointer);
+    this.negation(before, after, pointer);
+    this.conditional(before, after, pointer);
     this.unsupported(before, after, pointer);
     this.annotations(before, after, pointer);
   }
@@ -101,17 +123,17 @@ class Walker {
     const newRequired = new Set((after.required ?? []) as string[]);
     for (const name of new Set([...Object.keys(oldProps), ...Object.keys(newProps)])) {
       const at = `${pointer}/properties/${escape(name)}`;
-      if (!(name in newProps)) {
+      if (name in oldProps && name in newProps) this.compare(oldProps[name]!, newProps[name]!, at);
+      else if (this.constraint) this.memberMoved(before, after, name, at);
+      else if (!(name in newProps)) {
         this.report(at, 'property-removed', 'changed', `property "${name}" removed`);
         continue;
-      }
-      if (!(name in oldProps)) {
+      } else {
         const required = newRequired.has(name);
         if (this.direction === 'input' && required) this.report(at, 'required-property-added', 'narrowed', `required property "${name}" added`);
         else this.report(at, 'property-added', 'widened', `${required ? 'required' : 'optional'} property "${name}" added`, { verdict: 'additive' });
         continue;
       }
-      this.compare(oldProps[name]!, newProps[name]!, at);
       if (!oldRequired.has(name) && newRequired.has(name)) this.report(`${pointer}/required`, 'property-became-required', 'narrowed', `property "${name}" became required`);
       if (oldRequired.has(name) && !newRequired.has(name)) this.report(`${pointer}/required`, 'property-became-optional', 'widened', `property "${name}" became optional`);
     }
@@ -124,18 +146,48 @@ class Walker {
     this.additional(before.additionalProperties, after.additionalProperties, `${pointer}/additionalProperties`);
     for (const keyword of ['minProperties', 'maxProperties'] as const) this.bound(before, after, keyword, pointer);
     this.dependentRequired(before, after, pointer);
-    // Each entry of these maps constrains the values it applies to: adding one narrows.
-    for (const keyword of ['patternProperties', 'dependentSchemas'] as const) {
-      const old = (before[keyword] ?? {}) as Record<string, JsonSchema>;
-      const now = (after[keyword] ?? {}) as Record<string, JsonSchema>;
-      for (const key of new Set([...Object.keys(old), ...Object.keys(now)])) {
-        const at = `${pointer}/${keyword}/${escape(key)}`;
-        if (!(key in old)) this.report(at, `${kebab(keyword)}-added`, 'narrowed', `${keyword} "${key}" added`);
-        else if (!(key in now)) this.report(at, `${kebab(keyword)}-removed`, 'widened', `${keyword} "${key}" removed`);
-        else this.compare(old[key]!, now[key]!, at);
-      }
+    this.patternProperties(before, after, pointer);
+    // A dependent schema constrains the objects that have its property: adding one narrows.
+    const oldDependent = (before.dependentSchemas ?? {}) as Record<string, JsonSchema>;
+    const newDependent = (after.dependentSchemas ?? {}) as Record<string, JsonSchema>;
+    for (const key of new Set([...Object.keys(oldDependent), ...Object.keys(newDependent)])) {
+      const at = `${pointer}/dependentSchemas/${escape(key)}`;
+      if (!(key in oldDependent)) this.report(at, 'dependent-schemas-added', 'narrowed', `dependentSchemas "${key}" added`);
+      else if (!(key in newDependent)) this.report(at, 'dependent-schemas-removed', 'widened', `dependentSchemas "${key}" removed`);
+      else this.asConstraint(() => this.compare(oldDependent[key]!, newDependent[key]!, at));
     }
     this.optionalSubschema(before, after, 'propertyNames', pointer);
+  }
+
+  /**
+   * A pattern added to a closed object lets members it matches in (a widening); added to an
+   * open one it constrains them (a narrowing). Removal mirrors it. A pattern that matches a
+   * declared property constrains that property too.
+   */
+  private patternProperties(before: JsonSchema, after: JsonSchema, pointer: string) {
+    const old = (before.patternProperties ?? {}) as Record<string, JsonSchema>;
+    const now = (after.patternProperties ?? {}) as Record<string, JsonSchema>;
+    const closed = (s: JsonSchema) => s.additionalProperties === false || isNever(s.additionalProperties);
+    const touchesDeclared = (pattern: string, s: JsonSchema) => Object.keys((s.properties ?? {}) as JsonSchema).some((name) => matches(pattern, name) !== false);
+    for (const pattern of new Set([...Object.keys(old), ...Object.keys(now)])) {
+      const at = `${pointer}/patternProperties/${escape(pattern)}`;
+      if (pattern in old && pattern in now) this.compare(old[pattern]!, now[pattern]!, at);
+      else if (pattern in now) {
+        if (closed(before) && !touchesDeclared(pattern, after)) {
+          this.report(at, 'pattern-properties-allowed', 'widened', `members matching "${pattern}" are now allowed`, this.direction === 'output' ? { verdict: 'additive' } : {});
+        } else this.report(at, 'pattern-properties-added', 'narrowed', `members matching "${pattern}" are now constrained`);
+      } else if (closed(after) && !touchesDeclared(pattern, before)) {
+        this.report(at, 'pattern-properties-removed', 'narrowed', `members matching "${pattern}" are no longer allowed`);
+      } else this.report(at, 'pattern-properties-removed', 'widened', `members matching "${pattern}" are no longer constrained`);
+    }
+  }
+
+  /** In a constraint context, a property declared on one side only: compare what each side demands of it. */
+  private memberMoved(before: JsonSchema, after: JsonSchema, name: string, at: string) {
+    const old = ((before.properties ?? {}) as Record<string, JsonSchema>)[name] ?? memberConstraint(before, name);
+    const now = ((after.properties ?? {}) as Record<string, JsonSchema>)[name] ?? memberConstraint(after, name);
+    if (old && now) this.compare(old, now, at);
+    else this.report(at, 'property-constraint-changed', 'changed', `"${name}" moved between properties and patternProperties`, { undecided: true });
   }
 
   /** A keyword whose absence means "anything": adding it narrows, removing it widens, changing it recurses. */
@@ -229,27 +281,61 @@ class Walker {
     this.report(`${pointer}/${keyword}`, `${keyword}-${tighter ? 'tightened' : 'relaxed'}`, tighter ? 'narrowed' : 'widened', `${keyword} ${old ?? 'unset'} -> ${now ?? 'unset'}`);
   }
 
-  private strings(before: JsonSchema, after: JsonSchema, pointer: string) {
-    const old = (before.$patterns ?? []) as string[];
-    const now = (after.$patterns ?? []) as string[];
-    const added = now.filter((p) => !old.includes(p));
-    const removed = old.filter((p) => !now.includes(p));
-    const at = `${pointer}/pattern`;
-    if (added.length > 0 && removed.length > 0) {
-      this.report(at, 'pattern-changed', 'changed', `pattern changed from ${list(removed)} to ${list(added)}; whether one contains the other is not decidable here`, { undecided: true });
-    } else if (added.length > 0) this.report(at, 'pattern-added', 'narrowed', `pattern ${list(added)} added`);
-    else if (removed.length > 0) this.report(at, 'pattern-removed', 'widened', `pattern ${list(removed)} removed`);
+  private strings(before: JsonSchema, after: JsonSchema, pointer: string, shared: Set<Family>) {
+    if (shared.has('string')) {
+      const old = (before.$patterns ?? []) as string[];
+      const now = (after.$patterns ?? []) as string[];
+      const added = now.filter((p) => !old.includes(p));
+      const removed = old.filter((p) => !now.includes(p));
+      const at = `${pointer}/pattern`;
+      if (added.length > 0 && removed.length > 0) {
+        this.report(at, 'pattern-changed', 'changed', `pattern changed from ${list(removed)} to ${list(added)}; whether one contains the other is not decidable here`, { undecided: true });
+      } else if (added.length > 0) this.report(at, 'pattern-added', 'narrowed', `pattern ${list(added)} added`);
+      else if (removed.length > 0) this.report(at, 'pattern-removed', 'widened', `pattern ${list(removed)} removed`);
+    }
 
     const oldFormat = before.format as string | undefined;
     const newFormat = after.format as string | undefined;
     if (oldFormat === newFormat) return;
+    const applies = (format: string | undefined) => format === undefined || shared.has(keywordFamily('format', { format })!);
+    if (!applies(oldFormat) || !applies(newFormat)) return;
     const fat = `${pointer}/format`;
-    if (!oldFormat) this.report(fat, 'format-added', 'narrowed', `format "${newFormat}" added`);
-    else if (!newFormat) this.report(fat, 'format-removed', 'widened', `format "${oldFormat}" removed`);
-    else if (FORMAT_CONTAINS[newFormat]?.includes(oldFormat)) {
-      this.report(fat, 'format-widened', 'widened', `format "${oldFormat}" -> "${newFormat}"`);
-    } else if (FORMAT_CONTAINS[oldFormat]?.includes(newFormat)) this.report(fat, 'format-narrowed', 'narrowed', `format "${oldFormat}" -> "${newFormat}"`);
-    else this.report(fat, 'format-changed', 'changed', `format "${oldFormat}" -> "${newFormat}"`);
+    if (!oldFormat) return this.report(fat, 'format-added', 'narrowed', `format "${newFormat}" added`);
+    if (!newFormat) return this.report(fat, 'format-removed', 'widened', `format "${oldFormat}" removed`);
+    const relation = relateFormats(oldFormat, newFormat);
+    const message = `format "${oldFormat}" -> "${newFormat}"`;
+    if (relation === 'wider') this.report(fat, 'format-widened', 'widened', message);
+    else if (relation === 'narrower') this.report(fat, 'format-narrowed', 'narrowed', message);
+    else this.report(fat, 'format-changed', 'changed', `${message}: neither format's values include the other's`);
+  }
+
+  /** `not` turns inclusion around: the negated schema narrowing widens what is accepted. */
+  private negation(before: JsonSchema, after: JsonSchema, pointer: string) {
+    const at = `${pointer}/not`;
+    if (before.not === undefined && after.not === undefined) return;
+    if (before.not === undefined) return this.report(at, 'not-added', 'narrowed', 'values matching the new "not" schema are now rejected');
+    if (after.not === undefined) return this.report(at, 'not-removed', 'widened', 'values matching the old "not" schema are now accepted');
+    const inner = new Walker(this.direction === 'input' ? 'output' : 'input', true);
+    inner.compare(before.not as JsonSchema, after.not as JsonSchema, at);
+    for (const finding of inner.findings) {
+      this.findings.push({ ...finding, rule: finding.rule.replace(/^(input|output)\./, `${this.direction}.not-`) });
+    }
+  }
+
+  /** if/then/else with the same condition compares branch by branch; a changed condition cannot be judged here. */
+  private conditional(before: JsonSchema, after: JsonSchema, pointer: string) {
+    const has = (s: JsonSchema) => s.if !== undefined;
+    if (!has(before) && !has(after)) return;
+    if (!has(before)) return this.report(`${pointer}/if`, 'conditional-added', 'narrowed', 'an if/then/else constraint was added');
+    if (!has(after)) return this.report(`${pointer}/if`, 'conditional-removed', 'widened', 'the if/then/else constraint was removed');
+    if (semanticKey(before.if) !== semanticKey(after.if)) {
+      return this.report(`${pointer}/if`, 'condition-changed', 'changed', 'the "if" condition changed; which values take which branch cannot be compared here', { undecided: true });
+    }
+    this.compare(before.if as JsonSchema, after.if as JsonSchema, `${pointer}/if`);
+    for (const branch of ['then', 'else'] as const) {
+      if (before[branch] === undefined && after[branch] === undefined) continue;
+      this.asConstraint(() => this.compare((before[branch] ?? {}) as JsonSchema, (after[branch] ?? {}) as JsonSchema, `${pointer}/${branch}`));
+    }
   }
 
   /**
@@ -293,7 +379,9 @@ class Walker {
     const old = (before.allOf ?? []) as JsonSchema[];
     const now = (after.allOf ?? []) as JsonSchema[];
     if (old.length === 0 && now.length === 0) return;
-    const { added, removed } = this.matchBranches(old, now, `${pointer}/allOf`);
+    let matched = { added: [] as JsonSchema[], removed: [] as JsonSchema[] };
+    this.asConstraint(() => (matched = this.matchBranches(old, now, `${pointer}/allOf`)));
+    const { added, removed } = matched;
     if (added.length > 0) this.report(`${pointer}/allOf`, 'all-of-added', 'narrowed', `${added.length} constraint(s) added to allOf`);
     if (removed.length > 0) this.report(`${pointer}/allOf`, 'all-of-removed', 'widened', `${removed.length} constraint(s) removed from allOf`);
   }
@@ -390,6 +478,53 @@ function jsonType(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
   return typeof value;
+}
+
+/** A schema of several types as a union of one branch per type family, or undefined when it has one. */
+function splitByType(schema: JsonSchema, keyword: 'anyOf' | 'oneOf'): JsonSchema | undefined {
+  if (!Array.isArray(schema.type) || schema.allOf !== undefined) return undefined;
+  const types = schema.type as string[];
+  const groups = new Map<string, string[]>();
+  for (const type of types) {
+    const family = type === 'integer' ? 'number' : type;
+    groups.set(family, [...(groups.get(family) ?? []), type]);
+  }
+  if (groups.size < 2) return undefined;
+  const branches = [...groups.entries()].map(([family, members]) => {
+    const branch: JsonSchema = { type: members };
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === 'type' || key === '$annotations') continue;
+      const owner = keywordFamily(key, schema);
+      if (owner === undefined || owner === family) branch[key] = value;
+    }
+    return branch;
+  });
+  const out: JsonSchema = { [keyword]: branches };
+  if (schema.$annotations) out.$annotations = schema.$annotations;
+  return out;
+}
+
+/** What an object schema demands of a member it does not declare; undefined when a pattern applies. */
+function memberConstraint(schema: JsonSchema, name: string): JsonSchema | undefined {
+  const patterns = Object.keys((schema.patternProperties ?? {}) as JsonSchema);
+  if (patterns.some((pattern) => matches(pattern, name) !== false)) return undefined;
+  const rest = schema.additionalProperties;
+  return rest === undefined ? {} : rest === false ? { not: {} } : (rest as JsonSchema);
+}
+
+function matches(pattern: string, name: string): boolean | undefined {
+  try {
+    return new RegExp(pattern, 'u').test(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The instance families both schemas admit (every family when a schema has no `type`). */
+function sharedFamilies(before: JsonSchema, after: JsonSchema): Set<Family> {
+  const admitted = (s: JsonSchema): Set<Family> => (Array.isArray(s.type) ? familiesOf(s.type as string[]) : new Set<Family>(['string', 'number', 'array', 'object']));
+  const now = admitted(after);
+  return new Set([...admitted(before)].filter((family) => now.has(family)));
 }
 
 /** The types a schema admits: its `type`, or the types of its enum values when it has only those. */

@@ -5,24 +5,16 @@
  * one-value `enum`, draft-07 spellings become 2020-12 ones, patterns become a set, and
  * annotations move to a separate `$annotations` channel compared only for doc changes.
  */
+import { simplify } from './simplify.js';
+import { stableStringify } from './stable-json.js';
 import type { JsonSchema } from './types.js';
+
+export { stableStringify };
 
 export const ANNOTATIONS = new Set(['title', 'description', 'examples', '$comment', 'default', 'deprecated', 'readOnly', 'writeOnly']);
 const DROPPED = new Set(['$schema', '$id', '$anchor', '$defs', 'definitions', 'id']);
 
 const isObject = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Deterministic JSON (sorted keys) used to compare and sort values. */
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (isObject(value)) {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${stableStringify(value[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 const sortedUnique = <T>(values: T[]): T[] => {
   const byKey = new Map(values.map((v) => [stableStringify(v), v]));
@@ -66,7 +58,7 @@ export function normalizeSchema(schema: unknown, root: JsonSchema = isObject(sch
     if (stack.includes(ref)) return { $recursiveRef: stack.length - stack.indexOf(ref) };
     const resolved = normalizeSchema(target, root, [...stack, ref]);
     const rest = normalizeSchema(siblings, root, stack);
-    return mergeConjunction(resolved, rest);
+    return simplify(mergeConjunction(resolved, rest));
   }
 
   const out: JsonSchema = {};
@@ -183,7 +175,7 @@ export function normalizeSchema(schema: unknown, root: JsonSchema = isObject(sch
     delete out.$branchAnnotations;
   }
   if (Object.keys(annotations).length > 0) out.$annotations = annotations;
-  return out;
+  return simplify(out);
 }
 
 /**
