@@ -36,6 +36,7 @@ class Walker {
   constructor(
     private readonly direction: Direction,
     private constraint = false,
+    private readonly negated = false,
   ) {}
 
   private asConstraint(run: () => void) {
@@ -49,7 +50,9 @@ class Walker {
   }
 
   report(pointer: string, rule: string, change: Change | 'doc', message: string, options: { undecided?: boolean; verdict?: Verdict } = {}) {
-    const verdict = options.verdict ?? (change === 'doc' ? 'doc' : judge(change, this.direction));
+    // Under `not` a widening inside is a narrowing outside: the contract overlays do not carry over.
+    const overlay = this.negated ? undefined : options.verdict;
+    const verdict = overlay ?? (change === 'doc' ? 'doc' : judge(change, this.direction));
     this.findings.push({
       pointer,
       rule: `${this.direction}.${rule}`,
@@ -315,7 +318,7 @@ class Walker {
     if (before.not === undefined && after.not === undefined) return;
     if (before.not === undefined) return this.report(at, 'not-added', 'narrowed', 'values matching the new "not" schema are now rejected');
     if (after.not === undefined) return this.report(at, 'not-removed', 'widened', 'values matching the old "not" schema are now accepted');
-    const inner = new Walker(this.direction === 'input' ? 'output' : 'input', true);
+    const inner = new Walker(this.direction === 'input' ? 'output' : 'input', true, !this.negated);
     inner.compare(before.not as JsonSchema, after.not as JsonSchema, at);
     for (const finding of inner.findings) {
       this.findings.push({ ...finding, rule: finding.rule.replace(/^(input|output)\./, `${this.direction}.not-`) });

@@ -227,10 +227,14 @@ function canonicalArrays(s: JsonSchema): JsonSchema | undefined {
   }
   if (out.uniqueItems === false) delete out.uniqueItems;
   if (out.minItems === 0) delete out.minItems;
-  const closed = isNever(out.items);
   let tuple = (out.prefixItems ?? []) as JsonSchema[];
+  // A limit within the tuple leaves nothing for `items` to apply to: it is a closed, shorter tuple.
+  if (typeof out.maxItems === 'number' && out.maxItems <= tuple.length) {
+    tuple = tuple.slice(0, out.maxItems);
+    out.items = NEVER;
+  }
+  const closed = isNever(out.items);
   const maxItems = (out.maxItems as number | undefined) ?? Number.POSITIVE_INFINITY;
-  if (tuple.length > maxItems) tuple = tuple.slice(0, maxItems);
   // Trailing tuple entries that say what `items` says anyway add nothing.
   const rest = out.items ?? {};
   while (tuple.length > 0 && key(tuple[tuple.length - 1]) === key(rest)) tuple = tuple.slice(0, -1);
