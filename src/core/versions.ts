@@ -12,6 +12,24 @@ export const generatedDependencies = {
   'better-sqlite3': '12.11.1',
   // renovate: datasource=npm depName=jose
   jose: '6.2.18',
+  // OpenTelemetry: the API is a no-op facade imported everywhere; the SDK packages are loaded only
+  // when OTEL_EXPORTER_OTLP_ENDPOINT is set. The 2.12/0.223 line is the last to support Node 20 (and takes api < 1.10).
+  // renovate: datasource=npm depName=@opentelemetry/api
+  '@opentelemetry/api': '1.9.1',
+  // renovate: datasource=npm depName=@opentelemetry/context-async-hooks
+  '@opentelemetry/context-async-hooks': '2.12.0',
+  // renovate: datasource=npm depName=@opentelemetry/core
+  '@opentelemetry/core': '2.12.0',
+  // renovate: datasource=npm depName=@opentelemetry/exporter-metrics-otlp-http
+  '@opentelemetry/exporter-metrics-otlp-http': '0.223.0',
+  // renovate: datasource=npm depName=@opentelemetry/exporter-trace-otlp-http
+  '@opentelemetry/exporter-trace-otlp-http': '0.223.0',
+  // renovate: datasource=npm depName=@opentelemetry/resources
+  '@opentelemetry/resources': '2.12.0',
+  // renovate: datasource=npm depName=@opentelemetry/sdk-metrics
+  '@opentelemetry/sdk-metrics': '2.12.0',
+  // renovate: datasource=npm depName=@opentelemetry/sdk-trace-base
+  '@opentelemetry/sdk-trace-base': '2.12.0',
   // renovate: datasource=npm depName=pg
   pg: '8.23.1',
   // renovate: datasource=npm depName=pino

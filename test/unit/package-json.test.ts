@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Transport } from '../../src/commands/create/options.js';
 import { generatedPackageJson } from '../../src/commands/create/package-json.js';
@@ -94,5 +95,14 @@ describe('generatedPackageJson', () => {
     const { pkg } = generate('stdio', { name: '@acme/notes-server' });
     expect(pkg.name).toBe('@acme/notes-server');
     expect(pkg.bin).toEqual({ 'notes-server': 'dist/stdio.js' });
+  });
+
+  it.each(['stdio', 'http', 'both'] as const)('depends on every OpenTelemetry package the telemetry modules import (%s)', (transport) => {
+    const { dependencies } = generate(transport).pkg;
+    const imported = ['telemetry.ts', 'telemetry-sdk.ts', 'tool.ts'].flatMap((file) =>
+      [...readFileSync(new URL(`../../templates/project/base/src/platform/${file}`, import.meta.url), 'utf8').matchAll(/from '(@opentelemetry\/[^']+)'/g)].map((m) => m[1]!),
+    );
+    expect(imported.length).toBeGreaterThan(5);
+    for (const name of new Set(imported)) expect(dependencies[name], name).toMatch(EXACT_VERSION);
   });
 });

@@ -31,7 +31,17 @@ export function generatedPackageJson(options: CreateOptions): string {
   }
 
   // pg and redis are always installed: a project made with SQLite moves to several instances by configuration.
-  const runtime = ['@modelcontextprotocol/server', 'better-sqlite3', 'jose', 'pg', 'pino', 'redis', 'zod'] as const;
+  const telemetry = [
+    '@opentelemetry/api',
+    '@opentelemetry/context-async-hooks',
+    '@opentelemetry/core',
+    '@opentelemetry/exporter-metrics-otlp-http',
+    '@opentelemetry/exporter-trace-otlp-http',
+    '@opentelemetry/resources',
+    '@opentelemetry/sdk-metrics',
+    '@opentelemetry/sdk-trace-base',
+  ] as const;
+  const runtime = ['@modelcontextprotocol/server', 'better-sqlite3', 'jose', 'pg', 'pino', 'redis', 'zod', ...telemetry] as const;
   const dependencies = pick(generatedDependencies, http ? [...runtime, '@modelcontextprotocol/node'] : runtime);
   const devDependencies = {
     ...pick(generatedDevDependencies, Object.keys(generatedDevDependencies) as (keyof typeof generatedDevDependencies)[]),

@@ -24,7 +24,8 @@ import { loadDotEnv } from './config.js';
 import { missingScopes } from './platform/auth.js';
 import { protectedResourceMetadata } from './platform/jwt.js';
 import { recordRefusedCall } from './platform/pipeline.js';
-import { buildServer } from './server.js';
+import { startTelemetry } from './platform/telemetry.js';
+import { buildServer, serverInfo } from './server.js';
 import { checkStoreAtStart } from './store/index.js';
 import { BodyRefused, parseJsonBody, readBody } from './http/body.js';
 import { followCalls } from './http/calls.js';
@@ -210,7 +211,13 @@ export async function main(): Promise<void> {
   let settings: HttpSettings;
   try {
     loadDotEnv();
-    app = createApp();
+    // Loads the OpenTelemetry SDK only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    const telemetry = await startTelemetry({
+      serviceName: serverInfo.name,
+      serviceVersion: serverInfo.version,
+      onWarning: (message) => app.logger.warn({ event: 'telemetry_warning', message }, 'telemetry_warning'),
+    });
+    app = createApp({ telemetry });
     settings = httpSettings(app.config);
   } catch (error) {
     process.stderr.write(`Cannot start: ${(error as Error).message}\n`);

@@ -12,7 +12,8 @@ import { createApp, runProcess, type App } from './app.js';
 import { loadDotEnv } from './config.js';
 import { AuthFailure } from './platform/auth.js';
 import { recordRefusedCall } from './platform/pipeline.js';
-import { buildServer } from './server.js';
+import { startTelemetry } from './platform/telemetry.js';
+import { buildServer, serverInfo } from './server.js';
 import { createDrainingTransport } from './stdio-transport.js';
 import { checkStoreAtStart } from './store/index.js';
 
@@ -89,7 +90,13 @@ export async function main(): Promise<void> {
   let app: App;
   try {
     loadDotEnv();
-    app = createApp();
+    // Loads the OpenTelemetry SDK only when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    const telemetry = await startTelemetry({
+      serviceName: serverInfo.name,
+      serviceVersion: serverInfo.version,
+      onWarning: (message) => app.logger.warn({ event: 'telemetry_warning', message }, 'telemetry_warning'),
+    });
+    app = createApp({ telemetry });
   } catch (error) {
     process.stderr.write(`Cannot start: ${(error as Error).message}\n`);
     process.exit(1);

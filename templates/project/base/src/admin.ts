@@ -5,10 +5,14 @@
  * operation acts on the store the configuration (MCP_PROD_STORE, MCP_PROD_DB) points at.
  */
 import { loadConfig, loadDotEnv } from './config.js';
+import { nanoToUsd } from './platform/cost.js';
+import { describeRate, limitsOf } from './platform/limits.js';
 import { issueToken, parseDuration, rotateToken, TokenError } from './platform/tokens.js';
 import { noBus, openRedisBus, TOKEN_CHANNEL } from './store/bus.js';
 import { openStore } from './store/index.js';
-import type { CostDailyRow, TokenRecord } from './store/types.js';
+import { LATENCY_BOUNDS_MS } from './store/cost-rollup.js';
+import type { BudgetLimit, CostDailyRow, TokenRecord } from './store/types.js';
+import { tools as registeredTools } from './tools/index.js';
 
 /** A mistake in what the operator asked for; the CLI prints its message and exits 1. */
 export class UsageError extends Error {
@@ -89,6 +93,46 @@ export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
     costs: {
       /** The daily roll-up (UTC day x tool x user) from `sinceDay` (YYYY-MM-DD) on. */
       daily: (sinceDay: string): Promise<CostDailyRow[]> => store.costs.daily(sinceDay),
+    },
+    /** Upper bounds of the roll-up's latency buckets (`latencyCounts` has one more, for the rest). */
+    latencyBoundsMs: [...LATENCY_BOUNDS_MS],
+    budgets: {
+      /** The rate limits and budgets in force, as configured and as each tool overrides them. */
+      settings() {
+        const usd = (nano: bigint | undefined) => (nano === undefined ? null : nanoToUsd(nano));
+        return {
+          dailyBudgetUsd: usd(config.limits.dailyBudgetNanoUsd),
+          rateLimit: config.limits.rate ? describeRate(config.limits.rate) : null,
+          tools: Object.fromEntries(
+            registeredTools.map((tool) => {
+              const limits = limitsOf(tool, config.limits);
+              return [tool.name, { rateLimit: limits.rate ? describeRate(limits.rate) : null, dailyBudgetUsd: usd(tool.dailyBudgetNanoUsd), maxCostUsd: usd(tool.maxCostNanoUsd) }];
+            }),
+          ),
+        };
+      },
+      /** Every budget of every principal that called a tool on `day`: its limit, what is spent or held, what is left. */
+      async standing(day: string) {
+        const rows = (await store.costs.daily(day)).filter((row) => row.day === day);
+        const standings = [];
+        for (const principalId of [...new Set(rows.map((row) => row.principalId))].sort()) {
+          const used = new Set(rows.filter((row) => row.principalId === principalId).map((row) => row.tool));
+          const limits: BudgetLimit[] = [
+            ...(config.limits.dailyBudgetNanoUsd === undefined ? [] : [{ nanoUsd: config.limits.dailyBudgetNanoUsd }]),
+            ...registeredTools.filter((tool) => tool.dailyBudgetNanoUsd !== undefined && used.has(tool.name)).map((tool) => ({ nanoUsd: tool.dailyBudgetNanoUsd!, tool: tool.name })),
+          ];
+          for (const { limit, committedNanoUsd } of await store.budgets.standing(principalId, day, limits, now().getTime())) {
+            standings.push({
+              principalId,
+              tool: limit.tool ?? null,
+              budgetUsd: nanoToUsd(limit.nanoUsd),
+              committedUsd: nanoToUsd(committedNanoUsd),
+              remainingUsd: nanoToUsd(limit.nanoUsd - committedNanoUsd),
+            });
+          }
+        }
+        return standings;
+      },
     },
     async close() {
       await bus.close();

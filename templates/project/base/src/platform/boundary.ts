@@ -18,6 +18,7 @@ export const META = {
   idempotencyKey: 'mcp-prod/idempotencyKey',
   idempotentReplay: 'mcp-prod/idempotentReplay',
   deprecation: 'mcp-prod/deprecation',
+  limits: 'mcp-prod/limits',
   error: ERROR_META_KEY,
 } as const;
 

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { nanoToUsd, type CostTotals } from './cost.js';
+import type { Admission } from './limits.js';
 import type { Logger } from './logger.js';
 
 export type CallStatus = 'ok' | 'error' | 'deprecated';
@@ -44,6 +45,11 @@ export interface CallLogLine {
   idempotency: string | null;
   /** First 16 hex characters of the key's SHA-256: correlates retries without logging the key. */
   idempotency_key_hash: string | null;
+  /** Calls left in the caller's rate for this tool; null when no rate applies or the call was refused earlier. */
+  rate_limit_remaining: number | null;
+  /** The tightest daily budget that applied, and what was left of it once this call held its share. */
+  budget_usd: number | null;
+  budget_remaining_usd: number | null;
 }
 
 /** Longest caller-supplied name kept in a log line (MCP tool names are at most 128 characters). */
@@ -63,6 +69,7 @@ export class CallRecord {
   errorCode: string | null = null;
   idempotency: string | null = null;
   idempotencyKeyHash: string | null = null;
+  admission: Admission | undefined;
   costs: CostTotals = { llmNanoUsd: 0n, externalNanoUsd: 0n, unpriced: 0 };
   private line: CallLogLine | undefined;
 
@@ -83,6 +90,11 @@ export class CallRecord {
     this.inputSeen = redactInput(args ?? null);
   }
 
+  /** Milliseconds since the call arrived. */
+  elapsedMs(): number {
+    return Math.round((performance.now() - this.started) * 1000) / 1000;
+  }
+
   get finished(): boolean {
     return this.line !== undefined;
   }
@@ -98,7 +110,7 @@ export class CallRecord {
       user_id: this.principalId,
       input: this.inputSeen,
       output_summary: this.result ? summarizeOutput(this.result) : null,
-      latency_ms: Math.round((performance.now() - this.started) * 1000) / 1000,
+      latency_ms: this.elapsedMs(),
       llm_cost_usd: nanoToUsd(this.costs.llmNanoUsd),
       external_cost_usd: nanoToUsd(this.costs.externalNanoUsd),
       llm_cost_nano_usd: String(this.costs.llmNanoUsd),
@@ -108,6 +120,9 @@ export class CallRecord {
       error_code: this.errorCode,
       idempotency: this.idempotency,
       idempotency_key_hash: this.idempotencyKeyHash,
+      rate_limit_remaining: this.admission?.rateRemaining ?? null,
+      budget_usd: this.admission?.budget ? nanoToUsd(this.admission.budget.limitNanoUsd) : null,
+      budget_remaining_usd: this.admission?.budget ? nanoToUsd(this.admission.budget.remainingNanoUsd) : null,
     };
     writeCallLine(logger, this.line);
     return this.line;

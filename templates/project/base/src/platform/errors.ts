@@ -12,6 +12,8 @@ export const ErrorCode = {
   idempotencyKeyInUse: 'idempotency_key_in_use',
   idempotencyOutcomeUnknown: 'idempotency_outcome_unknown',
   storeUnavailable: 'store_unavailable',
+  rateLimited: 'rate_limited',
+  budgetExceeded: 'budget_exceeded',
   removedUseReplacement: 'removed_use_replacement',
   cancelled: 'cancelled',
   internalError: 'internal_error',

@@ -102,6 +102,11 @@ export interface IdempotentCall {
   execute: (tx?: StoreTransaction) => Promise<CallToolResult>;
   /** Set for a transactional tool: the handler runs in one transaction with the call's other writes. */
   atomic?: AtomicRun;
+  /**
+   * The checks between this stage and the handler (rate limits, budgets): run only for a call
+   * that will execute, so a replay never counts. When they refuse, the key is freed: nothing ran.
+   */
+  admit?: () => Promise<void>;
 }
 
 export interface AtomicRun {
@@ -124,11 +129,15 @@ export interface IdempotencyDeps {
 }
 
 export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps): Promise<IdempotentRun> {
-  if (call.tool.idempotency === 'none') return { ...(await runHandler(call, deps.log)), outcome: 'not_applicable' };
+  if (call.tool.idempotency === 'none') {
+    await call.admit?.();
+    return { ...(await runHandler(call, deps.log)), outcome: 'not_applicable' };
+  }
   if (call.key === undefined) {
     if (call.tool.idempotency === 'required') {
       throw new ToolError(ErrorCode.idempotencyKeyRequired, `${call.tool.name} changes data and needs an idempotency key: send one in _meta["${META.idempotencyKey}"] or the ${KEY_ARGUMENT} argument.`);
     }
+    await call.admit?.();
     return { ...(await runHandler(call, deps.log)), outcome: 'no_key' };
   }
 
@@ -163,6 +172,12 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
     }
     case 'acquired': {
       const { leaseToken } = claim;
+      try {
+        await call.admit?.();
+      } catch (error) {
+        await release(deps, scope, leaseToken);
+        throw error;
+      }
       let run;
       try {
         run = await runHandler(call, deps.log, (tx, response) => tx.idempotency.complete(scope, leaseToken, response, call.now));

@@ -7,10 +7,11 @@
  *   4. version check                                (pattern 2)
  *   5. deprecation phase                            (pattern 5)
  *   6. argument validation                          (pattern 7)
- *   7. idempotency                                  (pattern 3)
- *   8. the handler, with ctx.cost                   (pattern 6)
- *   9. output validation                            (pattern 7)
- *  10. one log line, always                         (pattern 4)
+ *   7. idempotency (a replay answers here)          (pattern 3)
+ *   8. rate limit and spend budget                  (pattern 6)
+ *   9. the handler, with ctx.cost                   (pattern 6)
+ *  10. output validation                            (pattern 7)
+ *  11. one log line, always                         (pattern 4)
  */
 import { ProtocolError, ProtocolErrorCode, type CallToolResult } from '@modelcontextprotocol/server';
 import { checkScopes, type Authenticate, type CallerInfo, type Principal } from './auth.js';
@@ -21,10 +22,12 @@ import { createCostMeter, takeReturnedCost, type PriceTable } from './cost.js';
 import { checkDeprecation, type DeprecationNotice } from './deprecation.js';
 import { cancelled, internalError, readToolError, storeUnavailable, ToolError, toolErrorResult } from './errors.js';
 import { KEY_ARGUMENT, keyHash, resolveKey, runIdempotent, type IdempotencySettings } from './idempotency.js';
+import { admitCall, type LimitSettings } from './limits.js';
 import type { Logger } from './logger.js';
 import { checkToolVersion, staleDefinitionError, type RegisteredTool, type Registry } from './registry.js';
+import type { Telemetry } from './telemetry.js';
 import type { ToolContext } from './tool.js';
-import type { CostRecord, Store, StoreTransaction } from '../store/types.js';
+import type { CostRecord, RateCounter, Store, StoreTransaction } from '../store/types.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 
 export interface PipelineDeps {
@@ -35,6 +38,11 @@ export interface PipelineDeps {
   authenticate: Authenticate;
   idempotency: IdempotencySettings;
   prices: PriceTable;
+  /** OpenTelemetry (src/platform/telemetry.ts); `noTelemetry` unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  telemetry: Telemetry;
+  limits: LimitSettings;
+  /** Rate counters: the store's, or Redis when configured. */
+  rates: RateCounter;
 }
 
 export interface CallRequest {
@@ -63,6 +71,8 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
     principalId: principal!.id,
     outcome,
     items: cost.items(),
+    errorCode: call.errorCode,
+    latencyMs: call.elapsedMs(),
   });
 
   try {
@@ -97,6 +107,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
       store: deps.store,
       log: log.child({ tool_name: tool.name }),
       cost,
+      span: deps.telemetry.activeSpan(),
       now: () => deps.clock.now(),
       signal: request.signal,
       idempotencyKey: key === undefined ? undefined : downstreamKey(caller.id, tool.name, key),
@@ -114,6 +125,14 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
         now: deps.clock.now().getTime(),
         execute: (tx) => execute(found, args, context(tx)),
         atomic: tool.transactional ? { store: deps.store, beforeCommit: (tx) => tx.costs.record(costRecord('ok')) } : undefined,
+        admit: async () => {
+          const limits = { rates: deps.rates, budgets: deps.store.budgets, settings: deps.limits };
+          call.admission = await admitCall(limits, { tool, principalId: caller.id, callId: call.callId, now: deps.clock.now().getTime() }).catch((error: unknown) => {
+            if (error instanceof ToolError) throw error;
+            log.error({ event: 'limits_store_error', err: error }, 'limits_store_error');
+            throw storeUnavailable();
+          });
+        },
       },
       { store: deps.store.idempotency, settings: deps.idempotency, log },
     );
@@ -137,7 +156,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
       await recordCost(deps, log, costRecord(call.idempotency === 'replayed' ? 'replayed' : call.status === 'error' ? 'error' : 'ok'));
     }
     // The parent logger: the line carries call_id itself, and a child's binding would repeat it.
-    call.finish(deps.logger);
+    deps.telemetry.recordCall(call.finish(deps.logger));
   }
 }
 
@@ -161,7 +180,7 @@ function validateAgainstCurrentOrStale(entry: RegisteredTool, params: { argument
  * that the store and the logs count the same calls.
  */
 export async function recordRefusedCall(
-  deps: Pick<PipelineDeps, 'logger' | 'store' | 'clock'>,
+  deps: Pick<PipelineDeps, 'logger' | 'store' | 'clock' | 'telemetry'>,
   refusal: { toolName: string; entry: RegisteredTool | undefined; principal: Principal | undefined; errorCode: string; arguments: unknown },
 ): Promise<void> {
   const call = new CallRecord();
@@ -172,10 +191,20 @@ export async function recordRefusedCall(
   call.errorCode = refusal.errorCode;
   if (refusal.entry && refusal.principal) {
     const tool = refusal.entry.tool;
-    const record: CostRecord = { callId: call.callId, at: deps.clock.now().getTime(), tool: tool.name, toolVersion: tool.version, principalId: refusal.principal.id, outcome: 'error', items: [] };
+    const record: CostRecord = {
+      callId: call.callId,
+      at: deps.clock.now().getTime(),
+      tool: tool.name,
+      toolVersion: tool.version,
+      principalId: refusal.principal.id,
+      outcome: 'error',
+      items: [],
+      errorCode: refusal.errorCode,
+      latencyMs: call.elapsedMs(),
+    };
     await recordCost(deps, deps.logger.child({ call_id: call.callId }), record);
   }
-  call.finish(deps.logger);
+  deps.telemetry.recordCall(call.finish(deps.logger));
 }
 
 /**

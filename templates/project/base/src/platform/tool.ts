@@ -1,9 +1,13 @@
 import type { z } from 'zod/v4';
+import type { Span } from '@opentelemetry/api';
 import type { Principal } from './auth.js';
 import type { CostMeter } from './cost.js';
 import type { Logger } from './logger.js';
 import type { Store, StoreTransaction } from '../store/types.js';
+import type { RateRule } from '../store/types.js';
+import { usdToNano } from './cost.js';
 import { parseDeprecation, type Deprecation, type DeprecationNotice } from './deprecation.js';
+import { budgetFromUsd, parseRate } from './limits.js';
 import { parseSemver } from './semver.js';
 
 export type Idempotency = 'required' | 'optional' | 'none';
@@ -18,6 +22,11 @@ export interface ToolContext {
   readonly log: Logger;
   /** Report what this call spent (pattern 6); it lands on the call's log line. */
   readonly cost: CostMeter;
+  /**
+   * This call's OpenTelemetry span (`tools/call <name>`): add attributes or events to it. A no-op
+   * span when telemetry is off; spans of your own started inside the handler become its children.
+   */
+  readonly span: Span;
   readonly now: () => Date;
   readonly signal: AbortSignal;
   /**
@@ -56,6 +65,12 @@ export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodObject | u
    */
   transactional?: boolean;
   deprecated?: Deprecation;
+  /** Calls per principal, e.g. '10/min'; overrides MCP_PROD_RATE_LIMIT. false: no limit for this tool. */
+  rateLimit?: string | false;
+  /** A daily budget (USD) per principal for this tool alone, beside MCP_PROD_DAILY_BUDGET_USD for all tools. */
+  dailyBudgetUsd?: number;
+  /** The most one call may spend (USD): budgets hold this much while the call runs. */
+  maxCostUsd?: number;
   input: I;
   output?: O;
   handler(input: z.output<I>, ctx: ToolContext): Promise<ToolOutput<O>>;
@@ -73,6 +88,10 @@ export interface Tool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject
   readonly idempotency: Idempotency;
   readonly transactional: boolean;
   readonly deprecated: DeprecationNotice | undefined;
+  /** undefined: the configured default; false: none. */
+  readonly rateLimit: RateRule | false | undefined;
+  readonly dailyBudgetNanoUsd: bigint | undefined;
+  readonly maxCostNanoUsd: bigint | undefined;
   readonly input: I;
   readonly output: O | undefined;
   handler(input: z.output<I>, ctx: ToolContext): Promise<ToolOutput<O>>;
@@ -103,6 +122,13 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefi
   }
   if (definition.readOnly && definition.destructive) throw new Error(`${where}: a read-only tool cannot be destructive`);
   if (definition.readOnly && definition.transactional) throw new Error(`${where}: a read-only tool writes nothing, so it cannot be transactional`);
+  const limit = <T>(parse: () => T): T => {
+    try {
+      return parse();
+    } catch (error) {
+      throw new Error(`${where}: ${(error as Error).message}`);
+    }
+  };
   return Object.freeze({
     name: definition.name,
     version: definition.version,
@@ -114,6 +140,9 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefi
     idempotency: definition.idempotency ?? (definition.readOnly ? 'none' : 'required'),
     transactional: definition.transactional ?? false,
     deprecated: definition.deprecated ? parseDeprecation(definition.deprecated, where) : undefined,
+    rateLimit: typeof definition.rateLimit === 'string' ? limit(() => parseRate(definition.rateLimit as string)) : definition.rateLimit,
+    dailyBudgetNanoUsd: definition.dailyBudgetUsd === undefined ? undefined : limit(() => budgetFromUsd(definition.dailyBudgetUsd!, 'dailyBudgetUsd')),
+    maxCostNanoUsd: definition.maxCostUsd === undefined ? undefined : limit(() => usdToNano(definition.maxCostUsd!, 'maxCostUsd')),
     input: definition.input,
     output: definition.output,
     handler: definition.handler,

@@ -31,7 +31,38 @@ const adminOnly = defineTool({
   },
 });
 
-export const matrixTools: AnyTool[] = [...fixtureTools, adminOnly];
+/** One call an hour per caller: the second call shows rate_limited. */
+const hourly = defineTool({
+  name: 'hourly',
+  version: '1.0.0',
+  description: 'Rate limited to one call an hour.',
+  scopes: ['test:read'],
+  readOnly: true,
+  rateLimit: '1/hour',
+  input: z.strictObject({}),
+  output: z.object({ ok: z.boolean() }),
+  async handler() {
+    return { ok: true };
+  },
+});
+
+/** A call may cost more than its whole daily budget, so every call shows budget_exceeded. */
+const overBudget = defineTool({
+  name: 'over_budget',
+  version: '1.0.0',
+  description: 'Holds more than its budget allows.',
+  scopes: ['test:read'],
+  readOnly: true,
+  dailyBudgetUsd: 0.01,
+  maxCostUsd: 0.02,
+  input: z.strictObject({}),
+  output: z.object({ ok: z.boolean() }),
+  async handler() {
+    return { ok: true };
+  },
+});
+
+export const matrixTools: AnyTool[] = [...fixtureTools, adminOnly, hourly, overBudget];
 /** The scopes of the token every matrix client holds: everything but test:admin. */
 export const MATRIX_SCOPES = ['test:read', 'test:write'];
 
@@ -162,6 +193,21 @@ export const toolErrorCases: ErrorCase[] = [
         await world.setStoreFault(false);
       }
     },
+  },
+  {
+    code: 'rate_limited',
+    message: /Rate limit for hourly/,
+    async run(client) {
+      await client.call('hourly', {});
+      const refused = await client.call('hourly', {});
+      expect(refused.result?._meta?.['mcp-prod/error']).toMatchObject({ retryable: true, retryAfterMs: expect.any(Number) });
+      return refused;
+    },
+  },
+  {
+    code: 'budget_exceeded',
+    message: /daily budget for over_budget/,
+    run: (client) => client.call('over_budget', {}),
   },
   {
     code: 'removed_use_replacement',
