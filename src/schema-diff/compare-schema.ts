@@ -7,6 +7,7 @@
  * (consumers ignore members they do not know). A removed property is breaking both ways.
  * Whatever the engine cannot decide is reported as breaking and marked undecided.
  */
+import { accepts } from './evaluate.js';
 import { relateFormats } from './formats.js';
 import { type Family, familiesOf, keywordFamily } from './keywords.js';
 import { normalizeSchema, semanticKey, stableStringify } from './normalize.js';
@@ -49,9 +50,10 @@ class Walker {
     }
   }
 
-  report(pointer: string, rule: string, change: Change | 'doc', message: string, options: { undecided?: boolean; verdict?: Verdict } = {}) {
-    // Under `not` a widening inside is a narrowing outside: the contract overlays do not carry over.
-    const overlay = this.negated ? undefined : options.verdict;
+  report(pointer: string, rule: string, change: Change | 'doc', message: string, options: { undecided?: boolean; verdict?: Verdict; annotation?: boolean } = {}) {
+    // Under `not` a widening inside is a narrowing outside: the contract overlays do not carry
+    // over, but an annotation stays an annotation.
+    const overlay = this.negated && !options.annotation ? undefined : options.verdict;
     const verdict = overlay ?? (change === 'doc' ? 'doc' : judge(change, this.direction));
     this.findings.push({
       pointer,
@@ -64,6 +66,11 @@ class Walker {
 
   compare(before: JsonSchema, after: JsonSchema, pointer: string): void {
     if (stableStringify(before) === stableStringify(after)) return;
+    if (isNever(before) !== isNever(after)) {
+      const opened = isNever(before);
+      this.report(pointer, opened ? 'values-allowed' : 'values-refused', opened ? 'widened' : 'narrowed', opened ? 'values are allowed where none were' : 'no value is allowed any more');
+      return;
+    }
     // Normalisation joins unions of typed branches into one type list; facing a union that
     // could not be joined, take that list apart again so branches meet branches.
     const union = (s: JsonSchema) => (s.anyOf ? 'anyOf' : s.oneOf ? 'oneOf' : undefined);
@@ -127,7 +134,7 @@ class Walker {
     for (const name of new Set([...Object.keys(oldProps), ...Object.keys(newProps)])) {
       const at = `${pointer}/properties/${escape(name)}`;
       if (name in oldProps && name in newProps) this.compare(oldProps[name]!, newProps[name]!, at);
-      else if (this.constraint) this.memberMoved(before, after, name, at);
+      else if (this.constraint || knownElsewhere(name in oldProps ? after : before, name)) this.memberMoved(before, after, name, at);
       else if (!(name in newProps)) {
         this.report(at, 'property-removed', 'changed', `property "${name}" removed`);
         continue;
@@ -209,8 +216,10 @@ class Walker {
     if (stableStringify(before) === stableStringify(after) || (rank(before) === 2 && rank(after) === 2)) return;
     if (rank(before) === 1 && rank(after) === 1) return this.compare(before as JsonSchema, after as JsonSchema, at);
     if (rank(after) < rank(before)) return this.report(at, 'additional-properties-restricted', 'narrowed', 'unknown properties are now restricted');
-    // Consumers of an output ignore members they do not know, so opening it is not a break.
-    this.report(at, 'additional-properties-allowed', 'widened', 'more unknown properties are now allowed', this.direction === 'output' ? { verdict: 'additive' } : {});
+    // Consumers of an output ignore members they do not know, so opening a closed object is not
+    // a break; members a typed additionalProperties promised were known, and widening them is.
+    const overlay = this.direction === 'output' && rank(before) === 0 ? { verdict: 'additive' as const } : {};
+    this.report(at, 'additional-properties-allowed', 'widened', 'more unknown properties are now allowed', overlay);
   }
 
   private dependentRequired(before: JsonSchema, after: JsonSchema, pointer: string) {
@@ -224,20 +233,26 @@ class Walker {
   }
 
   private arrays(before: JsonSchema, after: JsonSchema, pointer: string) {
-    if (before.items !== undefined || after.items !== undefined) {
-      this.compare((before.items ?? {}) as JsonSchema, (after.items ?? {}) as JsonSchema, `${pointer}/items`);
-    }
+    const oldItems = (before.items ?? {}) as JsonSchema;
+    const newItems = (after.items ?? {}) as JsonSchema;
+    if (before.items !== undefined || after.items !== undefined) this.compare(oldItems, newItems, `${pointer}/items`);
+    // Position by position: where one side has no tuple entry, its `items` applies there.
     const oldTuple = (before.prefixItems ?? []) as JsonSchema[];
     const newTuple = (after.prefixItems ?? []) as JsonSchema[];
-    const common = Math.min(oldTuple.length, newTuple.length);
-    for (let i = 0; i < common; i++) this.compare(oldTuple[i]!, newTuple[i]!, `${pointer}/prefixItems/${i}`);
-    // An open tuple accepts anything after its entries, so a new entry constrains a position;
-    // a closed one (items: false) rejects longer arrays, so a new entry allows one more.
-    const closed = isNever(before.items) && isNever(after.items);
-    if (newTuple.length > oldTuple.length) this.report(`${pointer}/prefixItems`, 'tuple-entry-added', closed ? 'widened' : 'narrowed', 'tuple entries added');
-    if (newTuple.length < oldTuple.length) this.report(`${pointer}/prefixItems`, 'tuple-entry-removed', closed ? 'narrowed' : 'widened', 'tuple entries removed');
+    for (let i = 0; i < Math.max(oldTuple.length, newTuple.length); i++) {
+      const at = `${pointer}/prefixItems/${i}`;
+      const seen = this.findings.length;
+      this.compare(oldTuple[i] ?? oldItems, newTuple[i] ?? newItems, at);
+      if (oldTuple[i] && newTuple[i]) continue;
+      const grown = newTuple.length > oldTuple.length;
+      for (const finding of this.findings.slice(seen)) finding.rule = finding.rule.replace(/\.[^.]+$/, `.tuple-entry-${grown ? 'added' : 'removed'}`);
+    }
     for (const keyword of ['minItems', 'maxItems', 'minContains', 'maxContains'] as const) this.bound(before, after, keyword, pointer);
-    this.optionalSubschema(before, after, 'contains', pointer);
+    // With a most, a wider `contains` counts more items against it: only equality is safe.
+    const counted = before.maxContains !== undefined || after.maxContains !== undefined;
+    if (counted && semanticKey(before.contains) !== semanticKey(after.contains)) {
+      this.report(`${pointer}/contains`, 'contains-changed', 'changed', 'contains changed while maxContains limits its matches', { undecided: true });
+    } else this.optionalSubschema(before, after, 'contains', pointer);
     if (Boolean(before.uniqueItems) !== Boolean(after.uniqueItems)) {
       this.report(`${pointer}/uniqueItems`, after.uniqueItems ? 'unique-items-added' : 'unique-items-removed', after.uniqueItems ? 'narrowed' : 'widened', after.uniqueItems ? 'items must now be unique' : 'items no longer need to be unique');
     }
@@ -279,7 +294,8 @@ class Walker {
     const now = after[keyword] as number | undefined;
     if (old === now) return;
     const isMin = keyword.startsWith('min');
-    const unset = isMin ? 0 : Number.POSITIVE_INFINITY;
+    // An absent minContains means one match (normalisation drops an explicit 1).
+    const unset = keyword === 'minContains' ? 1 : isMin ? 0 : Number.POSITIVE_INFINITY;
     const tighter = isMin ? (now ?? unset) > (old ?? unset) : (now ?? unset) < (old ?? unset);
     this.report(`${pointer}/${keyword}`, `${keyword}-${tighter ? 'tightened' : 'relaxed'}`, tighter ? 'narrowed' : 'widened', `${keyword} ${old ?? 'unset'} -> ${now ?? 'unset'}`);
   }
@@ -423,8 +439,17 @@ class Walker {
       this.report(at, `${kebab((newKind ?? oldKind)!)}-${oldKind ? 'dropped' : 'introduced'}`, 'changed', `${newKind ?? oldKind} ${oldKind ? 'dropped' : 'introduced'}`, { undecided: true });
       return;
     }
+    const seen = this.findings.length;
     const { added, removed } = this.matchBranches(old, now, at);
     const kind = kebab(newKind);
+    // In a oneOf whose alternatives overlap, a value matching two is rejected: growing or
+    // shrinking any alternative moves values in and out of that overlap, both ways.
+    const pairwise = (branches: JsonSchema[]) => branches.every((a, i) => branches.every((b, j) => i === j || disjoint(a, b)));
+    const exclusive = (oldKind === 'oneOf' && !pairwise(old)) || (newKind === 'oneOf' && !pairwise(now));
+    const branchChanged = this.findings.slice(seen).some((finding) => finding.verdict !== 'doc') || removed.length > 0;
+    if (exclusive && branchChanged) {
+      this.report(at, 'one-of-overlap-changed', 'changed', 'an alternative of a oneOf whose alternatives overlap changed, so values matching several may now pass or fail', { undecided: true });
+    }
     if (removed.length > 0) this.report(at, `${kebab(oldKind)}-removed`, 'narrowed', `${removed.length} alternative(s) removed from ${oldKind}`);
     if (added.length > 0) {
       const overlapping = newKind === 'oneOf' && added.some((branch) => now.some((other) => other !== branch && !disjoint(branch, other)));
@@ -458,9 +483,9 @@ class Walker {
       const at = `${pointer}/${escape(keyword)}`;
       if (keyword === 'default' && this.direction === 'input' && old.default !== undefined && now.default !== undefined) {
         // No value changes validity, but a caller that omits the field now gets other behaviour.
-        this.report(at, 'default-changed', 'widened', `default ${stableStringify(old.default)} -> ${stableStringify(now.default)} (callers omitting it see new behaviour)`, { verdict: 'additive' });
+        this.report(at, 'default-changed', 'widened', `default ${stableStringify(old.default)} -> ${stableStringify(now.default)} (callers omitting it see new behaviour)`, { verdict: 'additive', annotation: true });
       } else if (keyword === 'deprecated') {
-        this.report(at, 'property-deprecation-changed', 'widened', now.deprecated ? 'marked deprecated' : 'no longer deprecated', { verdict: 'additive' });
+        this.report(at, 'property-deprecation-changed', 'widened', now.deprecated ? 'marked deprecated' : 'no longer deprecated', { verdict: 'additive', annotation: true });
       } else {
         this.report(at, `${keyword.replace(/^\$/, '')}-changed`, 'doc', `${keyword} changed`);
       }
@@ -505,6 +530,23 @@ function splitByType(schema: JsonSchema, keyword: 'anyOf' | 'oneOf'): JsonSchema
   const out: JsonSchema = { [keyword]: branches };
   if (schema.$annotations) out.$annotations = schema.$annotations;
   return out;
+}
+
+/**
+ * Whether the contract already knows a member this level of `schema` does not declare: another
+ * branch at the same level declares it, or a typed additionalProperties constrains it.
+ */
+function knownElsewhere(schema: JsonSchema, name: string): boolean {
+  const rest = schema.additionalProperties;
+  if (isObject(rest) && semanticKey(rest) !== '{}') return true;
+  const branches = [
+    ...((schema.anyOf ?? []) as JsonSchema[]),
+    ...((schema.oneOf ?? []) as JsonSchema[]),
+    ...((schema.allOf ?? []) as JsonSchema[]),
+    ...Object.values((schema.dependentSchemas ?? {}) as Record<string, JsonSchema>),
+    ...[schema.then, schema.else].filter(isObject),
+  ];
+  return branches.some((branch) => isObject(branch.properties) && name in branch.properties);
 }
 
 /** What an object schema demands of a member it does not declare; undefined when a pattern applies. */
@@ -585,7 +627,9 @@ function disjoint(a: JsonSchema, b: JsonSchema): boolean {
   const ta = typeSet(a.type);
   const tb = typeSet(b.type);
   if (!ta.has('*') && !tb.has('*') && ![...ta].some((t) => tb.has(t) || (t === 'integer' && tb.has('number')) || (t === 'number' && tb.has('integer')))) return true;
-  if (a.enum && b.enum && !(a.enum as unknown[]).some((v) => (b.enum as unknown[]).some((w) => stableStringify(v) === stableStringify(w)))) return true;
+  // Listed values the other branch refuses, every one of them.
+  if (Array.isArray(a.enum) && (a.enum as unknown[]).every((v) => accepts(b, v) === false)) return true;
+  if (Array.isArray(b.enum) && (b.enum as unknown[]).every((v) => accepts(a, v) === false)) return true;
   const pa = (a.properties ?? {}) as Record<string, JsonSchema>;
   const pb = (b.properties ?? {}) as Record<string, JsonSchema>;
   const ra = new Set((a.required ?? []) as string[]);

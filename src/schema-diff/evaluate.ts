@@ -3,6 +3,7 @@
  * fixed value passes (an `enum` filtered by the keywords beside it). It answers undefined for
  * anything it cannot judge exactly (formats, references), so callers never guess.
  */
+import { formatFamily } from './formats.js';
 import { stableStringify } from './stable-json.js';
 import type { JsonSchema } from './types.js';
 
@@ -95,6 +96,8 @@ const KEYWORDS: Record<string, (schema: JsonSchema, value: unknown) => Answer> =
     const branch = condition ? s.then : s.else;
     return branch === undefined ? true : accepts(asSchema(branch), v);
   },
+  // A format constrains only values of its own type; on those it cannot be judged here.
+  format: (s, v) => (typeof v === (formatFamily(s.format as string) === 'number' ? 'number' : 'string') ? undefined : true),
   then: () => true,
   else: () => true,
   $annotations: () => true,

@@ -108,6 +108,9 @@ export function normalizeSchema(schema: unknown, root: JsonSchema = isObject(sch
         break;
       case 'additionalProperties':
       case 'unevaluatedProperties':
+        // Kept as literals: `false` here reads as "closed", which the comparison judges by its own rules.
+        out[keyword] = value === true ? true : value === false ? false : recurse(value);
+        break;
       case 'unevaluatedItems':
       case 'propertyNames':
       case 'contains':
@@ -115,7 +118,7 @@ export function normalizeSchema(schema: unknown, root: JsonSchema = isObject(sch
       case 'if':
       case 'then':
       case 'else':
-        out[keyword] = value === true ? true : value === false ? false : recurse(value);
+        out[keyword] = recurse(value);
         break;
       case 'anyOf':
       case 'oneOf':
@@ -222,7 +225,10 @@ function unifyNullable(out: JsonSchema): void {
     if (!branches || !branches.some(isNullOnly)) continue;
     const others = branches.filter((branch) => !isNullOnly(branch));
     const candidate = others[0];
-    if (others.length === 1 && out.type === undefined && (Array.isArray(candidate!.type) || Array.isArray(candidate!.enum))) {
+    // Exact only when the other branch admits no null (else oneOf rejects null) and says nothing the parent says too.
+    const admitsNull = (s: JsonSchema) => (Array.isArray(s.type) ? (s.type as unknown[]).includes('null') : !Array.isArray(s.enum) || (s.enum as unknown[]).includes(null));
+    const clashes = (s: JsonSchema) => Object.keys(s).some((k) => k !== '$annotations' && k in out && k !== keyword);
+    if (others.length === 1 && out.type === undefined && (Array.isArray(candidate!.type) || Array.isArray(candidate!.enum)) && !admitsNull(candidate!) && !clashes(candidate!)) {
       const { $annotations: inner, ...only } = candidate!;
       delete out[keyword];
       Object.assign(out, only);

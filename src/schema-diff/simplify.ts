@@ -89,7 +89,15 @@ function foldUnions(s: JsonSchema): JsonSchema | undefined {
       branches = branches.filter((b, i) => branches.findIndex((c) => key(c) === key(b)) === i);
     }
     if (branches.length === 0) return NEVER;
-    const single = branches.length === 1 ? branches[0] : typedUnion(branches);
+    if (keyword === 'anyOf') {
+      // X or not X is anything; a branch another one contains adds nothing.
+      if (branches.some((b) => branches.some((c) => semanticKeys(c).length === 1 && isObject(c.not) && key(c.not) === key(b)))) {
+        out = without(out, keyword);
+        continue;
+      }
+      branches = branches.filter((b, i) => !branches.some((c, j) => j !== i && widerType(c, b)));
+    }
+    const single = branches.length === 1 ? branches[0] : (enumUnion(branches, keyword) ?? typedUnion(branches));
     if (single) {
       const joined = join(without(out, keyword), single);
       if (joined) {
@@ -100,6 +108,25 @@ function foldUnions(s: JsonSchema): JsonSchema | undefined {
     out = { ...out, [keyword]: branches };
   }
   return out;
+}
+
+/** Branches that only list values are one list (for oneOf, only when no value is in two branches). */
+function enumUnion(branches: JsonSchema[], keyword: 'anyOf' | 'oneOf'): JsonSchema | undefined {
+  if (!branches.every((b) => semanticKeys(b).length === 1 && Array.isArray(b.enum))) return undefined;
+  const values = branches.flatMap((b) => b.enum as unknown[]);
+  const keys = values.map(stableStringify);
+  if (keyword === 'oneOf' && new Set(keys).size !== keys.length) return undefined;
+  const unique = new Map(keys.map((k, i) => [k, values[i]]));
+  return { enum: [...unique.keys()].sort().map((k) => unique.get(k)) };
+}
+
+/** `wider` says the same as `narrower` on a type list that contains narrower's (integer within number). */
+function widerType(wider: JsonSchema, narrower: JsonSchema): boolean {
+  if (!Array.isArray(wider.type) || !Array.isArray(narrower.type)) return false;
+  if (key({ ...wider, type: null }) !== key({ ...narrower, type: null })) return false;
+  const types = wider.type as string[];
+  const covered = (narrower.type as string[]).every((t) => types.includes(t) || (t === 'integer' && types.includes('number')));
+  return covered && key(wider.type) !== key(narrower.type);
 }
 
 /**
@@ -221,6 +248,8 @@ function tighter(inclusive: number | undefined, exclusive: number | undefined, s
 function canonicalArrays(s: JsonSchema): JsonSchema | undefined {
   const out = { ...s };
   if (out.minContains === 1) delete out.minContains;
+  // Zero matches needed and no most: `contains` asks nothing.
+  if (out.minContains === 0 && out.maxContains === undefined) delete out.contains;
   if (out.contains === undefined) {
     delete out.minContains;
     delete out.maxContains;
@@ -275,9 +304,13 @@ function canonicalObjects(s: JsonSchema): JsonSchema | undefined {
     if (required.size > 0) out.required = [...required].sort();
   }
   if (out.dependentSchemas !== undefined) {
+    // A required property's dependent schema always applies, but only to objects: it can join
+    // the parent only when nothing but objects gets past the type.
+    const objectsOnly = Array.isArray(out.type) && key(out.type) === '["object"]';
+    const applies = (name: string) => objectsOnly && required.has(name);
     const entries = Object.entries(out.dependentSchemas as Record<string, JsonSchema>).filter(([, schema]) => !isAlways(schema));
-    const applied = entries.filter(([name]) => required.has(name));
-    const kept = Object.fromEntries(entries.filter(([name]) => !required.has(name)));
+    const applied = entries.filter(([name]) => applies(name));
+    const kept = Object.fromEntries(entries.filter(([name]) => !applies(name)));
     out = without(out, 'dependentSchemas');
     if (Object.keys(kept).length > 0) out.dependentSchemas = kept;
     for (const [, schema] of applied) {
@@ -286,6 +319,7 @@ function canonicalObjects(s: JsonSchema): JsonSchema | undefined {
       out = joined;
     }
   }
+  for (const keyword of ['additionalProperties', 'unevaluatedProperties']) if (isNever(out[keyword])) out[keyword] = false;
   // With nothing else allowed, a property declared impossible says what its absence says.
   if (out.additionalProperties === false && isObject(out.properties)) {
     const patterns = Object.keys((out.patternProperties ?? {}) as JsonSchema);
