@@ -120,13 +120,12 @@ function enumUnion(branches: JsonSchema[], keyword: 'anyOf' | 'oneOf'): JsonSche
   return { enum: [...unique.keys()].sort().map((k) => unique.get(k)) };
 }
 
-/** `wider` says the same as `narrower` on a type list that contains narrower's (integer within number). */
+/** `narrower` is `wider` limited to some of its types (integer within number), so it adds nothing beside it. */
 function widerType(wider: JsonSchema, narrower: JsonSchema): boolean {
-  if (!Array.isArray(wider.type) || !Array.isArray(narrower.type)) return false;
-  if (key({ ...wider, type: null }) !== key({ ...narrower, type: null })) return false;
+  if (!Array.isArray(wider.type) || !Array.isArray(narrower.type) || key(wider.type) === key(narrower.type)) return false;
   const types = wider.type as string[];
-  const covered = (narrower.type as string[]).every((t) => types.includes(t) || (t === 'integer' && types.includes('number')));
-  return covered && key(wider.type) !== key(narrower.type);
+  if (!(narrower.type as string[]).every((t) => types.includes(t) || (t === 'integer' && types.includes('number')))) return false;
+  return key(simplify({ ...wider, type: narrower.type })) === key(narrower);
 }
 
 /**

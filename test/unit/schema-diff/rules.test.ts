@@ -400,6 +400,30 @@ const rows: Row[] = [
     ['major', 'minLength-relaxed'],
   ),
 
+  // ---- Found by the contract fuzzer (test/contract-fuzz): each a witness value the engine once missed ----
+  one('fuzz: a oneOf alternative narrowed lets values matching two through', 'output', { oneOf: [{}, {}] }, { oneOf: [{ minimum: -2 }, {}] }, ['major', 'one-of-overlap-changed']),
+  one('fuzz: a oneOf alternative widened makes values match two', 'input', { oneOf: [{}, { maxLength: 0 }] }, { oneOf: [{}, {}] }, ['major']),
+  one('fuzz: wrapped into a oneOf whose alternatives both take null', 'input', { enum: [null] }, { oneOf: [{ enum: [null] }, { type: 'null' }] }, ['major']),
+  one('fuzz: a type list wrapped into a oneOf with an overlapping alternative', 'input', { type: ['boolean', 'null'] }, { oneOf: [{}, { type: 'null' }] }, ['major']),
+  one('fuzz: contains widened under maxContains', 'input', { contains: str, maxContains: 1 }, { contains: {}, maxContains: 1 }, ['major', 'contains-changed']),
+  one('fuzz: minContains 0 dropped (the default is 1)', 'input', { contains: {}, minContains: 0 }, { contains: {} }, ['major']),
+  one('fuzz: contains false (no array passed) opened', 'output', { contains: false }, { contains: {} }, ['major']),
+  one('fuzz: a required property\'s dependent schema does not make non-objects fail', 'input', { required: ['c'], dependentSchemas: { c: str } }, { required: ['c'], dependentSchemas: { c: str }, minimum: -2 }, ['major', 'minimum-tightened']),
+  one('fuzz: a value list beside a nullable union', 'input', { anyOf: [{ enum: [1] }, { type: 'null' }] }, { anyOf: [{ enum: [1] }, { type: 'null' }], const: 1 }, ['major']),
+  one('fuzz: a pattern beside a nullable union', 'input', { anyOf: [{ type: 'string', pattern: '^a' }, { type: 'null' }] }, { anyOf: [{ type: 'string', pattern: '^a' }, { type: 'null' }], pattern: '^.{2}$' }, ['major']),
+  one('fuzz: a tuple entry in front of items frees that position', 'output', arr({ type: 'object' }), { type: 'array', prefixItems: [{}], items: { type: 'object' } }, ['major', 'tuple-entry-added']),
+  one('fuzz: a member declared in a union branch constrained at the top', 'input', { anyOf: [{ properties: { a: {} } }, { type: 'null' }] }, { anyOf: [{ properties: { a: {} } }, { type: 'null' }], properties: { a: int } }, ['major']),
+  one('fuzz: a property declared over a typed additionalProperties', 'input', { additionalProperties: num }, { properties: { a: str }, additionalProperties: num }, ['major']),
+  one('fuzz: a typed additionalProperties opened in an output', 'output', { additionalProperties: { type: 'null' } }, {}, ['major', 'additional-properties-allowed']),
+  ...same('fuzz: an enum as an anyOf of consts', { enum: [2.5, 1] }, { anyOf: [{ const: 1 }, { const: 2.5 }] }),
+  ...same('fuzz: X or not X', {}, { anyOf: [int, { not: int }] }),
+  ...same('fuzz: a format beside numbers and a string keyword on integers', { anyOf: [{ enum: [2], format: 'date' }, { type: 'integer', minLength: 2 }] }, { anyOf: [{ enum: [2] }, int] }),
+  ...same('fuzz: an integer branch inside a number branch', { anyOf: [{ type: 'number', maximum: 0.5 }, str, { type: 'integer', maximum: 0.5 }] }, { type: ['number', 'string'], maximum: 0.5 }),
+  ...both('fuzz: an annotation under not is only an annotation', { not: { type: 'number', maximum: -1, deprecated: true } }, { not: { allOf: [num, { maximum: -1 }] } }, ['minor'], ['minor']),
+  ...same('fuzz: additionalProperties that nothing passes is false', { additionalProperties: { anyOf: [false] } }, { additionalProperties: false }),
+  ...same('fuzz: contains not-anything is contains false', { contains: { not: {} } }, { contains: false }),
+  ...same('fuzz: oneOf of a constant and a type it is not', { oneOf: [{ const: -1 }, str] }, { anyOf: [{ const: -1 }, str] }),
+
   // ---- Undecidable: unknown keywords ----
   ...undecidable('unknown keyword added', str, { type: 'string', customCheck: 'uppercase' }, 'keyword-changed'),
   one('unknown keyword inside items changed: pointer', 'input', arr({ type: 'string', customCheck: 1 }), arr({ type: 'string', customCheck: 2 }), {
