@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueTokenCommand } from '../../src/commands/token/index.js';
-import { isKnownScope, knownScopes, suggestScope } from '../../src/core/scopes.js';
+import { isKnownScope, knownScopes, suggestScope } from '../../src/project/scopes.js';
 import { LOCKFILE_NAME } from '../../src/schema-diff/lockfile.js';
 import { cliErrorOf, copyProject, generateProjectTemplate, type ProjectCopy, type ProjectTemplate } from '../helpers/generated-project.js';
 

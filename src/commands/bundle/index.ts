@@ -2,11 +2,12 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statS
 import { mkdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadContracts } from '../../core/contracts.js';
 import { installCommand } from '../../core/dependencies.js';
 import { CliError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
-import { LOCKFILE_NAME, LockfileError, parseLockfile } from '../../schema-diff/lockfile.js';
+import { ProjectTree } from '../../core/tree.js';
+import { loadContracts } from '../../project/contracts.js';
+import { LOCKFILE_NAME, readLockfile } from '../../project/lockfile.js';
 import { authorOf, bundleDbPath, buildManifest, unscopedName, type ProjectPackageJson } from './manifest.js';
 import { bundleOptionsSchema, type BundleOptions } from './options.js';
 import { copyPackage, copyTree, runtimePackages } from './runtime-deps.js';
@@ -18,17 +19,11 @@ export interface BundleResult {
 
 /** The tools as the lockfile records them (what the built server serves), else from the code. */
 async function bundledTools(project: Project): Promise<{ name: string; description: string; scopes: string[] }[]> {
-  const file = path.join(project.root, LOCKFILE_NAME);
-  if (existsSync(file)) {
-    try {
-      const lock = parseLockfile(readFileSync(file, 'utf8'), LOCKFILE_NAME);
-      return Object.entries(lock.tools)
-        .filter(([, entry]) => !entry.removedAt)
-        .map(([name, entry]) => ({ name, description: entry.description, scopes: entry.scopes }));
-    } catch (error) {
-      if (error instanceof LockfileError) throw new CliError(error.message, { hint: `Restore ${LOCKFILE_NAME} from git, or run \`mcp-prod lock\`.` });
-      throw error;
-    }
+  const { lock, exists } = readLockfile(new ProjectTree(project.root));
+  if (exists) {
+    return Object.entries(lock.tools)
+      .filter(([, entry]) => !entry.removedAt)
+      .map(([name, entry]) => ({ name, description: entry.description, scopes: entry.scopes }));
   }
   return Object.entries(await loadContracts(project)).map(([name, contract]) => ({ name, description: contract.description, scopes: contract.scopes }));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../../../src/commands/check/report.js';
-import { renderText } from '../../../src/commands/check/reporters/text.js';
+import { buildReport } from '../../../src/reporters/compat/report.js';
+import { renderText } from '../../../src/reporters/compat/text.js';
 import type { Plan } from '../../../src/schema-diff/plan.js';
 
 const plan = (overrides: Partial<Plan['tools'][number]>): Plan => ({

@@ -1,9 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import type { Project } from '../core/project.js';
+import { ProjectTree } from '../core/tree.js';
 import { loadContracts } from './contracts.js';
-import { CliError } from './errors.js';
-import type { Project } from './project.js';
-import { LOCKFILE_NAME, LockfileError, parseLockfile } from '../schema-diff/lockfile.js';
+import { LOCKFILE_NAME, readLockfile } from './lockfile.js';
 
 /** The tiers of a `resource:tier` scope, lowest first: admin covers write covers read. */
 const TIERS = ['read', 'write', 'admin'];
@@ -61,16 +59,10 @@ export function suggestScope(scope: string, known: readonly string[]): string | 
  * project has none yet, from the tools' contracts. Removed tools (tombstones) do not count.
  */
 export async function projectScopes(project: Project): Promise<{ scopes: string[]; source: string }> {
-  const file = path.join(project.root, LOCKFILE_NAME);
-  if (existsSync(file)) {
-    try {
-      const lock = parseLockfile(readFileSync(file, 'utf8'), LOCKFILE_NAME);
-      const scopes = Object.values(lock.tools).flatMap((entry) => (entry.removedAt ? [] : entry.scopes));
-      return { scopes: [...new Set(scopes)].sort(), source: LOCKFILE_NAME };
-    } catch (error) {
-      if (!(error instanceof LockfileError)) throw error;
-      throw new CliError(error.message, { hint: `Restore ${LOCKFILE_NAME} from git, or delete it and run \`mcp-prod lock\`.` });
-    }
+  const { lock, exists } = readLockfile(new ProjectTree(project.root));
+  if (exists) {
+    const scopes = Object.values(lock.tools).flatMap((entry) => (entry.removedAt ? [] : entry.scopes));
+    return { scopes: [...new Set(scopes)].sort(), source: LOCKFILE_NAME };
   }
   const contracts = await loadContracts(project);
   return { scopes: [...new Set(Object.values(contracts).flatMap((contract) => contract.scopes))].sort(), source: 'the tools in src/tools' };

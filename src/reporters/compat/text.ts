@@ -1,4 +1,4 @@
-import type { CheckReport } from '../report.js';
+import type { CheckReport } from './report.js';
 
 const MARK = { pass: '✔', warn: '⚠', fail: '✖' } as const;
 
@@ -10,7 +10,8 @@ export function renderText(report: CheckReport): string {
   lines.push(`${report.title}: ${report.tools.length} tool(s), ${changed.length} changed, ${failing} failing.`);
   for (const { plan, file } of changed) {
     const versions = plan.change === 'added' ? `new at ${plan.to}` : plan.change === 'removed' ? `removed (was ${plan.from})` : `${plan.from} -> ${plan.to}`;
-    lines.push('', `${MARK[plan.result]} ${plan.name} (${versions}; needs a ${plan.requiredBump} bump)${file ? ` ${file}` : ''}`);
+    const need = plan.requiredBump === 'none' ? 'contract unchanged' : `needs a ${plan.requiredBump} bump`;
+    lines.push('', `${MARK[plan.result]} ${plan.name} (${versions}; ${need})${file ? ` ${file}` : ''}`);
     if (plan.problem) lines.push(`    ${plan.problem}`);
     for (const finding of plan.findings) {
       const flag = finding.undecided ? ' (undecided)' : '';

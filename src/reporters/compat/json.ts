@@ -1,4 +1,4 @@
-import type { CheckReport } from '../report.js';
+import type { CheckReport } from './report.js';
 
 /** The documented machine-readable shape (SPEC section 5), plus `stale` and per-tool `problem`/`fix`. */
 export function renderJson(report: CheckReport): string {

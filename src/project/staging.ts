@@ -1,0 +1,44 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Project } from '../core/project.js';
+import type { ProjectTree } from '../core/tree.js';
+
+/** The node_modules the project resolves its packages from (workspaces hoist it to a parent). */
+function nearestNodeModules(root: string): string | undefined {
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules');
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * Runs `work` on a temporary copy of the project's code with the tree's pending changes
+ * applied, so a change can be loaded (a new tool's contract, a deprecation the project
+ * validates) before anything is written to the project itself. Error messages name the
+ * project's paths, not the copy's.
+ */
+export async function withStagedProject<T>(project: Project, tree: ProjectTree, work: (staged: Project) => Promise<T>): Promise<T> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'mcp-prod-staged-'));
+  try {
+    for (const entry of readdirSync(project.root, { withFileTypes: true })) {
+      if (entry.isFile() || entry.name === 'src') cpSync(path.join(project.root, entry.name), path.join(root, entry.name), { recursive: true });
+    }
+    for (const change of tree.listChanges()) {
+      const file = path.join(root, change.path);
+      if (change.after === undefined) rmSync(file, { force: true });
+      else {
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, change.after);
+      }
+    }
+    const modules = nearestNodeModules(project.root);
+    if (modules) symlinkSync(modules, path.join(root, 'node_modules'), 'dir');
+    return await work({ ...project, root });
+  } catch (error) {
+    if (error instanceof Error) error.message = error.message.split(root).join(project.root);
+    throw error;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
