@@ -36,8 +36,9 @@ export async function writeFilesAtomically(writes: readonly FileWrite[]): Promis
       if (mode !== undefined) await chmod(temporary, mode);
     }
   } catch (error) {
-    await Promise.all(staged.map(({ temporary }) => rm(temporary, { force: true })));
-    for (const dir of createdDirs.reverse()) await rm(dir, { recursive: true, force: true });
+    // Cleaning up must not hide the error that made it necessary.
+    const cleanup = [...staged.map(({ temporary }) => temporary), ...createdDirs.reverse()];
+    for (const leftover of cleanup) await rm(leftover, { recursive: true, force: true }).catch(() => undefined);
     throw error;
   }
   for (const { temporary, target } of staged) await rename(temporary, target);

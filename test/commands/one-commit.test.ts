@@ -54,9 +54,9 @@ describe('deprecate', () => {
     const copy = copyProject(template);
     setToday('2026-12-01');
     const error = await refusedWithoutWriting(copy, () =>
-      deprecate(copy.project, { tool: 'search_notes', replacement: 'create_note', removeAfter: '2026-01-01', dryRun: false }, captureOutput().out),
+      deprecate(copy.project, { tool: 'search_notes', replacement: 'create_note', removeAfter: '2026-12-11', dryRun: false }, captureOutput().out),
     );
-    expect(error.message).toMatch(/--remove-after.*before.*refuse/i);
+    expect(error.message).toMatch(/removeAfter is before .*refuseAfter/);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { editFile } from '../../core/edit-file.js';
 import { CliError } from '../../core/errors.js';
+import { parseOptions } from '../../core/options.js';
 import type { Project } from '../../core/project.js';
 import { today } from '../../core/today.js';
 import { commitTree, ProjectTree } from '../../core/tree.js';
@@ -10,7 +11,7 @@ import { companionFiles, REGISTRY_FILE, registrySpecifier } from '../../project/
 import { findToolFile } from '../../project/tool-files.js';
 import { setToolDeprecated } from '../../transforms/set-tool-deprecated.js';
 import { unregisterTool } from '../../transforms/unregister-tool.js';
-import type { DeprecateOptions, RemoveOptions } from './options.js';
+import { deprecateOptionsSchema, removeOptionsSchema, type DeprecateOptions, type RemoveOptions } from './options.js';
 
 export type { DeprecateOptions, RemoveOptions } from './options.js';
 
@@ -25,7 +26,8 @@ function toolFileOf(tree: ProjectTree, tool: string): string {
  * file and the lockfile change in one commit; the project itself validates the notice (and
  * fills in its default dates) from a staged copy before anything is written.
  */
-export async function deprecate(project: Project, options: DeprecateOptions, out: { write(text: string): void }): Promise<void> {
+export async function deprecate(project: Project, input: DeprecateOptions, out: { write(text: string): void }): Promise<void> {
+  const options = parseOptions(deprecateOptionsSchema, input, { tool: 'the tool argument' });
   const tree = new ProjectTree(project.root);
   readLockfile(tree);
   const file = toolFileOf(tree, options.tool);
@@ -65,7 +67,7 @@ export async function deprecate(project: Project, options: DeprecateOptions, out
     });
   }
   recordInLockfile(tree, { contracts: updated });
-  await commitTree(tree, { dryRun: options.dryRun ?? false, write: out.write });
+  await commitTree(tree, { dryRun: options.dryRun, write: out.write });
   const notice = updated[options.tool]?.deprecated;
   if (notice && !options.dryRun) {
     out.write(
@@ -85,7 +87,8 @@ function keepAsPath(project: Project, keepAs: string): string {
 }
 
 /** `mcp-prod deprecate <tool> --remove`: phase 3, from the tool's removeAfter date. */
-export async function removeTool(project: Project, options: RemoveOptions, out: { write(text: string): void }): Promise<void> {
+export async function removeTool(project: Project, input: RemoveOptions, out: { write(text: string): void }): Promise<void> {
+  const options = parseOptions(removeOptionsSchema, input, { tool: 'the tool argument' });
   const tree = new ProjectTree(project.root);
   const locked = readLockfile(tree).lock.tools[options.tool];
   // The tombstone decides: a module kept with --keep-as still names the tool but is not registered.
@@ -116,6 +119,6 @@ export async function removeTool(project: Project, options: RemoveOptions, out: 
   // Its test and eval cases call the tool, so they go with it.
   for (const companion of companionFiles(file)) if (tree.exists(companion)) tree.delete(companion);
   recordInLockfile(tree, { tombstones: { [options.tool]: now } });
-  await commitTree(tree, { dryRun: options.dryRun ?? false, write: out.write });
+  await commitTree(tree, { dryRun: options.dryRun, write: out.write });
   if (!options.dryRun) out.write(`\nRemoved ${options.tool}; ${LOCKFILE_NAME} keeps a tombstone so check knows the removal was deliberate.\n`);
 }
