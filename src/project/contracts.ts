@@ -15,14 +15,15 @@ function projectCodeError(what: string, error: unknown): CliError {
   return new CliError(`${what}: ${error instanceof Error ? error.message : String(error)}`, { hint: FIX_HINT, cause: error });
 }
 
-async function contractModule(project: Project) {
+/** The project's src/contract.ts, checked to export what mcp-prod calls. */
+export async function contractModule(project: Project): Promise<Record<string, unknown> & { toolContracts(tools?: readonly unknown[]): Promise<unknown> }> {
   let module: unknown;
   try {
     module = await importInstalled(project, CONTRACT_FILE);
   } catch (error) {
     throw projectCodeError(`Could not load ${CONTRACT_FILE}`, error);
   }
-  return validateFromProject(contractModuleSchema, module, CONTRACT_FILE);
+  return { ...(module as Record<string, unknown>), ...validateFromProject(contractModuleSchema, module, CONTRACT_FILE) };
 }
 
 /** The tools a module exports: its default export and named exports made by defineTool. */

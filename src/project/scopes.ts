@@ -1,35 +1,33 @@
 import type { Project } from '../core/project.js';
 import { ProjectTree } from '../core/tree.js';
-import { loadContracts } from './contracts.js';
+import { contractModule, loadContracts } from './contracts.js';
+import { scopeModuleSchema, validateFromProject, type ScopeRules } from './interface.js';
 import { LOCKFILE_NAME, readLockfile } from './lockfile.js';
 
-/** The tiers of a `resource:tier` scope, lowest first: admin covers write covers read. */
-const TIERS = ['read', 'write', 'admin'];
+export type { ScopeRules } from './interface.js';
 
-function resourceOf(scope: string): string | undefined {
-  const separator = scope.lastIndexOf(':');
-  if (separator <= 0 || !TIERS.includes(scope.slice(separator + 1))) return undefined;
-  return scope.slice(0, separator);
+/** The scope hierarchy the project's server enforces, from its src/contract.ts (`scopeRules`). */
+export async function loadScopeRules(project: Project): Promise<ScopeRules> {
+  return validateFromProject(scopeModuleSchema, await contractModule(project), 'src/contract.ts').scopeRules;
 }
 
 /**
  * Whether `scope` means something to a project whose tools require `used`: it is one of them,
- * or another tier of a resource they use (`notes:admin` when a tool needs `notes:read`).
- * Matching is case-sensitive, as the server's is.
+ * or one the project's hierarchy relates to one of them (`notes:admin` when a tool needs
+ * `notes:read`).
  */
-export function isKnownScope(scope: string, used: readonly string[]): boolean {
-  if (used.includes(scope)) return true;
-  const resource = resourceOf(scope);
-  return resource !== undefined && used.some((other) => resourceOf(other) === resource);
+export function isKnownScope(scope: string, used: readonly string[], rules: ScopeRules): boolean {
+  return used.some((other) => rules.covers(scope, other) || rules.covers(other, scope));
 }
 
-/** Every tier of every resource in `used`, plus the scopes that have no tiers; sorted. */
-export function knownScopes(used: readonly string[]): string[] {
+/** Every tier of every tiered scope in `used`, plus the scopes that have no tiers; sorted. */
+export function knownScopes(used: readonly string[], rules: ScopeRules): string[] {
   const known = new Set<string>();
   for (const scope of used) {
-    const resource = resourceOf(scope);
-    if (resource === undefined) known.add(scope);
-    else for (const tier of TIERS) known.add(`${resource}:${tier}`);
+    const separator = scope.lastIndexOf(':');
+    const tiered = separator > 0 && rules.tiers.includes(scope.slice(separator + 1));
+    if (!tiered) known.add(scope);
+    else for (const tier of rules.tiers) known.add(`${scope.slice(0, separator)}:${tier}`);
   }
   return [...known].sort();
 }

@@ -17,6 +17,7 @@ const platformModules = [
   'logger',
   'pipeline',
   'registry',
+  'scopes',
   'semver',
   'tokens',
   'tool',

@@ -3,7 +3,7 @@ import { SEMVER } from '../../core/semver.js';
 
 export const TOOL_NAME_RULE = 'a tool name is 1-128 characters of A-Z a-z 0-9 _ - . (the MCP tool-name rules), e.g. get_weather';
 export const SCOPE_RULE = 'a scope is resource:tier (tier read, write or admin) or another word-like string, e.g. weather:read';
-const SCOPE = /^[A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)*$/;
+export const SCOPE = /^[A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)*$/;
 export const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 
 export const toolKinds = ['read-only', 'mutating', 'destructive'] as const;

@@ -3,7 +3,7 @@ import { CliError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
 import { withProjectAdmin } from '../../project/admin.js';
 import { issuedTokenSchema, rotatedTokenSchema, tokenViewSchema, validateFromProject } from '../../project/interface.js';
-import { isKnownScope, knownScopes, projectScopes, suggestScope } from '../../project/scopes.js';
+import { isKnownScope, knownScopes, loadScopeRules, projectScopes, suggestScope, type ScopeRules } from '../../project/scopes.js';
 import { renderTable } from '../../reporters/table.js';
 import { issueTokenOptionsSchema, type IssueTokenOptions, type RotateTokenOptions } from './options.js';
 
@@ -32,17 +32,19 @@ function printSecret(out: TokenOutput, token: string): void {
  */
 async function checkScopes(project: Project, scopes: string[], strict: boolean, out: TokenOutput): Promise<void> {
   let used: string[];
+  let rules: ScopeRules;
   try {
     used = (await projectScopes(project)).scopes;
+    rules = await loadScopeRules(project);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (strict) throw new CliError(`--strict: cannot tell which scopes the tools use: ${reason}`, error instanceof CliError && error.hint ? { hint: error.hint } : {});
     out.warn?.(`warning: the scopes were not checked against the tools: ${reason}\n`);
     return;
   }
-  const unknown = scopes.filter((scope) => !isKnownScope(scope, used));
+  const unknown = scopes.filter((scope) => !isKnownScope(scope, used, rules));
   if (unknown.length === 0) return;
-  const known = knownScopes(used);
+  const known = knownScopes(used, rules);
   const named = unknown.map((scope) => {
     const guess = suggestScope(scope, known);
     return guess ? `${scope} (did you mean ${guess}?)` : scope;

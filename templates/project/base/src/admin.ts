@@ -5,6 +5,7 @@
  * operation acts on the store the configuration (MCP_PROD_STORE, MCP_PROD_DB) points at.
  */
 import { loadConfig, loadDotEnv } from './config.js';
+import { SCOPE } from './platform/scopes.js';
 import { issueToken, parseDuration, rotateToken, TokenError } from './platform/tokens.js';
 import { noBus, openRedisBus, TOKEN_CHANNEL } from './store/bus.js';
 import { openStore } from './store/index.js';
@@ -15,7 +16,6 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const SCOPE = /^[A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)*$/;
 
 export interface TokenView extends TokenRecord {
   status: 'active' | 'expired' | 'revoked';
