@@ -103,7 +103,7 @@ export class ProjectTree {
 }
 
 /** A unified diff of one change, with a/ and b/ prefixes like git's. */
-export function unifiedDiff(change: FileChange): string {
+function unifiedDiff(change: FileChange): string {
   return createTwoFilesPatch(
     change.before === undefined ? '/dev/null' : `a/${change.path}`,
     change.after === undefined ? '/dev/null' : `b/${change.path}`,

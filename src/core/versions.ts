@@ -42,7 +42,5 @@ export const generatedDevDependencies = {
   vitest: '4.1.12',
 } as const;
 
-export type GeneratedDependencyName = keyof typeof generatedDependencies | keyof typeof generatedDevDependencies;
-
 /** Node versions a generated project supports and its CI matrix tests: 20 (end of life, still deployed), 22 and 24. */
 export const GENERATED_NODE_ENGINES = '^20.12.0 || >=22.0.0';

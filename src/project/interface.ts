@@ -15,7 +15,7 @@ const jsonSchemaObject = z.record(z.string(), z.unknown());
 const fn = <T>() => z.custom<T>((value) => typeof value === 'function', 'a function');
 
 /** The deprecation notice as the project serves it, defaults filled in (`_meta["mcp-prod/deprecation"]`). */
-export const deprecationNoticeSchema = z.object({
+const deprecationNoticeSchema = z.object({
   since: isoDay,
   replacement: z.string().min(1),
   refuseAfter: isoDay,
@@ -24,7 +24,7 @@ export const deprecationNoticeSchema = z.object({
 });
 
 /** One tool's contract, exactly as tools/list serves it (src/contract.ts `ToolContract`). */
-export const toolContractSchema = z.object({
+const toolContractSchema = z.object({
   version: z.string().regex(SEMVER, 'a semantic version'),
   description: z.string(),
   scopes: z.array(z.string()),
@@ -38,7 +38,7 @@ export type ProjectToolContract = z.infer<typeof toolContractSchema>;
 export const toolContractsSchema = z.record(z.string(), toolContractSchema);
 
 /** The scope hierarchy the project's server enforces (src/platform/scopes.ts). */
-export const scopeRulesSchema = z.object({
+const scopeRulesSchema = z.object({
   tiers: z.array(z.string()).readonly(),
   covers: fn<(granted: string, required: string) => boolean>(),
 });

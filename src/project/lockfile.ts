@@ -11,7 +11,7 @@ import type { ToolContract } from '../schema-diff/types.js';
 
 export { LOCKFILE_NAME };
 
-export const RESTORE_LOCKFILE_HINT = `Restore ${LOCKFILE_NAME} from git, or delete it and run \`mcp-prod lock\` to start over.`;
+const RESTORE_LOCKFILE_HINT = `Restore ${LOCKFILE_NAME} from git, or delete it and run \`mcp-prod lock\` to start over.`;
 
 /** Parses lockfile text from `source` (a path or `ref:path`); a damaged file is a user error (exit 1). */
 export function parseLockfileText(text: string, source: string, hint = RESTORE_LOCKFILE_HINT): Lockfile {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 export const bumpLevels = ['major', 'minor', 'patch'] as const;
-export type BumpLevel = (typeof bumpLevels)[number];
 
 export const bumpOptionsSchema = z.object({
   tool: z.string().min(1).optional(),

@@ -8,7 +8,6 @@ export const transports = ['stdio', 'http', 'both'] as const;
 export type Transport = (typeof transports)[number];
 
 export const stores = ['sqlite', 'postgres'] as const;
-export type StoreKind = (typeof stores)[number];
 
 export const createOptionsSchema = z.object({
   directory: z.string().min(1),
