@@ -23,6 +23,8 @@ export const generatedDependencies = {
 } as const;
 
 export const generatedDevDependencies = {
+  // renovate: datasource=npm depName=@biomejs/biome
+  '@biomejs/biome': '2.6.8',
   // renovate: datasource=npm depName=@modelcontextprotocol/client
   '@modelcontextprotocol/client': '2.4.0',
   // The SDK v1 client, which most deployed MCP clients are built on: tests drive the server with it too.

@@ -25,6 +25,7 @@ const platformModules = [
 
 const baseFiles = [
   '.env.example',
+  'biome.json',
   'evals/harness.ts',
   'evals/run.ts',
   '.github/workflows/ci.yml',

@@ -57,15 +57,12 @@ export async function deprecate(project: Project, input: DeprecateOptions, out: 
     out.write(`Nothing to do: ${unchanged.join('; ')}.\n`);
     return;
   }
-  let updated;
-  try {
-    updated = await loadPendingToolContract(project, tree, file);
-  } catch (error) {
+  const updated = await loadPendingToolContract(project, tree, file).catch((error: unknown) => {
     if (!(error instanceof CliError)) throw error;
     throw new CliError(`The project refuses this deprecation of ${options.tool}: ${error.message}`, {
       hint: 'Choose --refuse-after and --remove-after so that since <= refuse-after <= remove-after (src/platform/deprecation.ts fills in the dates you leave out). Nothing was written.',
     });
-  }
+  });
   recordInLockfile(tree, { contracts: updated });
   await commitTree(tree, { dryRun: options.dryRun, write: out.write });
   const notice = updated[options.tool]?.deprecated;
