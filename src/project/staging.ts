@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Project } from '../core/project.js';
@@ -17,9 +17,13 @@ function nearestNodeModules(root: string): string | undefined {
  * applied, so a change can be loaded (a new tool's contract, a deprecation the project
  * validates) before anything is written to the project itself. Error messages name the
  * project's paths, not the copy's.
+ *
+ * The copy lives inside the project's node_modules: from there, package resolution finds the
+ * same packages the project does, hoisted workspace ones included, and the project's own
+ * files stay untouched.
  */
 export async function withStagedProject<T>(project: Project, tree: ProjectTree, work: (staged: Project) => Promise<T>): Promise<T> {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'mcp-prod-staged-'));
+  const root = mkdtempSync(path.join(nearestNodeModules(project.root) ?? os.tmpdir(), '.mcp-prod-staged-'));
   try {
     for (const entry of readdirSync(project.root, { withFileTypes: true })) {
       if (entry.isFile() || entry.name === 'src') cpSync(path.join(project.root, entry.name), path.join(root, entry.name), { recursive: true });
@@ -32,8 +36,6 @@ export async function withStagedProject<T>(project: Project, tree: ProjectTree, 
         writeFileSync(file, change.after);
       }
     }
-    const modules = nearestNodeModules(project.root);
-    if (modules) symlinkSync(modules, path.join(root, 'node_modules'), 'dir');
     return await work({ ...project, root });
   } catch (error) {
     if (error instanceof Error) error.message = error.message.split(root).join(project.root);
