@@ -3,6 +3,8 @@ import type { ProjectTree } from '../core/tree.js';
 import { findToolDefinition } from '../transforms/locate.js';
 import { TOOLS_DIR } from './paths.js';
 
+let parser: Project | undefined;
+
 /**
  * The file under src/tools whose `defineTool({ name: '<name>', ... })` defines the tool, as the
  * tree sees it (pending writes included). Every command finds tools this way: a text search
@@ -14,8 +16,9 @@ export function findToolFile(tree: ProjectTree, name: string): string | undefine
   const quotedName = new RegExp(`(['"\`])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1`);
   const candidates = tree.listFiles(TOOLS_DIR).filter((file) => file.endsWith('.ts') && quotedName.test(tree.read(file) ?? ''));
   if (candidates.length === 0) return undefined;
-  const parser = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
-  return candidates.find((file) => findToolDefinition(parser.createSourceFile(file, tree.read(file)!, { overwrite: true }), name) !== undefined);
+  parser ??= new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
+  const files = parser;
+  return candidates.find((file) => findToolDefinition(files.createSourceFile(file, tree.read(file)!, { overwrite: true }), name) !== undefined);
 }
 
 /** `findToolFile` for several tools. */
