@@ -163,6 +163,19 @@ describe('add-tool', () => {
     expect(error.message).toContain('search_notes was removed on 2026-12-01');
     expect(error.hint).toMatch(/another name|--version 2\.0\.0/);
   });
+  it('lets a new major take a removed name, continuing its history', async () => {
+    const copy = copyProject(template);
+    setToday('2026-12-01');
+    await deprecate(copy.project, { tool: 'search_notes', replacement: 'create_note', dryRun: false }, captureOutput().out);
+    await removeSearchNotes(copy);
+    await addToolIn(copy, { name: 'search_notes', scopes: ['notes:read'], version: '2.0.0' });
+    const entry = copy.lockEntry('search_notes')!;
+    expect(entry.version).toBe('2.0.0');
+    expect(entry.removedAt).toBeUndefined();
+    expect(entry.history['1']).toMatchObject({ version: '1.0.0' });
+    const report = await check(copy.project, { reporter: 'text', write: () => {} });
+    expect(report.ok).toBe(true);
+  });
 });
 
 describe('bump', () => {
