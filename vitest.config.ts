@@ -1,9 +1,16 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/transforms/**/*.test.ts', 'test/commands/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/transforms/**/*.test.ts', 'test/commands/**/*.test.ts'],
+          // Golden copies of rendered templates include the generated project's own tests.
+          exclude: [...configDefaults.exclude, 'test/unit/__golden__/**'],
+        },
+      },
       { test: { name: 'cli', include: ['test/cli/**/*.cli.test.ts'], testTimeout: 60_000 } },
       {
         test: {

@@ -1,10 +1,11 @@
 import { Command, Option } from 'commander';
 import { npmRegistryLookup, resolveCliPin } from '../commands/create/cli-pin.js';
 import { createProject } from '../commands/create/index.js';
-import { resolveCreateOptions, stores, transports, type CreateFlags } from '../commands/create/options.js';
+import { createFlagsSchema, resolveCreateOptions, stores, transports } from '../commands/create/options.js';
 import { detectPackageManager, packageManagers } from '../commands/create/package-manager.js';
 import { clackPrompter } from '../commands/create/prompts.js';
 import { isInteractive } from '../core/env.js';
+import { parseOptions } from '../core/options.js';
 import { ownPackage, packageRoot } from '../core/package-info.js';
 import { createUi } from '../core/ui.js';
 import { runCommand } from './run-command.js';
@@ -27,28 +28,21 @@ const program = new Command('create-mcp-prod')
     'after',
     '\nExamples:\n  npx create-mcp-prod my-server\n  npx create-mcp-prod my-server --yes --transport http --no-example\n',
   )
-  .action((directory: string | undefined, opts: Record<string, unknown>, command: Command) =>
+  .action((directory: string | undefined, { pm, ...opts }: Record<string, unknown>, command: Command) =>
     runCommand(async () => {
-      const given = (key: string) => command.getOptionValueSource(key) === 'cli';
-      const flags: CreateFlags = {
-        directory,
-        name: opts.name as string | undefined,
-        transport: opts.transport as CreateFlags['transport'],
-        store: opts.store as CreateFlags['store'],
-        example: given('example') ? (opts.example as boolean) : undefined,
-        install: given('install') ? (opts.install as boolean) : undefined,
-        git: given('git') ? (opts.git as boolean) : undefined,
-        packageManager: opts.pm as CreateFlags['packageManager'],
-        force: opts.force as boolean | undefined,
-        yes: opts.yes as boolean | undefined,
-      };
+      // Negatable flags (--no-example) always have a value; only one typed on the command line counts.
+      const typed = (key: string) => (command.getOptionValueSource(key) === 'cli' ? opts[key] : undefined);
+      const flags = parseOptions(
+        createFlagsSchema,
+        { ...opts, directory, packageManager: pm, example: typed('example'), install: typed('install'), git: typed('git') },
+        { directory: 'the directory argument', packageManager: '--pm' },
+      );
       const interactive = isInteractive();
       const ui = createUi(interactive);
       if (interactive) ui.intro('create-mcp-prod');
       const own = ownPackage();
-      const pin = await resolveCliPin(opts.cliVersion as string | undefined, { ...own, root: packageRoot.replace(/[\\/]$/, '') }, npmRegistryLookup);
-      flags.cliVersion = pin.spec;
-      const options = await resolveCreateOptions(flags, {
+      const pin = await resolveCliPin(flags.cliVersion, { ...own, root: packageRoot.replace(/[\\/]$/, '') }, npmRegistryLookup);
+      const options = await resolveCreateOptions({ ...flags, cliVersion: pin.spec }, {
         interactive,
         prompter: clackPrompter,
         cwd: process.cwd(),

@@ -1,19 +1,18 @@
-import path from 'node:path';
 import { Argument, Command, Option } from 'commander';
-import type { BumpLevel } from '../commands/bump/index.js';
-import type { Reporter } from '../commands/check/index.js';
-import type { CostGrouping } from '../commands/costs/aggregate.js';
-import { CLIENTS, type ClientId } from '../commands/install/clients.js';
-import type { TokenOutput } from '../commands/token/index.js';
+import { bumpLevels } from '../commands/bump/options.js';
+import { costGroupings } from '../commands/costs/options.js';
+import { CLIENTS } from '../commands/install/clients.js';
 import { isInteractive } from '../core/env.js';
-import { CliError } from '../core/errors.js';
+import { parseOptions } from '../core/options.js';
 import { ownPackage } from '../core/package-info.js';
 import { findProject } from '../core/project.js';
+import { LOCKFILE_NAME } from '../schema-diff/lockfile.js';
 import { runCommand } from './run-command.js';
 
-// Commands are imported when they run: ts-morph alone takes half a second to load, and
-// `mcp-prod --version` or `mcp-prod check` should not pay for it.
-const LOCKFILE_NAME = 'mcp-tools.lock.json';
+// Commands (and their option schemas' dependencies) are imported when they run: ts-morph alone
+// takes half a second to load, and `mcp-prod --version` or `mcp-prod check` should not pay for it.
+// Each action only collects what commander parsed, has the command's zod schema parse it, and
+// calls the command function; the schema decides what is valid.
 
 // `mcp-prod check | head` closes the pipe early; that is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -21,22 +20,26 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+type Flags = Record<string, unknown> & { cwd: string };
+
 const cwdOption = () => new Option('-C, --cwd <dir>', 'run as if started in <dir>').default(process.cwd(), 'the current directory');
 const jsonOption = () => new Option('--json', 'print JSON only');
-const output = (json: boolean | undefined): TokenOutput => ({
-  json: Boolean(json),
-  write: (text) => process.stdout.write(text),
-  warn: (text) => process.stderr.write(text),
-});
-const list = (value: string) =>
-  value
+const dryRunOption = () => new Option('--dry-run', 'print a unified diff of what would change and write nothing');
+const reporterOption = () => new Option('--reporter <kind>', 'output format').choices(['text', 'json', 'github']).default('text');
+const list = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
     .split(',')
     .map((item) => item.trim())
-    .filter(Boolean);
+    .filter(Boolean),
+];
+const stdout = (text: string) => process.stdout.write(text);
+const stderr = (text: string) => process.stderr.write(text);
+const tokenOutput = (flags: Flags) => ({ json: Boolean(flags.json), write: stdout, warn: stderr });
+const reporterOf = (flags: Flags) => (flags.json ? 'json' : flags.reporter);
+const tokenCommands = () => import('../commands/token/index.js');
 
-const token = new Command('token')
-  .description('issue, list, revoke and rotate the bearer tokens in the project store (MCP_PROD_DB)')
-  .showHelpAfterError();
+const token = new Command('token').description('issue, list, revoke and rotate the bearer tokens in the project store (MCP_PROD_DB)').showHelpAfterError();
 
 token
   .command('issue')
@@ -48,20 +51,11 @@ token
   .option('--strict', "refuse scopes none of the project's tools requires (default: warn and issue)")
   .addOption(jsonOption())
   .addOption(cwdOption())
-  .action((opts: { scopes: string[]; expires?: string; name?: string; principal?: string; strict?: boolean; json?: boolean; cwd: string }) =>
-    runCommand(async () =>
-      (await import('../commands/token/index.js')).issueTokenCommand(
-        findProject(opts.cwd),
-        {
-          scopes: opts.scopes,
-          ...(opts.expires ? { expires: opts.expires } : {}),
-          ...(opts.name ? { name: opts.name } : {}),
-          ...(opts.principal ? { principal: opts.principal } : {}),
-          strict: Boolean(opts.strict),
-        },
-        output(opts.json),
-      ),
-    ),
+  .action((flags: Flags) =>
+    runCommand(async () => {
+      const { issueTokenCommand, issueTokenOptionsSchema } = await tokenCommands();
+      await issueTokenCommand(findProject(flags.cwd), parseOptions(issueTokenOptionsSchema, flags), tokenOutput(flags));
+    }),
   );
 
 token
@@ -69,9 +63,7 @@ token
   .description('list tokens (never their secrets)')
   .addOption(jsonOption())
   .addOption(cwdOption())
-  .action((opts: { json?: boolean; cwd: string }) =>
-    runCommand(async () => (await import('../commands/token/index.js')).listTokensCommand(findProject(opts.cwd), output(opts.json))),
-  );
+  .action((flags: Flags) => runCommand(async () => (await tokenCommands()).listTokensCommand(findProject(flags.cwd), tokenOutput(flags))));
 
 token
   .command('revoke')
@@ -79,9 +71,7 @@ token
   .argument('<id>', 'token id, as shown by `token list`')
   .addOption(jsonOption())
   .addOption(cwdOption())
-  .action((id: string, opts: { json?: boolean; cwd: string }) =>
-    runCommand(async () => (await import('../commands/token/index.js')).revokeTokenCommand(findProject(opts.cwd), id, output(opts.json))),
-  );
+  .action((id: string, flags: Flags) => runCommand(async () => (await tokenCommands()).revokeTokenCommand(findProject(flags.cwd), id, tokenOutput(flags))));
 
 token
   .command('rotate')
@@ -90,24 +80,22 @@ token
   .option('--grace <duration>', 'how long the old token stays valid, e.g. 1h, 1d (default 1d)')
   .addOption(jsonOption())
   .addOption(cwdOption())
-  .action((id: string, opts: { grace?: string; json?: boolean; cwd: string }) =>
-    runCommand(async () =>
-      (await import('../commands/token/index.js')).rotateTokenCommand(findProject(opts.cwd), id, opts.grace ? { grace: opts.grace } : {}, output(opts.json)),
-    ),
+  .action((id: string, flags: Flags) =>
+    runCommand(async () => {
+      const { rotateTokenCommand, rotateTokenOptionsSchema } = await tokenCommands();
+      await rotateTokenCommand(findProject(flags.cwd), id, parseOptions(rotateTokenOptionsSchema, flags), tokenOutput(flags));
+    }),
   );
-
-const reporterOption = () =>
-  new Option('--reporter <kind>', 'output format').choices(['text', 'json', 'github']).default('text');
-const stdout = (text: string) => process.stdout.write(text);
 
 const lockCommand = new Command('lock')
   .description(`write ${LOCKFILE_NAME} from the current tool contracts`)
   .option('--force', 'record the contracts even if a breaking change was not versioned')
+  .addOption(dryRunOption())
   .addOption(cwdOption())
-  .action((opts: { force?: boolean; cwd: string }) =>
+  .action((flags: Flags) =>
     runCommand(async () => {
-      const { lock } = await import('../commands/lock/index.js');
-      await lock(findProject(opts.cwd), { force: Boolean(opts.force), write: stdout });
+      const [{ lock }, { lockOptionsSchema }] = await Promise.all([import('../commands/lock/index.js'), import('../commands/lock/options.js')]);
+      await lock(findProject(flags.cwd), { ...parseOptions(lockOptionsSchema, flags), write: stdout });
     }),
   );
 
@@ -116,10 +104,10 @@ const checkCommand = new Command('check')
   .addOption(jsonOption())
   .addOption(reporterOption())
   .addOption(cwdOption())
-  .action((opts: { json?: boolean; reporter: Reporter; cwd: string }) =>
+  .action((flags: Flags) =>
     runCommand(async () => {
-      const { check } = await import('../commands/check/index.js');
-      await check(findProject(opts.cwd), { reporter: opts.json ? 'json' : opts.reporter, write: stdout });
+      const [{ check }, { checkOptionsSchema }] = await Promise.all([import('../commands/check/index.js'), import('../commands/check/options.js')]);
+      await check(findProject(flags.cwd), { ...parseOptions(checkOptionsSchema, { reporter: reporterOf(flags) }), write: stdout });
     }),
   );
 
@@ -130,20 +118,17 @@ const diffCommand = new Command('diff')
   .addOption(jsonOption())
   .addOption(reporterOption())
   .addOption(cwdOption())
-  .action((oldSpec: string, newSpec: string, opts: { json?: boolean; reporter: Reporter; cwd: string }) =>
+  .action((older: string, newer: string, flags: Flags) =>
     runCommand(async () => {
-      const { diff } = await import('../commands/diff/index.js');
-      await diff(oldSpec, newSpec, { cwd: opts.cwd, reporter: opts.json ? 'json' : opts.reporter, write: stdout });
+      const [{ diff }, { diffOptionsSchema }] = await Promise.all([import('../commands/diff/index.js'), import('../commands/diff/options.js')]);
+      await diff({ ...parseOptions(diffOptionsSchema, { old: older, new: newer, cwd: flags.cwd, reporter: reporterOf(flags) }), write: stdout });
     }),
   );
-
-const dryRunOption = () => new Option('--dry-run', 'print a unified diff of what would change and write nothing');
-const interactive = () => isInteractive();
 
 const addToolCommand = new Command('add-tool')
   .description('add a tool module, its test and its registry entry, and record it in the lockfile')
   .argument('[name]', 'tool name (MCP rules: 1-128 of A-Z a-z 0-9 _ - .), e.g. get_weather')
-  .option('--scope <scope>', 'a scope callers need, e.g. weather:read (repeat or comma-separate for several)', (value: string, previous: string[] = []) => [...previous, ...list(value)])
+  .option('--scope <scope>', 'a scope callers need, e.g. weather:read (repeat or comma-separate for several)', list)
   .addOption(new Option('--read-only', 'the tool only reads (default when not prompted)').conflicts(['mutating', 'destructive']))
   .addOption(new Option('--mutating', 'the tool changes data (idempotency keys required)').conflicts(['readOnly', 'destructive']))
   .addOption(new Option('--destructive', 'the tool deletes or overwrites data').conflicts(['readOnly', 'mutating']))
@@ -153,25 +138,11 @@ const addToolCommand = new Command('add-tool')
   .option('-y, --yes', 'accept defaults for anything not given; never prompt')
   .addOption(dryRunOption())
   .addOption(cwdOption())
-  .action((name: string | undefined, opts: Record<string, unknown>) =>
+  .action((name: string | undefined, { scope, cwd, ...flags }: Flags) =>
     runCommand(async () => {
-      const kind = opts.destructive ? 'destructive' : opts.mutating ? 'mutating' : opts.readOnly ? 'read-only' : undefined;
-      const { resolveAddToolOptions } = await import('../commands/add-tool/prompts.js');
-      const options = await resolveAddToolOptions(
-        {
-          ...(name ? { name } : {}),
-          ...(opts.scope ? { scopes: opts.scope as string[] } : {}),
-          ...(kind ? { kind } : {}),
-          ...(opts.description ? { description: opts.description as string } : {}),
-          ...(opts.idempotency ? { idempotency: opts.idempotency as 'required' | 'optional' | 'none' } : {}),
-          version: opts.version as string,
-          dryRun: Boolean(opts.dryRun),
-          yes: Boolean(opts.yes),
-        },
-        interactive(),
-      );
-      const { addTool } = await import('../commands/add-tool/index.js');
-      await addTool(findProject(opts.cwd as string), options, { write: stdout });
+      const [{ addTool }, { resolveAddToolOptions }] = await Promise.all([import('../commands/add-tool/index.js'), import('../commands/add-tool/prompts.js')]);
+      const options = await resolveAddToolOptions({ ...flags, name, scopes: scope }, isInteractive());
+      await addTool(findProject(cwd), options, { write: stdout });
     }),
   );
 
@@ -184,73 +155,47 @@ const deprecateCommand = new Command('deprecate')
   .option('--remove-after <date>', 'YYYY-MM-DD from which the tool may be removed (default: refuse-after + 30 days)')
   .option('--reason <text>', 'one sentence shown with the notice')
   .option('--remove', 'remove the registration, the module and its test, keeping a tombstone in the lockfile')
-  .option('--keep-as <path>', 'with --remove: keep the module at this path instead of deleting it')
+  .option('--keep-as <path>', 'with --remove: keep the module at this path (inside the project) instead of deleting it')
   .option('--force', 'with --remove: remove before the removeAfter date')
   .addOption(dryRunOption())
   .addOption(cwdOption())
-  .action((tool: string, opts: Record<string, string | boolean | undefined>) =>
+  .action((tool: string, { remove, cwd, ...flags }: Flags) =>
     runCommand(async () => {
-      const project = findProject(opts.cwd as string);
-      const { deprecate, removeTool } = await import('../commands/deprecate/index.js');
-      if (opts.remove) {
-        await removeTool(project, { tool, ...(opts.keepAs ? { keepAs: opts.keepAs as string } : {}), force: Boolean(opts.force), dryRun: Boolean(opts.dryRun) }, { write: stdout });
-        return;
-      }
-      if (!opts.replacement) throw new CliError('Missing --replacement.', { hint: `Name the tool callers should move to: mcp-prod deprecate ${tool} --replacement <tool>` });
-      await deprecate(
-        project,
-        {
-          tool,
-          replacement: opts.replacement as string,
-          ...(opts.since ? { since: opts.since as string } : {}),
-          ...(opts.refuseAfter ? { refuseAfter: opts.refuseAfter as string } : {}),
-          ...(opts.removeAfter ? { removeAfter: opts.removeAfter as string } : {}),
-          ...(opts.reason ? { reason: opts.reason as string } : {}),
-          dryRun: Boolean(opts.dryRun),
-        },
-        { write: stdout },
-      );
+      const [{ deprecate, removeTool }, schemas] = await Promise.all([import('../commands/deprecate/index.js'), import('../commands/deprecate/options.js')]);
+      const project = findProject(cwd);
+      if (remove) await removeTool(project, parseOptions(schemas.removeOptionsSchema, { ...flags, tool }), { write: stdout });
+      else await deprecate(project, parseOptions(schemas.deprecateOptionsSchema, { ...flags, tool }, { tool: 'the tool argument' }), { write: stdout });
     }),
   );
 
 const bumpCommand = new Command('bump')
   .description("bump a tool's version (by the level given, or by what its contract change requires) and update the lockfile")
   .argument('[tool]', 'the tool to bump')
-  .addArgument(new Argument('[level]', 'major, minor or patch (default: what the change requires)').choices(['major', 'minor', 'patch']))
+  .addArgument(new Argument('[level]', 'major, minor or patch (default: what the change requires)').choices(bumpLevels))
   .option('--all', 'bump every tool whose contract changed')
   .addOption(dryRunOption())
   .addOption(cwdOption())
-  .action((tool: string | undefined, level: BumpLevel | undefined, opts: { all?: boolean; dryRun?: boolean; cwd: string }) =>
+  .action((tool: string | undefined, level: string | undefined, { cwd, ...flags }: Flags) =>
     runCommand(async () => {
-      const { bump } = await import('../commands/bump/index.js');
-      await bump(findProject(opts.cwd), { ...(tool ? { tool } : {}), ...(level ? { level } : {}), all: Boolean(opts.all), dryRun: Boolean(opts.dryRun) }, { write: stdout });
+      const [{ bump }, { bumpOptionsSchema }] = await Promise.all([import('../commands/bump/index.js'), import('../commands/bump/options.js')]);
+      await bump(findProject(cwd), parseOptions(bumpOptionsSchema, { ...flags, tool, level }, { tool: 'the tool argument', level: 'the level argument' }), { write: stdout });
     }),
   );
 
 const costsCommand = new Command('costs')
-  .description('roll up what tool calls cost, from the project store (MCP_PROD_DB) or a file of the server\'s log lines')
+  .description("roll up what tool calls cost, from the project store (MCP_PROD_DB) or a file of the server's log lines")
   .option('--since <when>', 'a number of UTC days (7d) or a date (YYYY-MM-DD)', '7d')
-  .addOption(new Option('--by <grouping>', 'group by').choices(['tool', 'user', 'day']).default('tool'))
-  .option('--top <n>', 'show only the N most expensive groups', (value: string) => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new CliError(`--top "${value}" is not a positive whole number.`);
-    return n;
-  })
+  .addOption(new Option('--by <grouping>', 'group by').choices(costGroupings).default('tool'))
+  .option('--top <n>', 'show only the N most expensive groups')
   .option('--from-log <file>', 'read the JSON log lines the server wrote (stderr) instead of the store')
   .addOption(jsonOption())
   .addOption(cwdOption())
-  .action((opts: { since: string; by: CostGrouping; top?: number; fromLog?: string; json?: boolean; cwd: string }) =>
+  .action(({ cwd, ...flags }: Flags) =>
     runCommand(async () => {
-      const { costs } = await import('../commands/costs/index.js');
-      await costs(
-        () => findProject(opts.cwd),
-        { since: opts.since, by: opts.by, json: Boolean(opts.json), ...(opts.top ? { top: opts.top } : {}), ...(opts.fromLog ? { fromLog: opts.fromLog } : {}) },
-        { write: stdout },
-      );
+      const [{ costs }, { costsOptionsSchema }] = await Promise.all([import('../commands/costs/index.js'), import('../commands/costs/options.js')]);
+      await costs(() => findProject(cwd), parseOptions(costsOptionsSchema, flags), { write: stdout, warn: stderr });
     }),
   );
-
-const stderr = (text: string) => process.stderr.write(text);
 
 const installCommand = new Command('install')
   .description("add this server to an MCP client's configuration (a backup of the old file is kept; a second run changes nothing)")
@@ -270,32 +215,12 @@ const installCommand = new Command('install')
   .option('--strip-comments', 'accept a configuration file with comments (VS Code) and write it back without them')
   .addOption(dryRunOption())
   .addOption(cwdOption())
-  .action((client: string, opts: Record<string, unknown>) =>
+  .action((client: string, { cwd, ...flags }: Flags) =>
     runCommand(async () => {
-      const cwd = opts.cwd as string;
-      const { install } = await import('../commands/install/index.js');
-      const given = (key: string, value: unknown) => (opts[key] === undefined ? {} : { [key]: value });
-      await install(
-        findProject(cwd),
-        {
-          client: client as ClientId,
-          scope: opts.scope as 'user' | 'project',
-          url: opts.url as string,
-          ...given('config', path.resolve(cwd, String(opts.config))),
-          ...given('transport', opts.transport),
-          ...given('name', opts.name),
-          ...given('scopes', opts.scopes),
-          ...given('token', opts.token),
-          ...given('expires', opts.expires),
-          ...given('principal', opts.principal),
-          ...given('node', opts.node),
-          newToken: Boolean(opts.newToken),
-          force: Boolean(opts.force),
-          stripComments: Boolean(opts.stripComments),
-          dryRun: Boolean(opts.dryRun),
-        },
-        { write: stdout, warn: stderr },
-      );
+      const [{ install }, { installOptionsSchema }] = await Promise.all([import('../commands/install/index.js'), import('../commands/install/options.js')]);
+      const { resolvePath } = await import('../core/paths.js');
+      const options = parseOptions(installOptionsSchema, { ...flags, client, config: resolvePath(cwd, flags.config) });
+      await install(findProject(cwd), options, { write: stdout, warn: stderr });
     }),
   );
 
@@ -303,12 +228,11 @@ const bundleCommand = new Command('bundle')
   .description('build a Claude Desktop MCP Bundle (.mcpb) from dist/ and the production dependencies')
   .option('--out <file>', 'the .mcpb file to write, or a folder for it (default: <name>-<version>.mcpb in the project)')
   .addOption(cwdOption())
-  .action((opts: { out?: string; cwd: string }) =>
+  .action(({ cwd, out }: Flags) =>
     runCommand(async () => {
-      const { bundle } = await import('../commands/bundle/index.js');
-      // path.resolve would drop a trailing slash, which says "a folder, possibly not there yet".
-      const out = opts.out && (path.isAbsolute(opts.out) ? opts.out : path.join(opts.cwd, opts.out));
-      await bundle(findProject(opts.cwd), out ? { out } : {}, { write: stdout, warn: stderr });
+      const [{ bundle }, { bundleOptionsSchema }] = await Promise.all([import('../commands/bundle/index.js'), import('../commands/bundle/options.js')]);
+      const { joinPath } = await import('../core/paths.js');
+      await bundle(findProject(cwd), parseOptions(bundleOptionsSchema, { out: joinPath(cwd, out) }), { write: stdout, warn: stderr });
     }),
   );
 

@@ -26,7 +26,7 @@ function notInstalled(project: Project, detail: string, cause?: unknown): CliErr
 }
 
 /** A "Cannot find package 'x'" failure while loading project code becomes the fix: install. */
-export function asMissingDependency(project: Project, error: unknown): CliError | undefined {
+function asMissingDependency(project: Project, error: unknown): CliError | undefined {
   const message = error instanceof Error ? error.message : '';
   const missing = /Cannot find package '([^']+)'/.exec(message);
   if (!missing) return undefined;

@@ -34,7 +34,7 @@ function describeJsonError(error: unknown, text: string): string {
  * Comments and trailing commas of JSONC, replaced by spaces (positions stay where they were).
  * Returns where the first one was, or undefined when the text has none.
  */
-export function stripJsonc(text: string): { text: string; first: number | undefined } {
+function stripJsonc(text: string): { text: string; first: number | undefined } {
   const out = text.split('');
   let first: number | undefined;
   const blank = (from: number, to: number) => {

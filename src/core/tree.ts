@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { writeFilesAtomically } from './atomic-file.js';
 
 export type ChangeType = 'CREATE' | 'UPDATE' | 'DELETE';
 
@@ -14,11 +14,12 @@ export interface FileChange {
 
 /**
  * A virtual view of a project: reads fall through to disk, writes and deletes are recorded and
- * only reach the disk on `flush`. Commands build all their changes here first, so a refusal or
- * a dry run leaves the project untouched.
+ * only reach the disk on `flush`, all at once. Commands build their whole change here first
+ * (lockfile included), so a refusal or a dry run leaves the project untouched.
  */
 export class ProjectTree {
   private readonly pending = new Map<string, string | null>();
+  private readonly descriptions = new Map<string, string[]>();
 
   constructor(readonly root: string) {}
 
@@ -26,9 +27,15 @@ export class ProjectTree {
     return path.join(this.root, file);
   }
 
+  private readDisk(file: string): string | undefined {
+    const absolute = this.absolute(file);
+    return existsSync(absolute) ? readFileSync(absolute, 'utf8') : undefined;
+  }
+
+  /** @example tree.write('a.ts', 'x'); tree.read('a.ts') === 'x' */
   read(file: string): string | undefined {
     if (this.pending.has(file)) return this.pending.get(file) ?? undefined;
-    return existsSync(this.absolute(file)) ? readFileSync(this.absolute(file), 'utf8') : undefined;
+    return this.readDisk(file);
   }
 
   exists(file: string): boolean {
@@ -43,11 +50,42 @@ export class ProjectTree {
     this.pending.set(file, null);
   }
 
+  /** Records why `file` changes (a transform's description), shown by a dry run. */
+  describe(file: string, description: string): void {
+    this.descriptions.set(file, [...(this.descriptions.get(file) ?? []), description]);
+  }
+
+  descriptionsOf(file: string): readonly string[] {
+    return this.descriptions.get(file) ?? [];
+  }
+
+  /**
+   * The files under `dir` (POSIX, relative to the root) as the tree sees them: on disk or
+   * written, and not deleted; sorted.
+   * @example tree.listFiles('src/tools') // ['src/tools/index.ts', 'src/tools/search-notes.ts']
+   */
+  listFiles(dir: string): string[] {
+    const files = new Set<string>();
+    const absolute = this.absolute(dir);
+    if (existsSync(absolute)) {
+      for (const entry of readdirSync(absolute, { recursive: true, withFileTypes: true })) {
+        if (entry.isFile()) files.add(path.relative(this.root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
+      }
+    }
+    const prefix = `${dir.replace(/\/$/, '')}/`;
+    for (const [file, content] of this.pending) {
+      if (!file.startsWith(prefix)) continue;
+      if (content === null) files.delete(file);
+      else files.add(file);
+    }
+    return [...files].sort();
+  }
+
   /** What `flush` would do, without no-op writes. */
   listChanges(): FileChange[] {
     const changes: FileChange[] = [];
     for (const [file, content] of this.pending) {
-      const before = existsSync(this.absolute(file)) ? readFileSync(this.absolute(file), 'utf8') : undefined;
+      const before = this.readDisk(file);
       const after = content ?? undefined;
       if (before === after) continue;
       changes.push({ path: file, type: before === undefined ? 'CREATE' : after === undefined ? 'DELETE' : 'UPDATE', before, after });
@@ -55,27 +93,17 @@ export class ProjectTree {
     return changes.sort((a, b) => a.path.localeCompare(b.path));
   }
 
-  /** Writes every change; each file goes through a temporary file and a rename. */
+  /** Writes every change in one atomic step (see writeFilesAtomically). */
   async flush(): Promise<FileChange[]> {
     const changes = this.listChanges();
-    for (const change of changes) {
-      const target = this.absolute(change.path);
-      if (change.after === undefined) {
-        await rm(target, { force: true });
-        continue;
-      }
-      await mkdir(path.dirname(target), { recursive: true });
-      const temporary = `${target}.${process.pid}.tmp`;
-      await writeFile(temporary, change.after);
-      await rename(temporary, target);
-    }
+    await writeFilesAtomically(changes.map((change) => ({ file: this.absolute(change.path), content: change.after })));
     this.pending.clear();
     return changes;
   }
 }
 
 /** A unified diff of one change, with a/ and b/ prefixes like git's. */
-export function unifiedDiff(change: FileChange): string {
+function unifiedDiff(change: FileChange): string {
   return createTwoFilesPatch(
     change.before === undefined ? '/dev/null' : `a/${change.path}`,
     change.after === undefined ? '/dev/null' : `b/${change.path}`,
@@ -89,12 +117,15 @@ export function unifiedDiff(change: FileChange): string {
 
 /**
  * Ends a command: prints CREATE/UPDATE/DELETE lines, then either writes the changes or, with
- * `dryRun`, prints unified diffs and touches nothing.
+ * `dryRun`, prints what each edit does and the unified diffs, and touches nothing.
  */
 export async function commitTree(tree: ProjectTree, options: { dryRun: boolean; write(text: string): void }): Promise<FileChange[]> {
   const changes = tree.listChanges();
   if (changes.length === 0) return changes;
-  for (const change of changes) options.write(`${change.type} ${change.path}\n`);
+  for (const change of changes) {
+    options.write(`${change.type} ${change.path}\n`);
+    if (options.dryRun) for (const description of tree.descriptionsOf(change.path)) options.write(`  ${description}\n`);
+  }
   if (options.dryRun) {
     options.write('\n');
     for (const change of changes) options.write(unifiedDiff(change));

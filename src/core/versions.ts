@@ -41,6 +41,8 @@ export const generatedDependencies = {
 } as const;
 
 export const generatedDevDependencies = {
+  // renovate: datasource=npm depName=@biomejs/biome
+  '@biomejs/biome': '2.6.8',
   // renovate: datasource=npm depName=@modelcontextprotocol/client
   '@modelcontextprotocol/client': '2.4.0',
   // The SDK v1 client, which most deployed MCP clients are built on: tests drive the server with it too.
@@ -59,8 +61,6 @@ export const generatedDevDependencies = {
   // renovate: datasource=npm depName=vitest
   vitest: '4.1.12',
 } as const;
-
-export type GeneratedDependencyName = keyof typeof generatedDependencies | keyof typeof generatedDevDependencies;
 
 /** Node versions a generated project supports and its CI matrix tests: 20 (end of life, still deployed), 22 and 24. */
 export const GENERATED_NODE_ENGINES = '^20.12.0 || >=22.0.0';

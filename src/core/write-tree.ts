@@ -1,14 +1,14 @@
 import { existsSync, lstatSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from './errors.js';
-import type { RenderedTree } from '../templates/render.js';
+import { ProjectTree } from './tree.js';
 
 /** Entries that do not make a directory "non-empty" for scaffolding purposes. */
 const IGNORABLE_ENTRIES = new Set(['.git', '.DS_Store', 'Thumbs.db']);
 
 export function directoryIsEmpty(dir: string): boolean {
   if (!existsSync(dir)) return true;
+  if (!lstatSync(dir).isDirectory()) return false;
   return readdirSync(dir).every((entry) => IGNORABLE_ENTRIES.has(entry));
 }
 
@@ -29,55 +29,33 @@ function assertWritable(target: string, relative: string): void {
   }
 }
 
+/** Refuses a target that is a file, or a non-empty directory without `force`. */
+export function assertScaffoldTarget(target: string, options: { force: boolean }): void {
+  if (existsSync(target) && !lstatSync(target).isDirectory()) {
+    throw new CliError(`${target} exists and is not a directory.`, { hint: 'Choose another project directory.' });
+  }
+  if (!options.force && !directoryIsEmpty(target)) {
+    throw new CliError(`Directory ${target} is not empty.`, {
+      hint: 'Choose a new directory, empty this one, or pass --force to write into it (files the template creates are overwritten).',
+    });
+  }
+}
+
 export interface WriteTreeResult {
   /** Files that existed before and were replaced (only possible with `force`). */
   overwritten: string[];
 }
 
 /**
- * Writes `tree` under `targetDir` so that a failure never leaves a half-written project: every
- * file is first written to a staging directory beside the target (same filesystem), then moved
- * into place with rename.
+ * Writes rendered files under `targetDir` in one commit of a ProjectTree, so a failure never
+ * leaves a half-written project (see writeFilesAtomically).
  */
-export async function writeTreeAtomically(
-  targetDir: string,
-  tree: RenderedTree,
-  options: { force: boolean },
-): Promise<WriteTreeResult> {
+export async function writeTreeAtomically(targetDir: string, files: ReadonlyMap<string, string>, options: { force: boolean }): Promise<WriteTreeResult> {
   const target = path.resolve(targetDir);
-  if (existsSync(target) && !lstatSync(target).isDirectory()) {
-    throw new CliError(`${target} exists and is not a directory.`, { hint: 'Choose another project directory.' });
-  }
-  const empty = directoryIsEmpty(target);
-  if (!empty && !options.force) {
-    throw new CliError(`Directory ${target} is not empty.`, {
-      hint: 'Choose a new directory, empty this one, or pass --force to write into it (files the template creates are overwritten).',
-    });
-  }
-  for (const relative of tree.keys()) assertWritable(target, relative);
-
-  const parent = path.dirname(target);
-  await mkdir(parent, { recursive: true });
-  const staging = await mkdtemp(path.join(parent, '.create-mcp-prod-'));
-  try {
-    for (const [relative, content] of tree) {
-      const file = path.join(staging, relative);
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, content);
-    }
-    if (!existsSync(target)) {
-      await rename(staging, target);
-      return { overwritten: [] };
-    }
-    const overwritten: string[] = [];
-    for (const relative of tree.keys()) {
-      const destination = path.join(target, relative);
-      if (existsSync(destination)) overwritten.push(relative);
-      await mkdir(path.dirname(destination), { recursive: true });
-      await rename(path.join(staging, relative), destination);
-    }
-    return { overwritten };
-  } finally {
-    await rm(staging, { recursive: true, force: true });
-  }
+  assertScaffoldTarget(target, options);
+  for (const relative of files.keys()) assertWritable(target, relative);
+  const tree = new ProjectTree(target);
+  for (const [relative, content] of files) tree.write(relative, content);
+  const changes = await tree.flush();
+  return { overwritten: changes.filter((change) => change.type === 'UPDATE').map((change) => change.path) };
 }

@@ -17,21 +17,3 @@ export function tsString(value: string): string {
 export function jsonLiteral(value: unknown): string {
   return JSON.stringify(value);
 }
-
-export function kebabCase(value: string): string {
-  return value
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .replace(/[^A-Za-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .toLowerCase();
-}
-
-export function camelCase(value: string): string {
-  const kebab = kebabCase(value);
-  return kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
-export function pascalCase(value: string): string {
-  const camel = camelCase(value);
-  return camel.charAt(0).toUpperCase() + camel.slice(1);
-}

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { camelCase, jsonLiteral, kebabCase, pascalCase, tsString } from './helpers.js';
+import { jsonLiteral, tsString } from './helpers.js';
 
 /** Rendered files keyed by POSIX path relative to the project root. */
 export type RenderedTree = Map<string, string>;
@@ -9,9 +9,6 @@ export type RenderedTree = Map<string, string>;
 const hbs = Handlebars.create();
 hbs.registerHelper('ts', (value: unknown) => tsString(String(value)));
 hbs.registerHelper('json', (value: unknown) => jsonLiteral(value));
-hbs.registerHelper('kebabCase', (value: unknown) => kebabCase(String(value)));
-hbs.registerHelper('camelCase', (value: unknown) => camelCase(String(value)));
-hbs.registerHelper('pascalCase', (value: unknown) => pascalCase(String(value)));
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 
 // noEscape: HTML escaping would corrupt code (quotes, &, <). strict: a missing variable is a bug

@@ -5,7 +5,7 @@
 import type { ArrayLiteralExpression, Node, ObjectLiteralElementLike } from 'ts-morph';
 
 /** The whitespace that starts the line `position` is on. */
-export function lineIndent(text: string, position: number): string {
+function lineIndent(text: string, position: number): string {
   const start = text.lastIndexOf('\n', position - 1) + 1;
   return /^[ \t]*/.exec(text.slice(start))![0];
 }

@@ -43,7 +43,7 @@ export function findToolDefinition(sourceFile: SourceFile, toolName?: string): O
 }
 
 /** The value of a property that is a plain string literal, else undefined. */
-export function stringProperty(object: ObjectLiteralExpression, name: string): string | undefined {
+function stringProperty(object: ObjectLiteralExpression, name: string): string | undefined {
   const property = object.getProperty(name);
   if (!property || !Node.isPropertyAssignment(property)) return undefined;
   const initializer = property.getInitializer();

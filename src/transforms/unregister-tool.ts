@@ -1,4 +1,4 @@
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind, type ImportDeclaration } from 'ts-morph';
 import { removeStatementLines } from './edits.js';
 import { describeRegistry, findImport, findRegistryArray } from './locate.js';
 import { changed, conflict, defineTransform, unchanged } from './types.js';
@@ -8,8 +8,18 @@ export interface UnregisterToolOptions {
   from: string;
 }
 
+/** The one local name an import brings in: its default import, or its only named import. */
+function soleImportedName(declaration: ImportDeclaration): string | undefined {
+  if (declaration.getNamespaceImport()) return undefined;
+  const named = declaration.getNamedImports();
+  const defaultImport = declaration.getDefaultImport()?.getText();
+  if (defaultImport) return named.length === 0 ? defaultImport : undefined;
+  return named.length === 1 ? (named[0]!.getAliasNode() ?? named[0]!.getNameNode()).getText() : undefined;
+}
+
 /**
- * Removes the tool imported from `from` from the `tools` array and drops its import.
+ * Removes the tool imported from `from` (by default or as its only named import) from the
+ * `tools` array and drops its import.
  * @example
  * // before: import a from './a.js';\nimport b from './b.js';\nexport const tools = [a, b];
  * // after:  import a from './a.js';\nexport const tools = [a];
@@ -24,10 +34,8 @@ export const unregisterTool = defineTransform<UnregisterToolOptions>({
     }
     const declaration = findImport(sourceFile, from);
     if (!declaration) return unchanged(`${from} is not imported`);
-    const identifier = declaration.getDefaultImport()?.getText();
-    if (!identifier || declaration.getNamedImports().length > 0 || declaration.getNamespaceImport()) {
-      return conflict(`The import of ${from} is not a plain default import.`, 'Remove the tool by hand.');
-    }
+    const identifier = soleImportedName(declaration);
+    if (!identifier) return conflict(`The import of ${from} is not a plain default import.`, 'Remove the tool by hand.');
     const elements = registry.getElements();
     const index = elements.findIndex((element) => Node.isIdentifier(element) && element.getText() === identifier);
     if (index >= 0) registry.removeElement(index);

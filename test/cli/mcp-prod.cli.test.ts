@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -115,8 +115,11 @@ describe('mcp-prod in a project whose dependencies are not installed', () => {
     expect(existsSync(path.join(cwd, 'template-0.1.0.mcpb'))).toBe(false);
   });
 
-  it('token issue --strict refuses a scope no tool uses, naming the known ones', async () => {
-    const run = await runBin('mcp-prod', ['token', 'issue', '--scopes', 'Notes:Read', '--strict'], { cwd: await uninstalledProject() });
+  it('token issue --strict refuses a scope no tool uses, naming the known ones (the hierarchy comes from the project)', async () => {
+    const cwd = await uninstalledProject();
+    // src/contract.ts, which tells the scope hierarchy, needs only zod; the store is never opened.
+    symlinkSync(path.join(repoRoot, 'node_modules'), path.join(cwd, 'node_modules'), 'dir');
+    const run = await runBin('mcp-prod', ['token', 'issue', '--scopes', 'Notes:Read', '--strict'], { cwd });
     expect(run.exitCode, describeRun(run)).toBe(1);
     expect(run.stderr, describeRun(run)).toContain('error: --scopes: no tool of this project requires Notes:Read (did you mean notes:read?).');
     expect(run.stderr, describeRun(run)).toContain('Known scopes (admin covers write covers read): notes:admin notes:read notes:write.');

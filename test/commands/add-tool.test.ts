@@ -211,7 +211,10 @@ describe('add-tool', () => {
 
     expect(hashTree(copy.root)).toEqual(before);
     expect(result).toEqual({ toolFile: 'src/tools/get-weather.ts', changed: true });
-    expect(output).toContain('CREATE src/tools/get-weather.ts\nUPDATE src/tools/index.ts\nCREATE test/tools/get-weather.test.ts\n');
+    expect(output).toContain(
+      'CREATE evals/get-weather.eval.ts\nUPDATE mcp-tools.lock.json\nCREATE src/tools/get-weather.ts\nUPDATE src/tools/index.ts\n  register getWeather (./get-weather.js) in the tool registry\nCREATE test/tools/get-weather.test.ts\n',
+    );
+    expect(output).toContain('--- a/mcp-tools.lock.json\n+++ b/mcp-tools.lock.json\n');
     expect(output).toContain('--- /dev/null\n+++ b/src/tools/get-weather.ts\n');
     expect(output).toContain("+  name: 'get_weather',\n");
     expect(output).toContain('--- a/src/tools/index.ts\n+++ b/src/tools/index.ts\n');

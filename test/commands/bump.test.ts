@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { bump, type BumpOptions } from '../../src/commands/bump/index.js';
+import { bump } from '../../src/commands/bump/index.js';
+import type { BumpOptions } from '../../src/commands/bump/options.js';
 import { LOCKFILE_NAME } from '../../src/schema-diff/lockfile.js';
 import { captureOutput, cliErrorOf, copyProject, generateProjectTemplate, hashTree, type ProjectCopy, type ProjectTemplate } from '../helpers/generated-project.js';
 

@@ -123,14 +123,14 @@ describe('deprecate', () => {
 
   it.each([
     ['a replacement that does not exist', { replacement: 'find_notes_v2' }, 'The replacement find_notes_v2 is not a registered tool.'],
-    ['the tool itself as replacement', { replacement: 'search_notes' }, 'search_notes cannot replace itself.'],
+    ['the tool itself as replacement', { replacement: 'search_notes' }, '--replacement: search_notes cannot replace itself; name the tool callers should move to'],
     ['a tool that does not exist', { tool: 'get_weather' }, 'No tool named get_weather in src/tools.'],
-    ['a --since that is not a calendar date', { since: '2026-02-30' }, '--since "2026-02-30" is not a date; use YYYY-MM-DD (UTC).'],
-    ['a --since that is not YYYY-MM-DD', { since: '2026-1-5' }, '--since "2026-1-5" is not a date; use YYYY-MM-DD (UTC).'],
-    ['a --refuse-after that is not a date', { refuseAfter: 'next month' }, '--refuse-after "next month" is not a date; use YYYY-MM-DD (UTC).'],
-    ['a --remove-after that is not a date', { removeAfter: '2027-13-01' }, '--remove-after "2027-13-01" is not a date; use YYYY-MM-DD (UTC).'],
-    ['a --refuse-after before --since', { since: '2026-12-01', refuseAfter: '2026-11-30' }, '--refuse-after is before --since.'],
-    ['a --remove-after before --refuse-after', { since: '2026-12-01', refuseAfter: '2027-01-01', removeAfter: '2026-12-31' }, '--remove-after is before --refuse-after.'],
+    ['a --since that is not a calendar date', { since: '2026-02-30' }, '--since: not a date; use YYYY-MM-DD (UTC)'],
+    ['a --since that is not YYYY-MM-DD', { since: '2026-1-5' }, '--since: not a date; use YYYY-MM-DD (UTC)'],
+    ['a --refuse-after that is not a date', { refuseAfter: 'next month' }, '--refuse-after: not a date; use YYYY-MM-DD (UTC)'],
+    ['a --remove-after that is not a date', { removeAfter: '2027-13-01' }, '--remove-after: not a date; use YYYY-MM-DD (UTC)'],
+    ['a --refuse-after before --since', { since: '2026-12-01', refuseAfter: '2026-11-30' }, '--refuse-after: is before --since'],
+    ['a --remove-after before --refuse-after', { since: '2026-12-01', refuseAfter: '2027-01-01', removeAfter: '2026-12-31' }, '--remove-after: is before --refuse-after'],
   ])('refuses %s and writes nothing', async (_, options: Partial<DeprecateOptions>, message) => {
     const copy = projectWithReplacement();
     setToday('2026-12-01');

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { TokenView } from '../../src/core/admin.js';
+import type { TokenView } from '../../src/project/interface.js';
 import { clients, type Host } from '../../src/commands/install/clients.js';
 import { defaultEnvironment, install, PENDING_TOKEN, type InstallEnvironment, type TokenStore } from '../../src/commands/install/index.js';
 import type { InstallOptionsInput } from '../../src/commands/install/options.js';

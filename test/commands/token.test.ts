@@ -2,7 +2,8 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueTokenCommand } from '../../src/commands/token/index.js';
-import { isKnownScope, knownScopes, suggestScope } from '../../src/core/scopes.js';
+import { isKnownScope, knownScopes, loadScopeRules, suggestScope } from '../../src/project/scopes.js';
+import { scopeRules } from '../../templates/project/base/src/platform/scopes.js';
 import { LOCKFILE_NAME } from '../../src/schema-diff/lockfile.js';
 import { cliErrorOf, copyProject, generateProjectTemplate, type ProjectCopy, type ProjectTemplate } from '../helpers/generated-project.js';
 
@@ -46,12 +47,21 @@ async function issue(copy: ProjectCopy, scopes: string[], options: { strict?: bo
 
 const issuedScopes = (copy: ProjectCopy) => (copy.exists('issued.log') ? copy.read('issued.log').trim().split('\n').map((line) => JSON.parse(line) as string[]) : []);
 
-describe('scope knowledge', () => {
+describe('scope knowledge (with the hierarchy the generated project defines)', () => {
   it('treats every tier of a used resource as known, and nothing else', () => {
     const used = ['notes:read', 'billing'];
-    expect(['notes:read', 'notes:write', 'notes:admin', 'billing'].every((scope) => isKnownScope(scope, used))).toBe(true);
-    expect(['Notes:Read', 'notes:delete', 'note:read', 'billing:read', 'files:read'].some((scope) => isKnownScope(scope, used))).toBe(false);
-    expect(knownScopes(used)).toEqual(['billing', 'notes:admin', 'notes:read', 'notes:write']);
+    expect(['notes:read', 'notes:write', 'notes:admin', 'billing'].every((scope) => isKnownScope(scope, used, scopeRules))).toBe(true);
+    expect(['Notes:Read', 'notes:delete', 'note:read', 'billing:read', 'files:read'].some((scope) => isKnownScope(scope, used, scopeRules))).toBe(false);
+    expect(knownScopes(used, scopeRules)).toEqual(['billing', 'notes:admin', 'notes:read', 'notes:write']);
+  });
+
+  it('asks the project for its hierarchy, and names what an older project lacks', async () => {
+    const copy = copyProject(template);
+    expect((await loadScopeRules(copy.project)).tiers).toEqual(['read', 'write', 'admin']);
+    copy.edit('src/contract.ts', "export { scopeRules } from './platform/scopes.js';", '');
+    const error = await cliErrorOf(() => loadScopeRules(copy.project));
+    expect(error.message).toBe('src/contract.ts does not provide what mcp-prod needs: scopeRules: Invalid input: expected object, received undefined.');
+    expect(error.hint).toContain('freshly generated project');
   });
 
   it('suggests the scope a slip was meant to be', () => {

@@ -458,7 +458,7 @@ describe('the contract lockfile in a generated project', () => {
     expect(report.ok).toBe(true);
     expect(report.tools.find((t: { name: string }) => t.name === 'search_notes')).toMatchObject({ change: 'changed', requiredBump: 'major', from: '1.0.0', to: '2.0.0', result: 'pass' });
     const missing = await mcpProd(['diff', 'no-such-ref', 'mcp-tools.lock.json']);
-    expect(missing.exitCode).toBe(2);
+    expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('neither a lockfile path nor a git ref');
   });
 

@@ -1,3 +1,5 @@
+import type { ToolKind } from '../../src/commands/add-tool/options.js';
+import type { AddToolPrompter } from '../../src/commands/add-tool/prompts.js';
 import type { CreatePrompter, Transport } from '../../src/commands/create/options.js';
 
 export interface PromptAnswers {
@@ -29,4 +31,28 @@ export function fakePrompter(answers: PromptAnswers = {}) {
     install: (defaultValue) => answer('install', defaultValue),
   };
   return { prompter, asked, askedNames: () => asked.map((entry) => entry.prompt) };
+}
+
+export interface AddToolAnswers {
+  name?: string;
+  scope?: string;
+  kind?: ToolKind;
+  description?: string;
+}
+
+/** An AddToolPrompter answering from `answers`; asking anything else fails the test. */
+export function fakeAddToolPrompter(answers: AddToolAnswers = {}) {
+  const asked: (keyof AddToolPrompter)[] = [];
+  function answer<T>(prompt: keyof AddToolPrompter): Promise<T> {
+    asked.push(prompt);
+    if (answers[prompt] === undefined) return Promise.reject(new Error(`unexpected prompt: ${prompt}`));
+    return Promise.resolve(answers[prompt] as T);
+  }
+  const prompter: AddToolPrompter = {
+    name: () => answer('name'),
+    scope: () => answer('scope'),
+    kind: () => answer('kind'),
+    description: () => answer('description'),
+  };
+  return { prompter, asked };
 }

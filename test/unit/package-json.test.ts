@@ -21,6 +21,8 @@ function generate(transport: Transport, overrides: Parameters<typeof createOptio
 
 const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
 
+const ownDevDependencies = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
+
 describe('generatedPackageJson', () => {
   it.each(['stdio', 'http', 'both'] as const)('is valid JSON with a trailing newline (%s)', (transport) => {
     const { text, pkg } = generate(transport);
@@ -88,7 +90,11 @@ describe('generatedPackageJson', () => {
       build: 'tsc -p tsconfig.build.json',
       typecheck: 'tsc --noEmit',
       test: 'vitest run',
+      format: 'biome format --write',
+      'format:check': 'biome format',
+      lint: 'biome lint',
     });
+    expect(generate(transport).pkg.devDependencies['@biomejs/biome']).toBe(ownDevDependencies['@biomejs/biome']);
   });
 
   it('names the bin after the unscoped package name', () => {

@@ -18,6 +18,7 @@ const platformModules = [
   'logger',
   'pipeline',
   'registry',
+  'scopes',
   'semver',
   'telemetry',
   'telemetry-sdk',
@@ -27,6 +28,7 @@ const platformModules = [
 
 const baseFiles = [
   '.env.example',
+  'biome.json',
   'evals/harness.ts',
   'evals/run.ts',
   '.github/workflows/ci.yml',

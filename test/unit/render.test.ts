@@ -33,13 +33,11 @@ describe('renderString', () => {
     expect(() => renderString('{{nope}}', {})).toThrow(/<inline>/);
   });
 
-  it('provides the ts, json, case and eq helpers', () => {
+  it('provides the ts, json and eq helpers, and no others', () => {
     const data = { name: "it's my-server", kind: 'http' };
     expect(renderString('{{ts name}}', data)).toBe("'it\\'s my-server'");
     expect(renderString('{{json name}}', data)).toBe('"it\'s my-server"');
-    expect(renderString('{{kebabCase name}}|{{camelCase name}}|{{pascalCase name}}', data)).toBe(
-      'it-s-my-server|itSMyServer|ItSMyServer',
-    );
+    expect(() => renderString('{{kebabCase name}}', data)).toThrow(/kebabCase/);
     expect(renderString('{{#if (eq kind "http")}}yes{{else}}no{{/if}}', data)).toBe('yes');
     expect(renderString('{{#if (eq kind "stdio")}}yes{{else}}no{{/if}}', data)).toBe('no');
   });
@@ -53,10 +51,10 @@ describe('renderLayers', () => {
       _gitignore: 'node_modules\n',
       '_github/workflows/ci.yml.hbs': 'name: {{name}}\n',
       '__snapshots__/keep.txt': 'dunder\n',
-      'src/{{kebabCase name}}.ts.hbs': 'export const id = {{ts name}};\n',
-      '{{kebabCase name}}/index.ts': 'export {};\n',
+      'src/{{fileName}}.ts.hbs': 'export const id = {{ts name}};\n',
+      '{{fileName}}/index.ts': 'export {};\n',
     });
-    const tree = renderLayers([base], { name: 'My Tool' });
+    const tree = renderLayers([base], { name: 'My Tool', fileName: 'my-tool' });
     expect([...tree.keys()].sort()).toEqual([
       '.github/workflows/ci.yml',
       '.gitignore',

@@ -1,24 +1,18 @@
-import { loadContracts, loadToolContract, locateToolFile, today } from '../../core/contracts.js';
+import { editFile } from '../../core/edit-file.js';
 import { CliError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
+import { today } from '../../core/today.js';
 import { commitTree, ProjectTree } from '../../core/tree.js';
+import { loadContracts, loadToolContract } from '../../project/contracts.js';
+import { readLockfile, recordInLockfile } from '../../project/lockfile.js';
+import { findToolFile } from '../../project/tool-files.js';
 import { assemblePlan, type ToolPlan } from '../../schema-diff/plan.js';
 import type { Bump, ToolContract } from '../../schema-diff/types.js';
 import { declaredBump, parseVersion, suggestVersion } from '../../schema-diff/version-gate.js';
 import { setToolVersion } from '../../transforms/set-tool-version.js';
-import { editFile } from '../edit-file.js';
-import { readProjectLockfile } from '../lock/lockfile-io.js';
-import { recordInLockfile } from '../lock/record.js';
+import type { BumpOptions } from './options.js';
 
-export type BumpLevel = Exclude<Bump, 'none'>;
 const ORDER: Bump[] = ['none', 'patch', 'minor', 'major'];
-
-export interface BumpOptions {
-  tool?: string;
-  level?: BumpLevel;
-  all: boolean;
-  dryRun: boolean;
-}
 
 function why(plan: ToolPlan): string {
   const decisive = plan.findings.filter((f) => (plan.requiredBump === 'major' ? f.verdict === 'breaking' : plan.requiredBump === 'minor' ? f.verdict === 'additive' : true));
@@ -33,12 +27,13 @@ function why(plan: ToolPlan): string {
  */
 export async function bump(project: Project, options: BumpOptions, out: { write(text: string): void }): Promise<void> {
   if (options.all === Boolean(options.tool)) throw new CliError('Name one tool, or pass --all.', { hint: 'mcp-prod bump <tool> [major|minor|patch], or mcp-prod bump --all' });
-  const { lock } = readProjectLockfile(project);
+  const tree = new ProjectTree(project.root);
+  const { lock } = readLockfile(tree);
   let contracts: Record<string, ToolContract>;
   let compared = lock;
   if (options.tool) {
     // One tool: load only its module and compare only its lock entry.
-    const file = locateToolFile(project, options.tool);
+    const file = findToolFile(tree, options.tool);
     if (!file) throw new CliError(`No tool named ${options.tool} in src/tools.`, { hint: '`mcp-prod check` lists the tools the project has.' });
     contracts = await loadToolContract(project, file);
     const entry = lock.tools[options.tool];
@@ -51,7 +46,6 @@ export async function bump(project: Project, options: BumpOptions, out: { write(
   if (options.tool && !contracts[options.tool]) throw new CliError(`No tool named ${options.tool} is defined in its file.`);
 
   const candidates = options.tool ? [byName.get(options.tool)!] : plan.tools.filter((tool) => tool.change === 'changed');
-  const tree = new ProjectTree(project.root);
   const bumped: Record<string, string> = {};
   const notes: string[] = [];
   for (const tool of candidates) {
@@ -78,7 +72,7 @@ export async function bump(project: Project, options: BumpOptions, out: { write(
     }
     if (!from) throw new CliError(`${tool.name}: the locked version ${base} is not a semantic version.`);
     const next = suggestVersion(from, level);
-    const file = locateToolFile(project, tool.name);
+    const file = findToolFile(tree, tool.name);
     if (!file) throw new CliError(`Cannot find the file that defines ${tool.name} in src/tools.`);
     editFile(tree, file, [[setToolVersion, { tool: tool.name, version: next }]]);
     bumped[tool.name] = next;

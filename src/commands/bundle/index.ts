@@ -1,12 +1,14 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadContracts } from '../../core/contracts.js';
+import { writeFilesAtomically } from '../../core/atomic-file.js';
 import { installCommand } from '../../core/dependencies.js';
 import { CliError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
-import { LOCKFILE_NAME, LockfileError, parseLockfile } from '../../schema-diff/lockfile.js';
+import { ProjectTree } from '../../core/tree.js';
+import { loadContracts } from '../../project/contracts.js';
+import { LOCKFILE_NAME, readLockfile } from '../../project/lockfile.js';
 import { authorOf, bundleDbPath, buildManifest, unscopedName, type ProjectPackageJson } from './manifest.js';
 import { bundleOptionsSchema, type BundleOptions } from './options.js';
 import { copyPackage, copyTree, runtimePackages } from './runtime-deps.js';
@@ -18,17 +20,11 @@ export interface BundleResult {
 
 /** The tools as the lockfile records them (what the built server serves), else from the code. */
 async function bundledTools(project: Project): Promise<{ name: string; description: string; scopes: string[] }[]> {
-  const file = path.join(project.root, LOCKFILE_NAME);
-  if (existsSync(file)) {
-    try {
-      const lock = parseLockfile(readFileSync(file, 'utf8'), LOCKFILE_NAME);
-      return Object.entries(lock.tools)
-        .filter(([, entry]) => !entry.removedAt)
-        .map(([name, entry]) => ({ name, description: entry.description, scopes: entry.scopes }));
-    } catch (error) {
-      if (error instanceof LockfileError) throw new CliError(error.message, { hint: `Restore ${LOCKFILE_NAME} from git, or run \`mcp-prod lock\`.` });
-      throw error;
-    }
+  const { lock, exists } = readLockfile(new ProjectTree(project.root));
+  if (exists) {
+    return Object.entries(lock.tools)
+      .filter(([, entry]) => !entry.removedAt)
+      .map(([name, entry]) => ({ name, description: entry.description, scopes: entry.scopes }));
   }
   return Object.entries(await loadContracts(project)).map(([name, contract]) => ({ name, description: contract.description, scopes: contract.scopes }));
 }
@@ -90,7 +86,7 @@ export async function bundle(project: Project, input: BundleOptions, out: { writ
 
   const mcpb = await import('@anthropic-ai/mcpb/cli');
   const staging = mkdtempSync(path.join(os.tmpdir(), 'mcp-prod-bundle-'));
-  const partial = `${file}.${process.pid}.tmp`;
+  const packedFile = `${staging}.mcpb`;
   try {
     copyTree(path.join(project.root, 'dist'), path.join(staging, 'dist'), (relative) => /\.(?:map|d\.ts|tsbuildinfo)$/.test(relative));
     for (const item of packages) copyPackage(item.source, path.join(staging, ...item.target.split('/')));
@@ -117,10 +113,9 @@ export async function bundle(project: Project, input: BundleOptions, out: { writ
     }
     writeFileSync(path.join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
-    await mkdir(path.dirname(file), { recursive: true });
-    const packed = await quietly(() => mcpb.packExtension({ extensionPath: staging, outputPath: partial, silent: true }));
+    const packed = await quietly(() => mcpb.packExtension({ extensionPath: staging, outputPath: packedFile, silent: true }));
     if (!packed.value) throw new CliError(`mcpb could not pack the bundle:\n${packed.printed}`, { exitCode: 2 });
-    await rename(partial, file);
+    await writeFilesAtomically([{ file, content: readFileSync(packedFile), newFileMode: 0o644 }]);
 
     const size = statSync(file).size;
     out.write(`Wrote ${file} (${(size / 1_048_576).toFixed(1)} MB): ${pkg.name}@${pkg.version ?? '0.1.0'}, tools ${tools.map((tool) => tool.name).join(', ') || '(none)'}.\n`);
@@ -132,6 +127,6 @@ export async function bundle(project: Project, input: BundleOptions, out: { writ
     return { file, manifest };
   } finally {
     await rm(staging, { recursive: true, force: true });
-    await rm(partial, { force: true });
+    await rm(packedFile, { force: true });
   }
 }

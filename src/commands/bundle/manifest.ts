@@ -12,7 +12,7 @@ export interface ProjectPackageJson {
   dependencies?: Record<string, string>;
 }
 
-export const TOKEN_FIELD = 'token';
+const TOKEN_FIELD = 'token';
 
 /** `Jane Doe <jane@example.com> (https://example.com)` or the object form, as mcpb's author. */
 export function authorOf(pkg: ProjectPackageJson, fallback: string): { name: string; email?: string; url?: string } {

@@ -1,34 +1,31 @@
-import { loadContracts, today } from '../../core/contracts.js';
 import { ExitError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
+import { today } from '../../core/today.js';
+import { ProjectTree } from '../../core/tree.js';
+import { loadContracts } from '../../project/contracts.js';
+import { LOCKFILE_NAME, readLockfile } from '../../project/lockfile.js';
+import type { CheckOptions } from './options.js';
+import { buildReport, renderReport, toolsWorthLocating, type CheckReport } from '../../reporters/compat/index.js';
 import { assemblePlan } from '../../schema-diff/plan.js';
-import { LOCKFILE_NAME } from '../../schema-diff/lockfile.js';
-import { readProjectLockfile } from '../lock/lockfile-io.js';
-import { buildReport, type CheckReport } from './report.js';
-import { renderGithub } from './reporters/github.js';
-import { renderJson } from './reporters/json.js';
-import { renderText } from './reporters/text.js';
-
-export type Reporter = 'text' | 'json' | 'github';
-
-export function render(report: CheckReport, reporter: Reporter): string {
-  return reporter === 'json' ? renderJson(report) : reporter === 'github' ? renderGithub(report) + renderText(report) : renderText(report);
-}
 
 /**
  * `mcp-prod check`: exit 0 when the lockfile matches the code and every change is properly
- * versioned, 1 when something must be fixed (the output says how), 2 when it could not run.
+ * versioned, 1 when something must be fixed (the output says how).
  */
-export async function check(project: Project, options: { reporter: Reporter; write(text: string): void }): Promise<CheckReport> {
-  const { lock, exists } = readProjectLockfile(project);
+export async function check(project: Project, options: CheckOptions & { write(text: string): void }): Promise<CheckReport> {
+  const tree = new ProjectTree(project.root);
+  const { lock, exists } = readLockfile(tree);
   const contracts = await loadContracts(project);
   const plan = assemblePlan(lock, contracts, { today: today() });
+  const worthLocating = toolsWorthLocating(plan);
+  // The file finder loads ts-morph; a passing check (the common case in CI) does not need it.
+  const files = worthLocating.length > 0 ? (await import('../../project/tool-files.js')).findToolFiles(tree, worthLocating) : undefined;
   const report = buildReport(plan, {
     title: `${LOCKFILE_NAME} against the code`,
-    project,
+    ...(files ? { files } : {}),
     staleFix: exists ? `${LOCKFILE_NAME} is out of date. Run: mcp-prod lock` : `There is no ${LOCKFILE_NAME} yet. Run: mcp-prod lock`,
   });
-  options.write(render(report, options.reporter));
+  options.write(renderReport(report, options.reporter));
   if (!report.ok || report.stale) throw new ExitError(1);
   return report;
 }

@@ -3,18 +3,9 @@
  * the project's store or from the server's log lines. Amounts stay integer nano-USD (BigInt)
  * until they are printed.
  */
+import type { DailyCostRow } from '../../project/interface.js';
 
-export interface DailyCostRow {
-  day: string;
-  tool: string;
-  principalId: string;
-  calls: number;
-  errors: number;
-  replays: number;
-  llmNanoUsd: bigint;
-  externalNanoUsd: bigint;
-  unpriced: number;
-}
+export type { DailyCostRow };
 
 export type CostGrouping = 'tool' | 'user' | 'day';
 

@@ -1,15 +1,21 @@
-import type { DailyCostRow } from './aggregate.js';
+import type { DailyCostRow } from '../../project/interface.js';
 
 /**
  * Daily rows rebuilt from the server's JSON log lines (`"event":"tool_call"`), for deployments
  * whose logs go to a pipeline rather than the store being at hand. Calls refused before a tool
  * and a user were known carry no cost and are left out, as in the store.
  */
-export function rowsFromLog(text: string): { rows: DailyCostRow[]; skipped: number } {
+export function rowsFromLog(text: string): { rows: DailyCostRow[]; calls: number; skipped: number; ignored: number } {
   const byKey = new Map<string, DailyCostRow>();
   let skipped = 0;
+  let ignored = 0;
+  let calls = 0;
   for (const line of text.split('\n')) {
-    if (!line.trim().startsWith('{')) continue;
+    if (line.trim() === '') continue;
+    if (!line.trim().startsWith('{')) {
+      ignored++;
+      continue;
+    }
     let entry: Record<string, unknown>;
     try {
       entry = JSON.parse(line) as Record<string, unknown>;
@@ -18,6 +24,7 @@ export function rowsFromLog(text: string): { rows: DailyCostRow[]; skipped: numb
       continue;
     }
     if (entry.event !== 'tool_call') continue;
+    calls++;
     if (typeof entry.user_id !== 'string' || entry.tool_version === null || typeof entry.time !== 'string') continue;
     const day = new Date(entry.time).toISOString().slice(0, 10);
     const tool = String(entry.tool_name);
@@ -31,5 +38,5 @@ export function rowsFromLog(text: string): { rows: DailyCostRow[]; skipped: numb
     row.unpriced += typeof entry.unpriced_llm_items === 'number' ? entry.unpriced_llm_items : 0;
     byKey.set(key, row);
   }
-  return { rows: [...byKey.values()], skipped };
+  return { rows: [...byKey.values()], calls, skipped, ignored };
 }

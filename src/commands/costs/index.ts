@@ -1,18 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { CliError } from '../../core/errors.js';
-import { withProjectAdmin } from '../../core/admin.js';
 import type { Project } from '../../core/project.js';
-import { today } from '../../core/contracts.js';
-import { aggregateCosts, usdText, type CostGrouping, type CostReport, type DailyCostRow } from './aggregate.js';
+import { today } from '../../core/today.js';
+import { withProjectAdmin } from '../../project/admin.js';
+import { dailyCostRowSchema, validateFromProject, type DailyCostRow } from '../../project/interface.js';
+import { renderTable } from '../../reporters/table.js';
+import { aggregateCosts, usdText, type CostReport } from './aggregate.js';
 import { rowsFromLog } from './from-log.js';
-
-export interface CostsOptions {
-  since: string;
-  by: CostGrouping;
-  top?: number;
-  json: boolean;
-  fromLog?: string;
-}
+import type { CostsOptions } from './options.js';
 
 /** `7d` (the last seven UTC days, today included) or a YYYY-MM-DD date. */
 export function sinceDay(text: string, todayText: string): string {
@@ -27,10 +23,11 @@ export function sinceDay(text: string, todayText: string): string {
 }
 
 async function rowsFromStore(project: Project, since: string): Promise<DailyCostRow[]> {
-  return withProjectAdmin(project, (admin) => admin.costs.daily(since));
+  const rows = await withProjectAdmin(project, (admin) => admin.costs.daily(since));
+  return validateFromProject(z.array(dailyCostRowSchema), rows, 'src/admin.ts costs.daily()');
 }
 
-export async function costs(project: () => Project, options: CostsOptions, out: { write(text: string): void }): Promise<CostReport> {
+export async function costs(project: () => Project, options: CostsOptions, out: { write(text: string): void; warn?(text: string): void }): Promise<CostReport> {
   const since = sinceDay(options.since, today());
   let rows: DailyCostRow[];
   if (options.fromLog) {
@@ -40,12 +37,19 @@ export async function costs(project: () => Project, options: CostsOptions, out: 
     } catch (error) {
       throw new CliError(`Cannot read ${options.fromLog}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-    rows = rowsFromLog(text).rows;
+    const read = rowsFromLog(text);
+    rows = read.rows;
+    const notLog = read.skipped + read.ignored;
+    if (notLog > 0 && read.calls === 0) {
+      out.warn?.(`warning: ${options.fromLog}: ${notLog} line(s) read, but not one tool_call log line of the server; is this the server's log (its stderr)?\n`);
+    } else if (read.skipped > 0) {
+      out.warn?.(`warning: ${options.fromLog}: ${read.skipped} line(s) are not JSON and were left out.\n`);
+    }
   } else {
     rows = await rowsFromStore(project(), since);
   }
   const report = aggregateCosts(rows, { by: options.by, since, ...(options.top ? { top: options.top } : {}) });
-  out.write(options.json ? renderJson(report) : renderTable(report));
+  out.write(options.json ? renderJson(report) : renderCostTable(report));
   return report;
 }
 
@@ -71,7 +75,7 @@ export function renderJson(report: CostReport): string {
   )}\n`;
 }
 
-export function renderTable(report: CostReport): string {
+export function renderCostTable(report: CostReport): string {
   const header = [report.by.toUpperCase(), 'CALLS', 'ERRORS', 'REPLAYS', 'LLM $', 'EXTERNAL $', 'TOTAL $', '$/CALL', 'SHARE'];
   const row = (key: string, g: CostReport['totals'], share: string) => [
     key,
@@ -85,11 +89,10 @@ export function renderTable(report: CostReport): string {
     share,
   ];
   const rows = [header, ...report.groups.map((g) => row(g.key, g, `${(g.share * 100).toFixed(1)}%`)), row('TOTAL', report.totals, '100.0%')];
-  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  const table = renderTable(rows, { alignRight: header.map((_, i) => i).slice(1) }).trimEnd().split('\n');
   const notes = [`Costs since ${report.since} (UTC days), by ${report.by}.`];
   if (report.omitted > 0) notes.push(`${report.omitted} more ${report.by}(s) not shown (--top).`);
   if (report.totals.unpriced > 0) notes.push(`${report.totals.unpriced} LLM item(s) had no price and are not in these totals: add their models to src/prices.ts.`);
   if (report.totals.calls === 0) notes.push('No calls recorded in this period.');
-  return `${[...notes.slice(0, 1), '', ...lines, ...(notes.length > 1 ? ['', ...notes.slice(1)] : [])].join('\n')}\n`;
+  return `${[...notes.slice(0, 1), '', ...table, ...(notes.length > 1 ? ['', ...notes.slice(1)] : [])].join('\n')}\n`;
 }

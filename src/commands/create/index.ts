@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { CliError } from '../../core/errors.js';
 import type { Ui } from '../../core/ui.js';
-import { directoryIsEmpty, writeTreeAtomically } from '../../core/write-tree.js';
+import { assertScaffoldTarget, writeTreeAtomically } from '../../core/write-tree.js';
 import { emptyLockfile, LOCKFILE_NAME, serializeLockfile } from '../../schema-diff/lockfile.js';
 import { renderLayers, type RenderedTree } from '../../templates/render.js';
 import { initGitRepository, type GitOutcome } from './git.js';
@@ -30,11 +29,7 @@ export function renderProject(options: CreateOptions): RenderedTree {
 
 export async function createProject(options: CreateOptions, ui: Ui): Promise<CreateResult> {
   const directory = path.resolve(options.cwd, options.directory);
-  if (!options.force && !directoryIsEmpty(directory)) {
-    throw new CliError(`Directory ${directory} is not empty.`, {
-      hint: 'Choose a new directory, empty this one, or pass --force to write into it (files the template creates are overwritten).',
-    });
-  }
+  assertScaffoldTarget(directory, options);
 
   const tree = renderProject(options);
   const { overwritten } = await writeTreeAtomically(directory, tree, { force: options.force });

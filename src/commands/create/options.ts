@@ -8,7 +8,6 @@ export const transports = ['stdio', 'http', 'both'] as const;
 export type Transport = (typeof transports)[number];
 
 export const stores = ['sqlite', 'postgres'] as const;
-export type StoreKind = (typeof stores)[number];
 
 export const createOptionsSchema = z.object({
   directory: z.string().min(1),
@@ -29,19 +28,20 @@ export const createOptionsSchema = z.object({
 export type CreateOptions = z.infer<typeof createOptionsSchema>;
 
 /** What the command line said; `undefined` means "not given" (so a prompt or default fills it). */
-export interface CreateFlags {
-  directory?: string;
-  name?: string;
-  transport?: Transport;
-  store?: StoreKind;
-  example?: boolean;
-  install?: boolean;
-  git?: boolean;
-  packageManager?: PackageManager;
-  cliVersion?: string;
-  force?: boolean;
-  yes?: boolean;
-}
+export const createFlagsSchema = z.object({
+  directory: z.string().min(1).optional(),
+  name: z.string().optional(),
+  transport: z.enum(transports).optional(),
+  store: z.enum(stores).optional(),
+  example: z.boolean().optional(),
+  install: z.boolean().optional(),
+  git: z.boolean().optional(),
+  packageManager: z.enum(packageManagers).optional(),
+  cliVersion: z.string().min(1).optional(),
+  force: z.boolean().optional(),
+  yes: z.boolean().optional(),
+});
+export type CreateFlags = z.infer<typeof createFlagsSchema>;
 
 /** Asks for one missing value; implemented with @clack/prompts on a terminal and by fakes in tests. */
 export interface CreatePrompter {

@@ -19,6 +19,9 @@ export function generatedPackageJson(options: CreateOptions): string {
     evals: 'tsx evals/run.ts',
     check: 'mcp-prod check',
     lock: 'mcp-prod lock',
+    format: 'biome format --write',
+    'format:check': 'biome format',
+    lint: 'biome lint',
   };
   if (stdio) {
     scripts.dev = 'tsx watch src/stdio.ts';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { runScriptCommand } from './package-manager.js';
 import type { CreateOptions } from './options.js';
 
-export const projectTemplatesDir = path.join(packageRoot, 'templates', 'project');
+const projectTemplatesDir = path.join(packageRoot, 'templates', 'project');
 
 /** Template layers in application order: `base`, then one `+feature` layer per enabled feature. */
 export function projectLayers(options: Pick<CreateOptions, 'transport' | 'example'>): string[] {

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { createTwoFilesPatch } from 'diff';
-import { withProjectAdmin, type TokenView } from '../../core/admin.js';
 import { backupFile, replaceFileAtomically } from '../../core/atomic-file.js';
 import { CliError } from '../../core/errors.js';
 import {
@@ -17,7 +16,10 @@ import {
   type JsonObject,
 } from '../../core/json-config.js';
 import type { Project } from '../../core/project.js';
-import { projectScopes } from '../../core/scopes.js';
+import { withProjectAdmin } from '../../project/admin.js';
+import { issuedTokenSchema, tokenViewSchema, validateFromProject, type TokenView } from '../../project/interface.js';
+import { projectScopes } from '../../project/scopes.js';
+import { z } from 'zod';
 import { clients, cursorDeeplink, type Client, type Host, type ServerSpec, type Transport } from './clients.js';
 import { installOptionsSchema, type InstallOptions, type InstallOptionsInput } from './options.js';
 
@@ -42,7 +44,11 @@ export function defaultEnvironment(): InstallEnvironment {
     now: () => new Date(),
     withTokenStore: (project, work) =>
       withProjectAdmin(project, (admin) =>
-        work({ dbPath: admin.dbPath, list: () => admin.tokens.list(), issue: (request) => admin.tokens.issue(request) }),
+        work({
+          dbPath: admin.dbPath,
+          list: async () => validateFromProject(z.array(tokenViewSchema), await admin.tokens.list(), 'src/admin.ts tokens.list()'),
+          issue: async (request) => validateFromProject(issuedTokenSchema, await admin.tokens.issue(request), 'src/admin.ts tokens.issue()'),
+        }),
       ),
   };
 }

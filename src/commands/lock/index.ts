@@ -1,11 +1,13 @@
-import { loadContracts, today } from '../../core/contracts.js';
 import { CliError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
-import { LOCKFILE_NAME } from '../../schema-diff/lockfile.js';
+import { today } from '../../core/today.js';
+import { commitTree, ProjectTree } from '../../core/tree.js';
+import { loadContracts } from '../../project/contracts.js';
+import { LOCKFILE_NAME, readLockfile, writeLockfile } from '../../project/lockfile.js';
+import { findToolFiles } from '../../project/tool-files.js';
+import { buildReport, renderText, toolsWorthLocating } from '../../reporters/compat/index.js';
 import { assemblePlan, type Plan } from '../../schema-diff/plan.js';
-import { buildReport } from '../check/report.js';
-import { renderText } from '../check/reporters/text.js';
-import { readProjectLockfile, writeProjectLockfile } from './lockfile-io.js';
+import type { LockOptions } from './options.js';
 
 export interface LockResult {
   written: boolean;
@@ -17,11 +19,12 @@ export interface LockResult {
  * version was not bumped (or a version that went down, or a removal outside the deprecation
  * process) unless `force`; running it twice changes nothing the second time.
  */
-export async function lock(project: Project, options: { force: boolean; write(text: string): void }): Promise<LockResult> {
-  const { lock: current } = readProjectLockfile(project);
+export async function lock(project: Project, options: LockOptions & { write(text: string): void }): Promise<LockResult> {
+  const tree = new ProjectTree(project.root);
+  const { lock: current } = readLockfile(tree);
   const plan = assemblePlan(current, await loadContracts(project), { today: today() });
   if (!plan.ok && !options.force) {
-    const report = buildReport(plan, { title: `Refusing to update ${LOCKFILE_NAME}`, project });
+    const report = buildReport(plan, { title: `Refusing to update ${LOCKFILE_NAME}`, files: findToolFiles(tree, toolsWorthLocating(plan)) });
     throw new CliError(renderText(report).trimEnd(), {
       hint: 'Apply the fixes above, or pass --force to record the contracts anyway.',
     });
@@ -30,7 +33,9 @@ export async function lock(project: Project, options: { force: boolean; write(te
     options.write(`${LOCKFILE_NAME} is up to date (${Object.keys(plan.nextLock.tools).length} tools); nothing to do.\n`);
     return { written: false, plan };
   }
-  await writeProjectLockfile(project, plan.nextLock);
+  writeLockfile(tree, plan.nextLock);
+  await commitTree(tree, { dryRun: options.dryRun, write: options.write });
+  if (options.dryRun) return { written: false, plan };
   const counts = ['added', 'changed', 'removed'].map((kind) => [kind, plan.tools.filter((t) => t.change === kind).length] as const).filter(([, n]) => n > 0);
   const summary = counts.map(([kind, n]) => `${n} ${kind}`).join(', ') || 'versions updated';
   options.write(`Wrote ${LOCKFILE_NAME}: ${Object.keys(plan.nextLock.tools).length} tools (${summary}).\n`);

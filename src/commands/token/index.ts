@@ -1,8 +1,15 @@
-import { withProjectAdmin } from '../../core/admin.js';
+import { z } from 'zod';
 import { CliError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
-import { isKnownScope, knownScopes, projectScopes, suggestScope } from '../../core/scopes.js';
-import { issueTokenOptionsSchema, type IssueTokenOptions } from './options.js';
+import { withProjectAdmin } from '../../project/admin.js';
+import { issuedTokenSchema, rotatedTokenSchema, tokenViewSchema, validateFromProject } from '../../project/interface.js';
+import { isKnownScope, knownScopes, loadScopeRules, projectScopes, suggestScope, type ScopeRules } from '../../project/scopes.js';
+import { renderTable } from '../../reporters/table.js';
+import { issueTokenOptionsSchema, type IssueTokenOptions, type RotateTokenOptions } from './options.js';
+
+export { issueTokenOptionsSchema, rotateTokenOptionsSchema } from './options.js';
+
+const FROM = (operation: string) => `src/admin.ts tokens.${operation}()`;
 
 export interface TokenOutput {
   json: boolean;
@@ -25,17 +32,19 @@ function printSecret(out: TokenOutput, token: string): void {
  */
 async function checkScopes(project: Project, scopes: string[], strict: boolean, out: TokenOutput): Promise<void> {
   let used: string[];
+  let rules: ScopeRules;
   try {
     used = (await projectScopes(project)).scopes;
+    rules = await loadScopeRules(project);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (strict) throw new CliError(`--strict: cannot tell which scopes the tools use: ${reason}`, error instanceof CliError && error.hint ? { hint: error.hint } : {});
     out.warn?.(`warning: the scopes were not checked against the tools: ${reason}\n`);
     return;
   }
-  const unknown = scopes.filter((scope) => !isKnownScope(scope, used));
+  const unknown = scopes.filter((scope) => !isKnownScope(scope, used, rules));
   if (unknown.length === 0) return;
-  const known = knownScopes(used);
+  const known = knownScopes(used, rules);
   const named = unknown.map((scope) => {
     const guess = suggestScope(scope, known);
     return guess ? `${scope} (did you mean ${guess}?)` : scope;
@@ -52,7 +61,7 @@ async function checkScopes(project: Project, scopes: string[], strict: boolean, 
 export async function issueTokenCommand(project: Project, options: IssueTokenOptions, out: TokenOutput): Promise<void> {
   const { strict, ...request } = issueTokenOptionsSchema.parse(options);
   await checkScopes(project, request.scopes, strict, out);
-  const { token, record } = await withProjectAdmin(project, (admin) =>
+  const issued = await withProjectAdmin(project, (admin) =>
     admin.tokens.issue({
       scopes: request.scopes,
       ...(request.expires ? { expires: request.expires } : {}),
@@ -60,31 +69,32 @@ export async function issueTokenCommand(project: Project, options: IssueTokenOpt
       ...(request.principal ? { principal: request.principal } : {}),
     }),
   );
+  const { token, record } = validateFromProject(issuedTokenSchema, issued, FROM('issue'));
   if (out.json) return printJson(out, { token, ...record });
   out.write(`Issued ${record.id} for principal ${record.principalId} (name ${record.name}), scopes ${record.scopes.join(' ')}, expires ${record.expiresAt}.\n`);
   printSecret(out, token);
 }
 
 export async function listTokensCommand(project: Project, out: TokenOutput): Promise<void> {
-  const tokens = await withProjectAdmin(project, (admin) => admin.tokens.list());
+  const tokens = validateFromProject(z.array(tokenViewSchema), await withProjectAdmin(project, (admin) => admin.tokens.list()), FROM('list'));
   if (out.json) return printJson(out, tokens);
   if (tokens.length === 0) return out.write('No tokens. Issue one with `mcp-prod token issue --scopes <scopes>`.\n');
   const rows = [
     ['ID', 'NAME', 'PRINCIPAL', 'SCOPES', 'STATUS', 'EXPIRES', 'LAST USED', 'TOKEN'],
     ...tokens.map((t) => [t.id, t.name, t.principalId, t.scopes.join(' '), t.status, t.expiresAt.slice(0, 16).replace('T', ' '), t.lastUsedAt?.slice(0, 16).replace('T', ' ') ?? '-', t.hint]),
   ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  for (const row of rows) out.write(`${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`);
+  out.write(renderTable(rows));
 }
 
 export async function revokeTokenCommand(project: Project, id: string, out: TokenOutput): Promise<void> {
-  const record = await withProjectAdmin(project, (admin) => admin.tokens.revoke(id));
+  const record = validateFromProject(tokenViewSchema, await withProjectAdmin(project, (admin) => admin.tokens.revoke(id)), FROM('revoke'));
   if (out.json) return printJson(out, record);
   out.write(`Revoked ${record.id} (principal ${record.principalId}). Requests carrying it are refused from now on.\n`);
 }
 
-export async function rotateTokenCommand(project: Project, id: string, options: { grace?: string }, out: TokenOutput): Promise<void> {
-  const { token, record, previous } = await withProjectAdmin(project, (admin) => admin.tokens.rotate(id, options));
+export async function rotateTokenCommand(project: Project, id: string, options: RotateTokenOptions, out: TokenOutput): Promise<void> {
+  const rotated = await withProjectAdmin(project, (admin) => admin.tokens.rotate(id, options));
+  const { token, record, previous } = validateFromProject(rotatedTokenSchema, rotated, FROM('rotate'));
   if (out.json) return printJson(out, { token, ...record, previous });
   out.write(`Rotated ${previous.id} into ${record.id} (same principal and scopes). ${previous.id} stays valid until ${previous.expiresAt}.\n`);
   printSecret(out, token);

@@ -9,3 +9,9 @@ export const issueTokenOptionsSchema = z.object({
   strict: z.boolean().default(false),
 });
 export type IssueTokenOptions = z.input<typeof issueTokenOptionsSchema>;
+
+export const rotateTokenOptionsSchema = z.object({
+  /** How long the old token stays valid, e.g. 1h, 1d (the project's default when left out). */
+  grace: z.string().min(1).optional(),
+});
+export type RotateTokenOptions = z.input<typeof rotateTokenOptionsSchema>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateCosts, usdText, type DailyCostRow } from '../../../src/commands/costs/aggregate.js';
 import { rowsFromLog } from '../../../src/commands/costs/from-log.js';
-import { renderJson, renderTable, sinceDay } from '../../../src/commands/costs/index.js';
+import { renderCostTable, renderJson, sinceDay } from '../../../src/commands/costs/index.js';
 
 const row = (day: string, tool: string, principalId: string, nano: bigint, extra: Partial<DailyCostRow> = {}): DailyCostRow => ({
   day,
@@ -55,7 +55,7 @@ describe('output', () => {
   });
 
   it('renders a table with a total line and the unpriced warning', () => {
-    const table = renderTable(aggregateCosts([...rows, row('2026-06-02', 'x', 'u', 0n, { unpriced: 2 })], { by: 'tool', since: '2026-06-01' }));
+    const table = renderCostTable(aggregateCosts([...rows, row('2026-06-02', 'x', 'u', 0n, { unpriced: 2 })], { by: 'tool', since: '2026-06-01' }));
     expect(table).toMatch(/^TOOL\s+CALLS\s+ERRORS\s+REPLAYS\s+LLM \$\s+EXTERNAL \$\s+TOTAL \$\s+\$\/CALL\s+SHARE$/m);
     expect(table).toMatch(/^rerank\s+2\s+0\s+1\s+0\.016000\s+0\.004000\s+0\.020000\s+0\.010000\s+83\.3%$/m);
     expect(table).toMatch(/^TOTAL\s+7\s+1\s+1\s+/m);

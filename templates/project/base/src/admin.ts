@@ -7,6 +7,7 @@
 import { loadConfig, loadDotEnv } from './config.js';
 import { nanoToUsd } from './platform/cost.js';
 import { describeRate, limitsOf } from './platform/limits.js';
+import { SCOPE } from './platform/scopes.js';
 import { issueToken, parseDuration, rotateToken, TokenError } from './platform/tokens.js';
 import { noBus, openRedisBus, TOKEN_CHANNEL } from './store/bus.js';
 import { openStore } from './store/index.js';
@@ -19,7 +20,6 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const SCOPE = /^[A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)*$/;
 
 export interface TokenView extends TokenRecord {
   status: 'active' | 'expired' | 'revoked';

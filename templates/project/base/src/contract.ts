@@ -7,6 +7,9 @@ import type { DeprecationNotice } from './platform/deprecation.js';
 import { createRegistry, type JsonSchema } from './platform/registry.js';
 import type { AnyTool, Idempotency } from './platform/tool.js';
 
+/** The scope hierarchy the server enforces; `mcp-prod` asks for it instead of keeping its own copy. */
+export { scopeRules } from './platform/scopes.js';
+
 export interface ToolContract {
   version: string;
   description: string;

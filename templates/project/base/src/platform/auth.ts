@@ -8,6 +8,7 @@
  * expired token is "unauthorized", never "insufficient scope".
  */
 import { ErrorCode, ToolError } from './errors.js';
+import { scopeCovers } from './scopes.js';
 import { hashToken, hasValidFormat } from './tokens.js';
 import { TOKEN_CHANNEL, type Bus } from '../store/bus.js';
 import type { TokenRepository } from '../store/types.js';
@@ -177,22 +178,7 @@ export function localPrincipal(scopes: readonly string[], id = 'local'): Authent
   return async () => principal;
 }
 
-const TIERS = ['read', 'write', 'admin'] as const;
-
-function tierRank(scope: string): { resource: string; rank: number } | undefined {
-  const separator = scope.lastIndexOf(':');
-  if (separator <= 0) return undefined;
-  const rank = TIERS.indexOf(scope.slice(separator + 1) as (typeof TIERS)[number]);
-  return rank < 0 ? undefined : { resource: scope.slice(0, separator), rank };
-}
-
-/** Whether `granted` covers `required` (notes:admin covers notes:write covers notes:read). */
-export function scopeCovers(granted: string, required: string): boolean {
-  if (granted === required) return true;
-  const have = tierRank(granted);
-  const need = tierRank(required);
-  return have !== undefined && need !== undefined && have.resource === need.resource && have.rank >= need.rank;
-}
+export { scopeCovers };
 
 export function missingScopes(granted: readonly string[], required: readonly string[]): string[] {
   return required.filter((scope) => !granted.some((have) => scopeCovers(have, scope)));

@@ -3,11 +3,11 @@ import type { Span } from '@opentelemetry/api';
 import type { Principal } from './auth.js';
 import type { CostMeter } from './cost.js';
 import type { Logger } from './logger.js';
-import type { Store, StoreTransaction } from '../store/types.js';
-import type { RateRule } from '../store/types.js';
+import type { RateRule, Store, StoreTransaction } from '../store/types.js';
 import { usdToNano } from './cost.js';
 import { parseDeprecation, type Deprecation, type DeprecationNotice } from './deprecation.js';
 import { budgetFromUsd, parseRate } from './limits.js';
+import { SCOPE } from './scopes.js';
 import { parseSemver } from './semver.js';
 
 export type Idempotency = 'required' | 'optional' | 'none';
@@ -100,7 +100,6 @@ export interface Tool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject
 export type AnyTool = Tool<z.ZodObject, z.ZodObject | undefined>;
 
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
-const SCOPE = /^[A-Za-z0-9_.-]+(?::[A-Za-z0-9_.-]+)*$/;
 
 /**
  * Declares a tool together with its contract metadata. Invalid metadata throws at import time,

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+export const bumpLevels = ['major', 'minor', 'patch'] as const;
+
+export const bumpOptionsSchema = z.object({
+  tool: z.string().min(1).optional(),
+  level: z.enum(bumpLevels).optional(),
+  all: z.boolean().default(false),
+  dryRun: z.boolean().default(false),
+});
+export type BumpOptions = z.infer<typeof bumpOptionsSchema>;

@@ -1,0 +1,25 @@
+import * as clack from '@clack/prompts';
+import { CliError } from './errors.js';
+
+/**
+ * The one door to the terminal for questions: commands declare a prompter interface of named
+ * questions (CreatePrompter, AddToolPrompter) and implement it with these, so tests answer the
+ * same interface with a fake. A cancelled prompt (Ctrl-C, Esc) stops the command before it writes.
+ */
+function answered<T>(value: T): Exclude<T, symbol> {
+  if (clack.isCancel(value)) throw new CliError('Cancelled; nothing was written.');
+  return value as Exclude<T, symbol>;
+}
+
+export async function askText(options: { message: string; placeholder?: string; defaultValue?: string; initialValue?: string; validate?: (value: string) => string | undefined }): Promise<string> {
+  const { validate, ...rest } = options;
+  return answered(await clack.text({ ...rest, ...(validate ? { validate: (value: string | undefined) => validate(value ?? '') } : {}) }));
+}
+
+export async function askSelect<T extends string>(options: { message: string; initialValue?: T; options: { value: T; label: string; hint?: string }[] }): Promise<T> {
+  return answered(await clack.select<T>(options as Parameters<typeof clack.select<T>>[0])) as T;
+}
+
+export async function askConfirm(options: { message: string; initialValue: boolean }): Promise<boolean> {
+  return answered(await clack.confirm(options));
+}

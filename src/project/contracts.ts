@@ -1,0 +1,67 @@
+import { CliError } from '../core/errors.js';
+import type { Project } from '../core/project.js';
+import type { ProjectTree } from '../core/tree.js';
+import type { ToolContract } from '../schema-diff/types.js';
+import { importInstalled } from '../core/dependencies.js';
+import { contractModuleSchema, toolContractsSchema, validateFromProject } from './interface.js';
+import { withStagedProject } from './staging.js';
+
+const CONTRACT_FILE = 'src/contract.ts';
+const FIX_HINT = 'Fix the error above (npm run typecheck shows it with context), then run the command again.';
+
+/** The project's code failed to load or refused its own tools: the user's project to fix (exit 1). */
+function projectCodeError(what: string, error: unknown): CliError {
+  if (error instanceof CliError) return error;
+  return new CliError(`${what}: ${error instanceof Error ? error.message : String(error)}`, { hint: FIX_HINT, cause: error });
+}
+
+/** The project's src/contract.ts, checked to export what mcp-prod calls. */
+export async function contractModule(project: Project): Promise<Record<string, unknown> & { toolContracts(tools?: readonly unknown[]): Promise<unknown> }> {
+  let module: unknown;
+  try {
+    module = await importInstalled(project, CONTRACT_FILE);
+  } catch (error) {
+    throw projectCodeError(`Could not load ${CONTRACT_FILE}`, error);
+  }
+  return { ...(module as Record<string, unknown>), ...validateFromProject(contractModuleSchema, module, CONTRACT_FILE) };
+}
+
+/** The tools a module exports: its default export and named exports made by defineTool. */
+function exportedTools(module: Record<string, unknown>): unknown[] {
+  const isTool = (value: unknown) => typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string' && typeof (value as { handler?: unknown }).handler === 'function';
+  return [...new Set(Object.values(module).filter(isTool))];
+}
+
+/**
+ * The project's tool contracts, produced by its own registry (src/contract.ts) exactly as
+ * tools/list would serve them.
+ */
+export async function loadContracts(project: Project): Promise<Record<string, ToolContract>> {
+  const { toolContracts } = await contractModule(project);
+  let contracts: unknown;
+  try {
+    contracts = await toolContracts();
+  } catch (error) {
+    throw projectCodeError("The project's tool registry refused to build", error);
+  }
+  return validateFromProject(toolContractsSchema, contracts, `${CONTRACT_FILE} toolContracts()`);
+}
+
+/** The contracts of one tool module (a file under src/tools), without loading the others. */
+export async function loadToolContract(project: Project, toolFile: string): Promise<Record<string, ToolContract>> {
+  const { toolContracts } = await contractModule(project);
+  let contracts: unknown;
+  try {
+    const tools = exportedTools(await importInstalled<Record<string, unknown>>(project, toolFile));
+    if (tools.length === 0) throw new CliError(`${toolFile} exports no tool.`, { hint: 'Export the result of defineTool(...), as default or by name.' });
+    contracts = await toolContracts(tools);
+  } catch (error) {
+    throw projectCodeError(`Could not load ${toolFile}`, error);
+  }
+  return validateFromProject(toolContractsSchema, contracts, `${CONTRACT_FILE} toolContracts()`);
+}
+
+/** `loadToolContract` with the tree's pending changes in place, the project itself untouched. */
+export function loadPendingToolContract(project: Project, tree: ProjectTree, toolFile: string): Promise<Record<string, ToolContract>> {
+  return withStagedProject(project, tree, (staged) => loadToolContract(staged, toolFile));
+}

@@ -1,0 +1,18 @@
+// @ts-nocheck
+import { z } from 'zod/v4';
+import { defineTool } from '../platform/tool.js';
+
+export const searchDocs = defineTool({
+  name: 'search_docs',
+  version: '1.0.0',
+  deprecated: { since: '2026-12-01', replacement: 'find_docs' },
+  description: 'Search the docs.',
+  scopes: ['docs:read'],
+  readOnly: true,
+  input: z.object({ query: z.string() }),
+  async handler() {
+    return {};
+  },
+});
+
+export default searchDocs;

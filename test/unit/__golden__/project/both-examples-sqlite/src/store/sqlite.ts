@@ -1,0 +1,586 @@
+/**
+ * The SQLite store (better-sqlite3): the embedded default, one file on one machine, in WAL mode.
+ * better-sqlite3 is synchronous, so once the store is open no call waits inside SQLite for its
+ * lock: writes retry on timers (store/busy.ts) and bookkeeping is written behind
+ * (store/bookkeeping.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { createBookkeeping, type Bookkeeping, type BookkeepingBatch, type BookkeepingOptions } from './bookkeeping.js';
+import { judgeBudgets } from './budget-rule.js';
+import { BUSY_DEADLINE_MS, BUSY_TIMEOUT_MS, isBusy, retryWhileBusy } from './busy.js';
+import { decideClaim } from './claim.js';
+import { groupStats, rollupDelta, rowStats } from './cost-rollup.js';
+import { migrations as defaultMigrations, type Migration } from './migrations.js';
+import { rateStep } from './rate-cell.js';
+import type {
+  BudgetHold,
+  BudgetLimit,
+  BudgetRepository,
+  ClaimOutcome,
+  ClaimRequest,
+  CostDailyRow,
+  CostRecord,
+  IdempotencyRepository,
+  Note,
+  NotesRepository,
+  RateCounter,
+  RateRule,
+  Store,
+  StoreTransaction,
+  TokenRecord,
+  TokenRepository,
+} from './types.js';
+import { createWriteLock } from './write-lock.js';
+
+export interface SqliteStoreOptions extends BookkeepingOptions {
+  /** How long a write waits for a lock held elsewhere before it fails with SQLITE_BUSY (default 2 000 ms). */
+  busyDeadlineMs?: number;
+}
+
+export interface SqliteStore extends Store {
+  readonly kind: 'sqlite';
+  readonly db: Database.Database;
+  /** Integrity, room on the disk and the write lock: what the startup check asks of this file. */
+  checkAtStart(): Promise<string | undefined>;
+}
+
+/**
+ * How a repository runs its statements: on the store, reads and writes wait for a lock held
+ * elsewhere on timers (writes one at a time, in order); inside a transaction, which holds the
+ * lock already, directly.
+ */
+interface Runner {
+  read<T>(statement: () => T): Promise<T>;
+  write<T>(statement: () => T): Promise<T>;
+}
+
+const direct: Runner = { read: async (statement) => statement(), write: async (statement) => statement() };
+
+/**
+ * Applies pending migrations and returns the ids applied now. Refuses a database that holds
+ * migrations this code does not know: it was written by a newer version of the server.
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = defaultMigrations): string[] {
+  // Read first: a server starting while another process writes needs no write lock when there is nothing to apply.
+  const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined;
+  const done = hasTable ? new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[]) : new Set<string>();
+  if (hasTable && done.size === migrations.length && migrations.every((m) => done.has(m.id))) return [];
+  const run = db.transaction(() => {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at TEXT NOT NULL) STRICT');
+    const applied = new Set(db.prepare('SELECT id FROM schema_migrations').pluck().all() as string[]);
+    const known = new Set(migrations.map((m) => m.id));
+    const unknown = [...applied].filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new Error(`The database has migrations this server does not know (${unknown.join(', ')}); it was created by a newer version. Refusing to downgrade.`);
+    }
+    const pending = migrations.filter((m) => !applied.has(m.id));
+    const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
+    for (const migration of pending) {
+      db.exec(migration.sql);
+      record.run(migration.id, new Date().toISOString());
+    }
+    return pending.map((m) => m.id);
+  });
+  return run.immediate();
+}
+
+interface TokenRow {
+  id: string;
+  principal_id: string;
+  name: string;
+  scopes: string;
+  hint: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  rotated_from: string | null;
+}
+
+const toToken = (row: TokenRow): TokenRecord => ({
+  id: row.id,
+  principalId: row.principal_id,
+  name: row.name,
+  scopes: JSON.parse(row.scopes) as string[],
+  hint: row.hint,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  revokedAt: row.revoked_at,
+  lastUsedAt: row.last_used_at,
+  rotatedFrom: row.rotated_from,
+});
+
+function sqliteTokens(db: Database.Database, run: Runner, bookkeeping: Bookkeeping): TokenRepository {
+  const insert = db.prepare(
+    `INSERT INTO tokens (id, token_hash, principal_id, name, scopes, hint, created_at, expires_at, revoked_at, last_used_at, rotated_from)
+     VALUES (@id, @hash, @principalId, @name, @scopes, @hint, @createdAt, @expiresAt, @revokedAt, @lastUsedAt, @rotatedFrom)`,
+  );
+  const byHash = db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE token_hash = ?');
+  const byId = db.prepare<[string], TokenRow>('SELECT * FROM tokens WHERE id = ?');
+  const all = db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, id');
+  const revoke = db.prepare<[string, string]>('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const setExpiry = db.prepare<[string, string]>('UPDATE tokens SET expires_at = ? WHERE id = ?');
+  // A use not written yet still shows.
+  const current = (row: TokenRow): TokenRecord => {
+    const record = toToken(row);
+    return { ...record, lastUsedAt: bookkeeping.lastUse(record.id, record.lastUsedAt) };
+  };
+  return {
+    async insert(record, hash) {
+      await run.write(() => insert.run({ ...record, hash, scopes: JSON.stringify(record.scopes) }));
+    },
+    async findByHash(hash) {
+      const row = await run.read(() => byHash.get(hash));
+      return row && current(row);
+    },
+    async get(id) {
+      const row = await run.read(() => byId.get(id));
+      return row && current(row);
+    },
+    async list() {
+      return (await run.read(() => all.all())).map(current);
+    },
+    async revoke(id, at) {
+      return run.write(() => revoke.run(at, id).changes > 0);
+    },
+    async setExpiry(id, expiresAt) {
+      await run.write(() => setExpiry.run(expiresAt, id));
+    },
+    async touch(id, at) {
+      bookkeeping.touch(id, at);
+    },
+  };
+}
+
+interface IdempotencyRow {
+  fingerprint: string;
+  status: 'in_progress' | 'completed';
+  lease_expires: number;
+  response: string | null;
+  expires_at: number;
+}
+
+function sqliteIdempotency(db: Database.Database, run: Runner): IdempotencyRepository {
+  const select = db.prepare<[string, string, string], IdempotencyRow>(
+    'SELECT fingerprint, status, lease_expires, response, expires_at FROM idempotency_records WHERE principal_id = ? AND tool = ? AND idem_key = ?',
+  );
+  const acquire = db.prepare(
+    `INSERT OR REPLACE INTO idempotency_records
+       (principal_id, tool, idem_key, fingerprint, status, lease_token, lease_expires, response, created_at, expires_at)
+     VALUES (@principalId, @tool, @key, @fingerprint, 'in_progress', @leaseToken, @leaseExpires, NULL, @now, @expiresAt)`,
+  );
+  const complete = db.prepare(
+    `UPDATE idempotency_records SET status = 'completed', response = @response
+     WHERE principal_id = @principalId AND tool = @tool AND idem_key = @key AND lease_token = @leaseToken AND status = 'in_progress'`,
+  );
+  const release = db.prepare(
+    `DELETE FROM idempotency_records
+     WHERE principal_id = @principalId AND tool = @tool AND idem_key = @key AND lease_token = @leaseToken AND status = 'in_progress'`,
+  );
+  const purge = db.prepare<[number]>('DELETE FROM idempotency_records WHERE expires_at <= ?');
+
+  // BEGIN IMMEDIATE takes the write lock before the read, so two processes cannot both see
+  // "no record" and both insert; a deferred transaction would also risk SQLITE_BUSY on upgrade.
+  const claim = db.transaction((request: ClaimRequest): ClaimOutcome => {
+    const row = select.get(request.principalId, request.tool, request.key);
+    const existing = row && { fingerprint: row.fingerprint, status: row.status, leaseExpires: row.lease_expires, response: row.response, expiresAt: row.expires_at };
+    const decision = decideClaim(existing, request);
+    if (decision !== 'acquire') return decision;
+    const leaseToken = randomUUID();
+    acquire.run({ ...request, leaseToken, leaseExpires: request.now + request.leaseMs, expiresAt: request.now + request.retentionMs });
+    return { kind: 'acquired', leaseToken };
+  });
+
+  return {
+    async claim(request) {
+      return run.write(() => claim.immediate(request));
+    },
+    async complete(scope, leaseToken, response) {
+      return run.write(() => complete.run({ ...scope, leaseToken, response }).changes > 0);
+    },
+    async release(scope, leaseToken) {
+      return run.write(() => release.run({ ...scope, leaseToken }).changes > 0);
+    },
+    async purgeExpired(now) {
+      return run.write(() => purge.run(now).changes);
+    },
+  };
+}
+
+/** The ledger rows and the roll-up of cost records, plus the roll-up read. */
+function sqliteCosts(db: Database.Database, run: Runner) {
+  const insertItem = db.prepare(
+    `INSERT INTO cost_ledger (call_id, at, day, tool, tool_version, principal_id, kind, nano_usd, model, vendor, input_tokens, output_tokens, cached_input_tokens, price_version)
+     VALUES (@callId, @at, @day, @tool, @toolVersion, @principalId, @kind, @nanoUsd, @model, @vendor, @inputTokens, @outputTokens, @cachedInputTokens, @priceVersion)`,
+  );
+  const upsertDaily = db.prepare(
+    `INSERT INTO cost_daily (day, tool, principal_id, calls, errors, replays, llm_nano, external_nano, unpriced)
+     VALUES (@day, @tool, @principalId, @calls, @errors, @replays, @llmNanoUsd, @externalNanoUsd, @unpriced)
+     ON CONFLICT (day, tool, principal_id) DO UPDATE SET
+       calls = calls + excluded.calls, errors = errors + excluded.errors, replays = replays + excluded.replays,
+       llm_nano = llm_nano + excluded.llm_nano, external_nano = external_nano + excluded.external_nano, unpriced = unpriced + excluded.unpriced`,
+  );
+  // Sums are read as BigInt: a busy tool's total can pass 2^53 nano-USD (about $9M).
+  const selectDaily = db
+    .prepare<[string], { day: string; tool: string; principal_id: string; calls: bigint; errors: bigint; replays: bigint; llm_nano: bigint; external_nano: bigint; unpriced: bigint }>(
+      'SELECT * FROM cost_daily WHERE day >= ? ORDER BY day, tool, principal_id',
+    )
+    .safeIntegers(true);
+  const dropHold = db.prepare<[string]>('DELETE FROM budget_holds WHERE call_id = ?');
+  const upsertStat = db.prepare<[string, string, string, string, number]>(
+    `INSERT INTO call_stats_daily (day, tool, principal_id, stat, count) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (day, tool, principal_id, stat) DO UPDATE SET count = count + excluded.count`,
+  );
+  const selectStats = db.prepare<[string], { day: string; tool: string; principal_id: string; stat: string; count: number }>(
+    'SELECT day, tool, principal_id, stat, count FROM call_stats_daily WHERE day >= ?',
+  );
+  /** Inside a transaction: the ledger, the roll-up and the end of the call's budget hold change together or not at all. */
+  const insert = (entry: CostRecord) => {
+    dropHold.run(entry.callId);
+    const delta = rollupDelta(entry);
+    for (const item of entry.items) {
+      insertItem.run({
+        callId: entry.callId,
+        at: entry.at,
+        day: delta.day,
+        tool: entry.tool,
+        toolVersion: entry.toolVersion,
+        principalId: entry.principalId,
+        kind: item.kind,
+        nanoUsd: item.nanoUsd,
+        model: item.model ?? null,
+        vendor: item.vendor ?? null,
+        inputTokens: item.inputTokens ?? null,
+        outputTokens: item.outputTokens ?? null,
+        cachedInputTokens: item.cachedInputTokens ?? null,
+        priceVersion: item.priceVersion ?? null,
+      });
+    }
+    upsertDaily.run(delta);
+    for (const [stat, count] of rowStats(delta)) upsertStat.run(delta.day, delta.tool, delta.principalId, stat, count);
+  };
+  return {
+    insert,
+    async daily(sinceDay: string) {
+      const [rows, stats] = await run.read(() => [selectDaily.all(sinceDay), selectStats.all(sinceDay)] as const);
+      const statsOf = groupStats(stats);
+      return rows.map(
+        (row): CostDailyRow => ({
+          ...statsOf(row),
+          day: row.day,
+          tool: row.tool,
+          principalId: row.principal_id,
+          calls: Number(row.calls),
+          errors: Number(row.errors),
+          replays: Number(row.replays),
+          llmNanoUsd: row.llm_nano,
+          externalNanoUsd: row.external_nano,
+          unpriced: Number(row.unpriced),
+        }),
+      );
+    },
+  };
+}
+
+/** Rate counters and budget holds; each decision is one BEGIN IMMEDIATE transaction, so processes on the file take turns. */
+function sqliteLimits(db: Database.Database, run: Runner): { rates: RateCounter; budgets: BudgetRepository } {
+  const readTat = db.prepare<[string], number>('SELECT tat FROM rate_limits WHERE rate_key = ?').pluck();
+  const writeTat = db.prepare<[string, number]>('INSERT INTO rate_limits (rate_key, tat) VALUES (?, ?) ON CONFLICT (rate_key) DO UPDATE SET tat = excluded.tat');
+  const take = db.transaction((key: string, rule: RateRule, now: number) => {
+    const step = rateStep(readTat.get(key), rule, now);
+    if (step.tat !== undefined) writeTat.run(key, step.tat);
+    return step.decision;
+  });
+  const spent = db
+    .prepare<[string, string, string | null, string | null], bigint>(
+      'SELECT coalesce(sum(llm_nano + external_nano), 0) FROM cost_daily WHERE day = ? AND principal_id = ? AND (? IS NULL OR tool = ?)',
+    )
+    .pluck()
+    .safeIntegers(true);
+  const held = db
+    .prepare<[string, string, number, string | null, string | null], bigint>(
+      'SELECT coalesce(sum(nano_usd), 0) FROM budget_holds WHERE day = ? AND principal_id = ? AND expires_at > ? AND (? IS NULL OR tool = ?)',
+    )
+    .pluck()
+    .safeIntegers(true);
+  const insertHold = db.prepare(
+    'INSERT INTO budget_holds (call_id, principal_id, tool, day, nano_usd, expires_at) VALUES (@callId, @principalId, @tool, @day, @nanoUsd, @expiresAt)',
+  );
+  const committed = (principalId: string, day: string, now: number) => (limit: BudgetLimit) => {
+    const tool = limit.tool ?? null;
+    return spent.get(day, principalId, tool, tool)! + held.get(day, principalId, now, tool, tool)!;
+  };
+  const hold = db.transaction((request: BudgetHold, limits: readonly BudgetLimit[], now: number) => {
+    const decision = judgeBudgets(limits, committed(request.principalId, request.day, now), request);
+    if (decision.admitted) insertHold.run(request);
+    return decision;
+  });
+  const purgeRates = db.prepare<[number]>('DELETE FROM rate_limits WHERE tat <= ?');
+  const purgeHolds = db.prepare<[number]>('DELETE FROM budget_holds WHERE expires_at <= ?');
+  return {
+    rates: { take: (key, rule, now) => run.write(() => take.immediate(key, rule, now)) },
+    budgets: {
+      hold: (request, limits, now) => run.write(() => hold.immediate(request, limits, now)),
+      async standing(principalId, day, limits, now) {
+        const total = committed(principalId, day, now);
+        return run.read(() => limits.map((limit) => ({ limit, committedNanoUsd: total(limit) })));
+      },
+      purgeExpired: (now) => run.write(() => purgeRates.run(now).changes + purgeHolds.run(now).changes),
+    },
+  };
+}
+
+/** One transaction per batch of written-behind bookkeeping; a use never moves a token's last use back. */
+function sqliteBookkeepingWriter(db: Database.Database, run: Runner, insertCost: (record: CostRecord) => void): (batch: BookkeepingBatch) => Promise<void> {
+  const touch = db.prepare<[string, string, string]>('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)');
+  const writeBatch = db.transaction((batch: BookkeepingBatch) => {
+    for (const [id, at] of batch.touches) touch.run(at, id, at);
+    for (const record of batch.costs) insertCost(record);
+  });
+  return (batch) => run.write(() => writeBatch.immediate(batch));
+}
+
+interface NoteRow {
+  id: number;
+  owner_id: string;
+  title: string;
+  body: string;
+  tags: string;
+  created_at: string;
+}
+
+const toNote = (row: NoteRow): Note => ({
+  id: row.id,
+  ownerId: row.owner_id,
+  title: row.title,
+  body: row.body,
+  tags: JSON.parse(row.tags) as string[],
+  createdAt: row.created_at,
+});
+
+const likePattern = (query: string) => `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function sqliteNotes(db: Database.Database, run: Runner): NotesRepository {
+  const insertNote = db.prepare<[string, string, string, string, string], NoteRow>(
+    'INSERT INTO notes (owner_id, title, body, tags, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
+  );
+  const searchNotes = db.prepare<[string, string, string, number], NoteRow>(
+    "SELECT * FROM notes WHERE owner_id = ? AND (title LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\') ORDER BY id DESC LIMIT ?",
+  );
+  const deleteNote = db.prepare<[string, number]>('DELETE FROM notes WHERE owner_id = ? AND id = ?');
+  const countNotes = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM notes WHERE owner_id = ?');
+  return {
+    async create(note) {
+      return run.write(() => toNote(insertNote.get(note.ownerId, note.title, note.body, JSON.stringify(note.tags), note.createdAt)!));
+    },
+    async search(ownerId, query, limit) {
+      const pattern = likePattern(query);
+      return (await run.read(() => searchNotes.all(ownerId, pattern, pattern, limit))).map(toNote);
+    },
+    async delete(ownerId, id) {
+      return run.write(() => deleteNote.run(ownerId, id).changes > 0);
+    },
+    async count(ownerId) {
+      return run.read(() => countNotes.get(ownerId)!.n);
+    },
+  };
+}
+
+/** `sql\`... ${value} ...\`` on SQLite: each value becomes a `?` placeholder. */
+function sqliteSql(db: Database.Database): StoreTransaction['sql'] {
+  return async <Row>(strings: TemplateStringsArray, ...values: unknown[]) => {
+    const statement = db.prepare(strings.join('?'));
+    return (statement.reader ? statement.all(...values) : (statement.run(...values), [])) as Row[];
+  };
+}
+
+/** What ctx.tx offers, on the connection that holds the transaction. */
+function transactionRepositories(db: Database.Database): StoreTransaction {
+  const costs = sqliteCosts(db, direct);
+  return {
+    idempotency: sqliteIdempotency(db, direct),
+    // Never written behind: the cost record commits with the handler's writes.
+    costs: { record: async (record) => costs.insert(record) },
+    notes: sqliteNotes(db, direct),
+    sql: sqliteSql(db),
+  };
+}
+
+// Opening runs once, before the server serves anything: there a longer synchronous wait for
+// another process's lock (to apply a migration) is better than failing to start.
+const OPEN_BUSY_TIMEOUT_MS = 5000;
+
+/** Room the startup check asks the disk for: a few dozen commits' worth of WAL. */
+const PROBE_BYTES = 256 * 1024;
+
+function openConnection(file: string, synchronous: 'FULL' | 'NORMAL', timeout = BUSY_TIMEOUT_MS): Database.Database {
+  const db = new Database(file, { timeout });
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/** The file and its directory hold token hashes and stored responses: only this user may read them. */
+function createPrivately(file: string): void {
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    // SQLite would create it 0644; its -wal and -shm files copy the database file's mode.
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/** Writes and syncs a scratch file beside the database: a full disk or a read-only directory fails here, not on the first call. */
+function probeDirectory(file: string): void {
+  const probe = `${file}.write-probe`;
+  try {
+    const fd = openSync(probe, 'w', 0o600);
+    try {
+      // A disk that fills up mid-way takes part of a write and refuses the next.
+      const zeros = Buffer.alloc(PROBE_BYTES);
+      for (let written = 0; written < PROBE_BYTES; ) written += writeSync(fd, zeros, written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } finally {
+    rmSync(probe, { force: true });
+  }
+}
+
+/**
+ * Opens (creating if needed) the SQLite file in WAL mode with full fsync on commit. No wait for
+ * a lock blocks the event loop for more than a few milliseconds once it is open: writes retry on
+ * timers until `busyDeadlineMs`, and token uses and cost records are written behind in batches.
+ */
+export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteStore {
+  if (file !== ':memory:') createPrivately(file);
+  const busyDeadlineMs = options.busyDeadlineMs ?? BUSY_DEADLINE_MS;
+  // better-sqlite3 defaults WAL databases to synchronous=NORMAL, which can lose the last
+  // commits on power failure; idempotency records and tokens must survive that.
+  const db = openConnection(file, 'FULL', OPEN_BUSY_TIMEOUT_MS);
+  try {
+    migrate(db);
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  // Bookkeeping gets its own connection without the fsync per commit (WAL keeps it consistent;
+  // a power cut may lose its last moments), so that it never slows down the writes that matter.
+  const bookkeepingDb = file === ':memory:' ? db : openConnection(file, 'NORMAL');
+  // ctx.tx runs on a connection of its own, so that nothing else this process does can land
+  // inside a transaction that is open across a handler's awaits.
+  let txDb: Database.Database | undefined;
+  let txView: StoreTransaction | undefined;
+  const transactionView = (): { connection: Database.Database; tx: StoreTransaction } => {
+    txDb ??= file === ':memory:' ? db : openConnection(file, 'FULL');
+    txView ??= transactionRepositories(txDb);
+    return { connection: txDb, tx: txView };
+  };
+  const serialize = createWriteLock();
+  const run: Runner = {
+    read: (statement) => retryWhileBusy(statement, Date.now() + busyDeadlineMs, file),
+    // The deadline counts from the request, so writes queued behind a blocked one fail with it
+    // rather than one deadline after another.
+    write: (statement) => {
+      const deadline = Date.now() + busyDeadlineMs;
+      return serialize(() => retryWhileBusy(statement, deadline, file));
+    },
+  };
+  const costs = sqliteCosts(bookkeepingDb, run);
+  const limits = sqliteLimits(db, run);
+  const bookkeeping = createBookkeeping(sqliteBookkeepingWriter(bookkeepingDb, run, costs.insert), options);
+  const ping = db.prepare('SELECT count(*) FROM schema_migrations');
+  // A row written and rolled back: in WAL mode the lock alone is granted even on a read-only file.
+  const probeRow = db.prepare("INSERT INTO schema_migrations (id, applied_at) VALUES ('write-probe', '')");
+  const checkWritable = async () => {
+    await run.write(() => {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        probeRow.run();
+      } finally {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      }
+    });
+  };
+  let closing: Promise<void> | undefined;
+
+  return {
+    kind: 'sqlite',
+    location: file,
+    db,
+    tokens: sqliteTokens(db, run, bookkeeping),
+    idempotency: sqliteIdempotency(db, run),
+    costs: {
+      async record(record) {
+        bookkeeping.record(record);
+      },
+      daily: costs.daily,
+    },
+    rates: limits.rates,
+    budgets: limits.budgets,
+    notes: sqliteNotes(db, run),
+    transaction(work) {
+      const deadline = Date.now() + busyDeadlineMs;
+      return serialize(async () => {
+        const { connection, tx } = transactionView();
+        await retryWhileBusy(() => connection.exec('BEGIN IMMEDIATE'), deadline, file);
+        try {
+          const result = await work(tx);
+          connection.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (connection.inTransaction) connection.exec('ROLLBACK');
+          throw error;
+        }
+      });
+    },
+    checkWritable,
+    async checkAtStart() {
+      if (file === ':memory:') return undefined;
+      let problems: string[];
+      try {
+        problems = db.prepare('PRAGMA quick_check(5)').pluck().all() as string[];
+      } catch (error) {
+        problems = [(error as Error).message];
+      }
+      if (problems.join() !== 'ok') {
+        return `The SQLite store at ${file} is damaged (PRAGMA quick_check: ${problems.join('; ')}). Restore it from a backup, or move it away to start with an empty store.`;
+      }
+      const cannotWrite = (error: unknown) =>
+        `The SQLite store at ${file} cannot be written (${(error as Error).message}). Check that the user running the server may write the file and its directory, and that the disk is not full.`;
+      try {
+        probeDirectory(file);
+      } catch (error) {
+        return cannotWrite(error);
+      }
+      try {
+        await checkWritable();
+      } catch (error) {
+        // A lock held elsewhere passes: calls answer store_unavailable until it is released.
+        if (!isBusy(error)) return cannotWrite(error);
+        options.onWarning?.('store_locked_at_start', { location: file, err: error });
+      }
+      return undefined;
+    },
+    async ping() {
+      await run.read(() => ping.get());
+    },
+    flush: () => bookkeeping.flush(),
+    close() {
+      closing ??= (async () => {
+        await bookkeeping.close();
+        await serialize(() => {
+          for (const connection of new Set([txDb, bookkeepingDb, db])) if (connection?.open) connection.close();
+        });
+      })();
+      return closing;
+    },
+  };
+}

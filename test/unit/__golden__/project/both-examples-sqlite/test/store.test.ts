@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../src/store/memory.js';
+import { migrate, openSqliteStore } from '../src/store/sqlite.js';
+import type { Store } from '../src/store/types.js';
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDbPath(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'store-test-'));
+  dirs.push(dir);
+  return path.join(dir, 'nested', 'mcp.db');
+}
+
+describe('SQLite store', () => {
+  it('creates the file (and its directory) in WAL mode with synchronous=FULL', async () => {
+    const store = openSqliteStore(tempDbPath());
+    stores.push(store);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('runs migrations once; rerunning them is a no-op', () => {
+    const db = new Database(':memory:');
+    const migrations = [
+      { id: '0001_a', sql: 'CREATE TABLE a (x INTEGER) STRICT;' },
+      { id: '0002_b', sql: 'CREATE TABLE b (y INTEGER) STRICT;' },
+    ];
+    expect(migrate(db, migrations)).toEqual(['0001_a', '0002_b']);
+    expect(migrate(db, migrations)).toEqual([]);
+    expect(migrate(db, [...migrations, { id: '0003_c', sql: 'CREATE TABLE c (z INTEGER) STRICT;' }])).toEqual(['0003_c']);
+    db.close();
+  });
+
+  it('rolls back a failing migration entirely', () => {
+    const db = new Database(':memory:');
+    const broken = [{ id: '0001_bad', sql: 'CREATE TABLE ok (x INTEGER); CREATE TABLE broken (' }];
+    expect(() => migrate(db, broken)).toThrow();
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'ok'").get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('refuses a database written by a newer version', () => {
+    const db = new Database(':memory:');
+    migrate(db, [{ id: '0001_a', sql: 'SELECT 1;' }, { id: '0099_future', sql: 'SELECT 1;' }]);
+    expect(() => migrate(db, [{ id: '0001_a', sql: 'SELECT 1;' }])).toThrow(/0099_future.*newer version/);
+    db.close();
+  });
+
+  it('keeps notes across a reopen', async () => {
+    const file = tempDbPath();
+    const first = openSqliteStore(file);
+    await first.notes.create({ ownerId: 'u1', title: 'kept', body: '', tags: ['a'], createdAt: '2026-01-01T00:00:00.000Z' });
+    await first.close();
+    const second = openSqliteStore(file);
+    stores.push(second);
+    expect(await second.notes.search('u1', 'kept', 10)).toMatchObject([{ title: 'kept', tags: ['a'] }]);
+  });
+});
+
+describe.each([
+  ['memory', () => createMemoryStore()],
+  ['sqlite', () => openSqliteStore(':memory:')],
+] as const)('%s notes repository', (_kind, open) => {
+  it('creates, searches (newest first, owner-scoped, wildcard-safe) and deletes', async () => {
+    const store = open();
+    stores.push(store);
+    const at = '2026-01-01T00:00:00.000Z';
+    const a = await store.notes.create({ ownerId: 'u1', title: 'Buy milk', body: '100% organic', tags: [], createdAt: at });
+    const b = await store.notes.create({ ownerId: 'u1', title: 'Milk again', body: '', tags: ['x'], createdAt: at });
+    await store.notes.create({ ownerId: 'u2', title: 'Milk for u2', body: '', tags: [], createdAt: at });
+
+    expect((await store.notes.search('u1', 'milk', 10)).map((n) => n.id)).toEqual([b.id, a.id]);
+    expect((await store.notes.search('u1', 'milk', 1)).map((n) => n.id)).toEqual([b.id]);
+    expect((await store.notes.search('u1', '%', 10)).map((n) => n.id)).toEqual([a.id]);
+    expect(await store.notes.count('u2')).toBe(1);
+
+    expect(await store.notes.delete('u2', a.id)).toBe(false);
+    expect(await store.notes.delete('u1', a.id)).toBe(true);
+    expect(await store.notes.delete('u1', a.id)).toBe(false);
+    expect(await store.notes.count('u1')).toBe(1);
+  });
+});
+
+describe('memory store', () => {
+  it('refuses work after close', async () => {
+    const store = createMemoryStore();
+    await store.close();
+    await expect(store.ping()).rejects.toThrow(/closed/);
+  });
+});
