@@ -1,31 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { CliError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
 import { today } from '../../core/today.js';
+import { aggregateCosts, usdText, type CostReport } from '../../costs/aggregate.js';
+import { sinceDay } from '../../costs/period.js';
+import { costReportJson } from '../../costs/report-json.js';
 import { withProjectAdmin } from '../../project/admin.js';
-import { dailyCostRowSchema, validateFromProject, type DailyCostRow } from '../../project/interface.js';
+import { readDailyCosts } from '../../project/costs.js';
+import type { DailyCostRow } from '../../project/interface.js';
 import { renderTable } from '../../reporters/table.js';
-import { aggregateCosts, usdText, type CostReport } from './aggregate.js';
 import { rowsFromLog } from './from-log.js';
 import type { CostsOptions } from './options.js';
-
-/** `7d` (the last seven UTC days, today included) or a YYYY-MM-DD date. */
-export function sinceDay(text: string, todayText: string): string {
-  const relative = /^(\d+)d$/.exec(text);
-  if (relative) {
-    const days = Number(relative[1]);
-    if (days < 1) throw new CliError('--since: give at least 1d.');
-    return new Date(Date.parse(`${todayText}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-  }
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))) return text;
-  throw new CliError(`--since "${text}" is neither a number of days (7d) nor a date (YYYY-MM-DD).`);
-}
-
-async function rowsFromStore(project: Project, since: string): Promise<DailyCostRow[]> {
-  const rows = await withProjectAdmin(project, (admin) => admin.costs.daily(since));
-  return validateFromProject(z.array(dailyCostRowSchema), rows, 'src/admin.ts costs.daily()');
-}
 
 export async function costs(project: () => Project, options: CostsOptions, out: { write(text: string): void; warn?(text: string): void }): Promise<CostReport> {
   const since = sinceDay(options.since, today());
@@ -46,7 +31,7 @@ export async function costs(project: () => Project, options: CostsOptions, out: 
       out.warn?.(`warning: ${options.fromLog}: ${read.skipped} line(s) are not JSON and were left out.\n`);
     }
   } else {
-    rows = await rowsFromStore(project(), since);
+    rows = await withProjectAdmin(project(), (admin) => readDailyCosts(admin, since));
   }
   const report = aggregateCosts(rows, { by: options.by, since, ...(options.top ? { top: options.top } : {}) });
   out.write(options.json ? renderJson(report) : renderCostTable(report));
@@ -54,25 +39,7 @@ export async function costs(project: () => Project, options: CostsOptions, out: 
 }
 
 export function renderJson(report: CostReport): string {
-  const amounts = (g: { llmNanoUsd: bigint; externalNanoUsd: bigint; totalNanoUsd: bigint; perCallNanoUsd: bigint }) => ({
-    llmUsd: usdText(g.llmNanoUsd),
-    externalUsd: usdText(g.externalNanoUsd),
-    totalUsd: usdText(g.totalNanoUsd),
-    perCallUsd: usdText(g.perCallNanoUsd),
-    totalNanoUsd: g.totalNanoUsd.toString(),
-  });
-  const counts = (g: { calls: number; errors: number; replays: number; unpriced: number }) => ({ calls: g.calls, errors: g.errors, replays: g.replays, unpricedItems: g.unpriced });
-  return `${JSON.stringify(
-    {
-      by: report.by,
-      since: report.since,
-      groups: report.groups.map((g) => ({ [report.by]: g.key, ...counts(g), ...amounts(g), share: g.share })),
-      totals: { ...counts(report.totals), ...amounts(report.totals) },
-      omitted: report.omitted,
-    },
-    null,
-    2,
-  )}\n`;
+  return `${JSON.stringify(costReportJson(report), null, 2)}\n`;
 }
 
 export function renderCostTable(report: CostReport): string {
