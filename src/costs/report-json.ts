@@ -9,7 +9,12 @@ export function costReportJson(report: CostReport) {
     perCallUsd: usdText(g.perCallNanoUsd),
     totalNanoUsd: g.totalNanoUsd.toString(),
   });
-  const counts = (g: { calls: number; errors: number; replays: number; unpriced: number }) => ({ calls: g.calls, errors: g.errors, replays: g.replays, unpricedItems: g.unpriced });
+  const counts = (g: { calls: number; errors: number; replays: number; unpriced: number }) => ({
+    calls: g.calls,
+    errors: g.errors,
+    replays: g.replays,
+    unpricedItems: g.unpriced,
+  });
   return {
     by: report.by,
     since: report.since,
