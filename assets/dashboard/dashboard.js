@@ -13,6 +13,7 @@
     return `$${whole}.${fraction.padEnd(decimals, '0').slice(0, decimals)}`;
   };
   const percent = (ratio) => `${(ratio * 100).toFixed(1)}%`;
+  const dollars = (n) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 6 })}`;
   const ms = (p) => (p.above ? `> ${p.ms} ms` : `${p.ms} ms`);
 
   function el(tag, text, className) {
@@ -144,11 +145,11 @@
       return;
     }
     const { settings, standing } = data.budgets;
-    const limit = (budget, rate) => `daily budget ${budget === null ? 'none' : `$${budget}`}, rate limit ${rate ?? 'none'}`;
+    const limit = (budget, rate) => `daily budget ${budget === null ? 'none' : dollars(budget)}, rate limit ${rate ?? 'none'}`;
     box.append(el('p', `Defaults: ${limit(settings.dailyBudgetUsd, settings.rateLimit)}.`, 'muted'));
     for (const [tool, s] of Object.entries(settings.tools)) {
       box.append(
-        el('p', `${tool}: ${limit(s.dailyBudgetUsd, s.rateLimit)}, max cost per call ${s.maxCostUsd === null ? 'none' : `$${s.maxCostUsd}`}.`, 'muted'),
+        el('p', `${tool}: ${limit(s.dailyBudgetUsd, s.rateLimit)}, max cost per call ${s.maxCostUsd === null ? 'none' : dollars(s.maxCostUsd)}.`, 'muted'),
       );
     }
     if (standing.length === 0) {
@@ -163,9 +164,9 @@
       standing.map((b) => [
         b.principalId,
         b.tool ?? 'all tools',
-        `$${b.budgetUsd}`,
-        `$${b.committedUsd}`,
-        `$${b.remainingUsd}`,
+        dollars(b.budgetUsd),
+        dollars(b.committedUsd),
+        dollars(b.remainingUsd),
         percent(b.budgetUsd ? b.committedUsd / b.budgetUsd : 1),
       ]),
       [2, 3, 4, 5],

@@ -3,7 +3,9 @@
  * (latency histogram, error codes, budgets, token check), so the page can be checked in full
  * without a project whose templates already record them.
  */
+import path from 'node:path';
 import type { DashboardSource } from '../../src/commands/dashboard/index.js';
+import { importProjectModule, type Project } from '../../src/core/project.js';
 import type { DailyCostRow, ProjectToolContract, TokenView } from '../../src/project/interface.js';
 
 export const TODAY = '2026-06-30';
@@ -26,16 +28,30 @@ const row = (day: string, tool: string, principalId: string, fields: Partial<Dai
 const at = (bound: number, n: number) => LATENCY_BOUNDS_MS.map((b) => (b === bound ? n : 0)).concat(0);
 
 /**
- * Within the last 7 days: search 10 calls ($0.05), summarize 4 calls ($1.20 + $0.30 external),
- * old_search 2 calls by carol. Between 8 and 30 days ago: search 5 more calls ($0.50). The
+ * Within the last 7 days: search_notes 10 calls ($0.05), create_note 4 calls ($1.20 + $0.30
+ * external), delete_note 2 calls by carol. Between 8 and 30 days ago: search_notes 5 more calls ($0.50). The
  * totals differ by period, which the period-switch tests rely on.
  */
 export const SEED_ROWS: DailyCostRow[] = [
-  row('2026-06-30', 'search', 'alice', { calls: 6, errors: 2, llmNanoUsd: 30_000_000n, errorCodes: { upstream_timeout: 1, invalid_input: 1 }, latencyCounts: at(25, 6) }),
-  row('2026-06-29', 'search', 'bob', { calls: 4, replays: 1, llmNanoUsd: 20_000_000n, errorCodes: {}, latencyCounts: at(50, 4) }),
-  row('2026-06-28', 'summarize', 'alice', { calls: 4, errors: 1, unpriced: 2, llmNanoUsd: 1_200_000_000n, externalNanoUsd: 300_000_000n, errorCodes: { budget_exceeded: 1 }, latencyCounts: at(2500, 4) }),
-  row('2026-06-27', 'old_search', 'carol', { calls: 2, llmNanoUsd: 4_000_000n }),
-  row('2026-06-10', 'search', 'dave', { calls: 5, llmNanoUsd: 500_000_000n, latencyCounts: at(100, 5) }),
+  row('2026-06-30', 'search_notes', 'alice', {
+    calls: 6,
+    errors: 2,
+    llmNanoUsd: 30_000_000n,
+    errorCodes: { upstream_timeout: 1, invalid_input: 1 },
+    latencyCounts: at(25, 6),
+  }),
+  row('2026-06-29', 'search_notes', 'bob', { calls: 4, replays: 1, llmNanoUsd: 20_000_000n, errorCodes: {}, latencyCounts: at(50, 4) }),
+  row('2026-06-28', 'create_note', 'alice', {
+    calls: 4,
+    errors: 1,
+    unpriced: 2,
+    llmNanoUsd: 1_200_000_000n,
+    externalNanoUsd: 300_000_000n,
+    errorCodes: { budget_exceeded: 1 },
+    latencyCounts: at(2500, 4),
+  }),
+  row('2026-06-27', 'delete_note', 'carol', { calls: 2, llmNanoUsd: 4_000_000n }),
+  row('2026-06-10', 'search_notes', 'dave', { calls: 5, llmNanoUsd: 500_000_000n, latencyCounts: at(100, 5) }),
 ];
 
 const contract = (deprecated: ProjectToolContract['deprecated'] = null): ProjectToolContract => ({
@@ -50,10 +66,16 @@ const contract = (deprecated: ProjectToolContract['deprecated'] = null): Project
 });
 
 export const CONTRACTS: Record<string, ProjectToolContract> = {
-  search: contract(),
-  summarize: contract(),
-  old_search: contract({ since: '2026-06-01', replacement: 'search', refuseAfter: '2026-07-12', removeAfter: '2026-08-11' }),
+  search_notes: contract(),
+  create_note: contract(),
+  delete_note: contract({ since: '2026-06-01', replacement: 'search_notes', refuseAfter: '2026-07-12', removeAfter: '2026-08-11' }),
 };
+
+export const BUDGET_SETTINGS = { dailyBudgetUsd: 5, rateLimit: '60/min', tools: { create_note: { rateLimit: '10/min', dailyBudgetUsd: 2, maxCostUsd: 0.5 } } };
+export const BUDGET_STANDING = [
+  { principalId: 'alice', tool: null, budgetUsd: 5, committedUsd: 1.53, remainingUsd: 3.47 },
+  { principalId: 'alice', tool: 'create_note', budgetUsd: 2, committedUsd: 1.5, remainingUsd: 0.5 },
+];
 
 export const ADMIN_TOKEN = 'mcpp_admintokenadmintokenadmintoken000';
 export const READ_TOKEN = 'mcpp_readtokenreadtokenreadtokenrea000';
@@ -82,16 +104,7 @@ export function fakeSource(overrides: Partial<DashboardSource['admin']> = {}, ro
     admin: {
       costs: { daily: async (since: string) => rows.filter((r) => r.day >= since) },
       latencyBoundsMs: LATENCY_BOUNDS_MS,
-      budgets: {
-        settings: () => ({ dailyBudgetUsd: 5, rateLimit: '60/min', tools: { summarize: { rateLimit: '10/min', dailyBudgetUsd: 2, maxCostUsd: 0.5 } } }),
-        standing: async (day: string) =>
-          day === TODAY
-            ? [
-                { principalId: 'alice', tool: null, budgetUsd: 5, committedUsd: 1.53, remainingUsd: 3.47 },
-                { principalId: 'alice', tool: 'summarize', budgetUsd: 2, committedUsd: 1.5, remainingUsd: 0.5 },
-              ]
-            : [],
-      },
+      budgets: { settings: () => BUDGET_SETTINGS, standing: async (day: string) => (day === TODAY ? BUDGET_STANDING : []) },
       tokens: {
         verify: async (token: string) => {
           verified.push(token);
@@ -103,4 +116,54 @@ export function fakeSource(overrides: Partial<DashboardSource['admin']> = {}, ro
       ...overrides,
     },
   };
+}
+
+/**
+ * A stand-in for a generated project's src/admin.ts serving the seed rows with every field of
+ * the contract, for runs of the real binary (the templates do not record them yet).
+ */
+export function fakeAdminModule(): string {
+  const literal = (value: unknown) => JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `__bigint${v}` : v)).replace(/"__bigint(\d+)"/g, '$1n');
+  return `const rows = ${literal(SEED_ROWS)};
+
+export function openAdmin() {
+  return {
+    dbPath: 'unused',
+    tokens: {},
+    costs: { daily: async (since: string) => rows.filter((row) => row.day >= since) },
+    latencyBoundsMs: ${literal(LATENCY_BOUNDS_MS)},
+    budgets: { settings: () => (${literal(BUDGET_SETTINGS)}), standing: async (day: string) => (day === '${TODAY}' ? ${literal(BUDGET_STANDING)} : []) },
+    close: async () => {},
+  };
+}
+`;
+}
+
+/**
+ * Records five calls through a generated project's own store into the SQLite file its default
+ * configuration names (data/mcp.db): in the last 7 days 4 calls, $0.003, 1 error, 1 replay,
+ * 1 unpriced item; 30 days: 5 calls, $0.043.
+ */
+export async function seedSqliteStore(project: Project): Promise<void> {
+  const { openStore } = await importProjectModule<{ openStore(config: object): { costs: { record(record: object): Promise<void> }; close(): Promise<void> } }>(
+    project,
+    'src/store/index.ts',
+  );
+  const store = openStore({ store: 'sqlite', dbPath: path.join(project.root, 'data', 'mcp.db') });
+  const call = (n: number, day: string, tool: string, principalId: string, outcome: string, nanoUsd: bigint | null) =>
+    store.costs.record({
+      callId: `call-${n}`,
+      at: Date.parse(`${day}T10:00:00Z`) + n,
+      tool,
+      toolVersion: '1.0.0',
+      principalId,
+      outcome,
+      items: [{ kind: 'llm', nanoUsd, model: 'm' }],
+    });
+  await call(1, '2026-06-30', 'search_notes', 'alice', 'ok', 2_000_000n);
+  await call(2, '2026-06-30', 'search_notes', 'alice', 'error', 1_000_000n);
+  await call(3, '2026-06-29', 'create_note', 'bob', 'replayed', 0n);
+  await call(4, '2026-06-28', 'create_note', 'bob', 'ok', null);
+  await call(5, '2026-06-10', 'search_notes', 'carol', 'ok', 40_000_000n);
+  await store.close();
 }

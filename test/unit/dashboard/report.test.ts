@@ -47,20 +47,20 @@ describe('buildDashboard', () => {
 
   it('stacks cost by day and by user per tool, every day of the period present', () => {
     const { stacks } = buildDashboard(inputs());
-    expect(stacks.tools).toEqual(['summarize', 'search', 'old_search']);
+    expect(stacks.tools).toEqual(['create_note', 'search_notes', 'delete_note']);
     expect(stacks.days).toEqual(['2026-06-24', '2026-06-25', '2026-06-26', '2026-06-27', '2026-06-28', '2026-06-29', '2026-06-30']);
-    expect(stacks.byDay.search).toEqual(['0', '0', '0', '0', '0', '20000000', '30000000']);
+    expect(stacks.byDay.search_notes).toEqual(['0', '0', '0', '0', '0', '20000000', '30000000']);
     expect(stacks.users).toEqual(['alice', 'bob', 'carol']);
-    expect(stacks.byUser.summarize).toEqual(['1500000000', '0', '0']);
+    expect(stacks.byUser.create_note).toEqual(['1500000000', '0', '0']);
   });
 
   it('gives error rates, error codes and latency percentiles by tool, and "not recorded" (null) where rows lack them', () => {
     const { tools } = buildDashboard(inputs());
-    const search = tools.find((t) => t.tool === 'search')!;
+    const search = tools.find((t) => t.tool === 'search_notes')!;
     expect(search).toMatchObject({ calls: 10, errors: 2, errorRate: 0.2, errorCodes: { upstream_timeout: 1, invalid_input: 1 }, replays: 1 });
     expect(search.latency).toEqual({ recordedCalls: 10, p50: { ms: 22.5, above: false }, p95: { ms: 46.9, above: false }, p99: { ms: 49.4, above: false } });
-    expect(tools.find((t) => t.tool === 'summarize')).toMatchObject({ unpricedItems: 2, errorCodes: { budget_exceeded: 1 }, latency: { p50: { ms: 1750 } } });
-    expect(tools.find((t) => t.tool === 'old_search')).toMatchObject({ errorCodes: null, latency: null });
+    expect(tools.find((t) => t.tool === 'create_note')).toMatchObject({ unpricedItems: 2, errorCodes: { budget_exceeded: 1 }, latency: { p50: { ms: 1750 } } });
+    expect(tools.find((t) => t.tool === 'delete_note')).toMatchObject({ errorCodes: null, latency: null });
   });
 
   it('shows no latency for a project without latency bounds, nor for histograms counted with other bounds', () => {
@@ -72,8 +72,8 @@ describe('buildDashboard', () => {
     const { deprecations } = buildDashboard(inputs());
     expect(deprecations.tools).toEqual([
       {
-        tool: 'old_search',
-        replacement: 'search',
+        tool: 'delete_note',
+        replacement: 'search_notes',
         reason: null,
         since: '2026-06-01',
         refuseAfter: '2026-07-12',
