@@ -3,16 +3,20 @@
  * contract, then the whole path on a generated project with a real SQLite store, where the API's
  * numbers must be `mcp-prod costs --json`'s.
  */
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { costs } from '../../src/commands/costs/index.js';
 import { dashboard, type DashboardSource, type RunningDashboard } from '../../src/commands/dashboard/index.js';
 import { dashboardOptionsSchema } from '../../src/commands/dashboard/options.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/commands/dashboard/server.js';
 import { parseOptions } from '../../src/core/options.js';
+import { generatedDependencies } from '../../src/core/versions.js';
 import { withProjectAdmin } from '../../src/project/admin.js';
 import { loadContracts } from '../../src/project/contracts.js';
+import { repoRoot } from '../helpers/cli.js';
 import { ADMIN_TOKEN, fakeSource, READ_TOKEN, seedSqliteStore, TODAY } from '../helpers/dashboard-data.js';
 import { captureOutput, cliErrorOf, copyProject, generateProjectTemplate, type ProjectTemplate } from '../helpers/generated-project.js';
 
@@ -182,6 +186,11 @@ describe('on a generated project with a real SQLite store', () => {
     template = await generateProjectTemplate('mcp-prod-dashboard-');
   });
   afterAll(() => template?.cleanup());
+
+  it("links this repository's better-sqlite3 and redis, which are the versions generated projects pin", () => {
+    const own = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    expect([own.devDependencies['better-sqlite3'], own.devDependencies.redis]).toEqual([generatedDependencies['better-sqlite3'], generatedDependencies.redis]);
+  });
 
   it('serves the numbers `mcp-prod costs --json` prints for the same period, by tool, user and day', async () => {
     const copy = copyProject(template);
