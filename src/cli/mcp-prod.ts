@@ -197,6 +197,18 @@ const costsCommand = new Command('costs')
     }),
   );
 
+const dashboardCommand = new Command('dashboard')
+  .description("serve a read-only web page of costs, errors, latency, budgets and deprecated tools' callers, from the project store")
+  .option('--port <n>', 'port to listen on; 0 picks a free one', '4380')
+  .option('--host <address>', 'address to listen on; beyond loopback the data needs a token with the mcp-prod:admin scope', '127.0.0.1')
+  .addOption(cwdOption())
+  .action(({ cwd, ...flags }: Flags) =>
+    runCommand(async () => {
+      const [{ runDashboard }, { dashboardOptionsSchema }] = await Promise.all([import('../commands/dashboard/index.js'), import('../commands/dashboard/options.js')]);
+      await runDashboard(findProject(cwd), parseOptions(dashboardOptionsSchema, flags), { write: stdout });
+    }),
+  );
+
 const installCommand = new Command('install')
   .description("add this server to an MCP client's configuration (a backup of the old file is kept; a second run changes nothing)")
   .addArgument(new Argument('<client>', 'the client whose configuration to edit').choices(CLIENTS))
@@ -245,6 +257,7 @@ const program = new Command('mcp-prod')
   .addCommand(deprecateCommand)
   .addCommand(bumpCommand)
   .addCommand(costsCommand)
+  .addCommand(dashboardCommand)
   .addCommand(lockCommand)
   .addCommand(checkCommand)
   .addCommand(diffCommand)

@@ -77,8 +77,32 @@ export const dailyCostRowSchema = z.object({
   llmNanoUsd: z.bigint(),
   externalNanoUsd: z.bigint(),
   unpriced: z.number(),
+  /** Failed calls by error code; absent in projects that predate it. */
+  errorCodes: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** Calls per latency bucket (`latencyBoundsMs`, plus one bucket above the last bound); absent in projects that predate it. */
+  latencyCounts: z.array(z.number().int().nonnegative()).optional(),
 });
 export type DailyCostRow = z.infer<typeof dailyCostRowSchema>;
+
+/** The upper bounds (ms) of the latency buckets of `latencyCounts`, strictly increasing. */
+export const latencyBoundsSchema = z
+  .array(z.number().positive())
+  .min(1)
+  .refine((bounds) => bounds.every((bound, i) => i === 0 || bound > bounds[i - 1]!), 'strictly increasing bounds');
+
+const limitSettingsSchema = z.object({ rateLimit: z.string().nullable(), dailyBudgetUsd: z.number().nonnegative().nullable() });
+
+/** The limits the project enforces (`admin.budgets.settings()`). */
+export const budgetSettingsSchema = limitSettingsSchema.extend({
+  tools: z.record(z.string(), limitSettingsSchema.extend({ maxCostUsd: z.number().nonnegative().nullable() })),
+});
+export type BudgetSettings = z.infer<typeof budgetSettingsSchema>;
+
+/** Each principal's daily budget on one UTC day (`admin.budgets.standing(day)`); `tool` null is the budget across all tools. */
+export const budgetStandingSchema = z.array(
+  z.object({ principalId: z.string(), tool: z.string().nullable(), budgetUsd: z.number(), committedUsd: z.number(), remainingUsd: z.number() }),
+);
+export type BudgetStanding = z.infer<typeof budgetStandingSchema>;
 
 export const issuedTokenSchema = z.object({ token: z.string(), record: tokenViewSchema });
 export const rotatedTokenSchema = z.object({ token: z.string(), record: tokenViewSchema, previous: tokenViewSchema });
@@ -92,8 +116,14 @@ export interface ProjectAdmin {
     list(): Promise<unknown>;
     revoke(id: string): Promise<unknown>;
     rotate(id: string, options: { grace?: string }): Promise<unknown>;
+    /** The token's record (status says whether it is active) when the store holds its hash, else null; never throws for a bad token. */
+    verify?(token: string): Promise<unknown>;
   };
   costs: { daily(sinceDay: string): Promise<unknown> };
+  /** Bounds of the latency histogram in the cost rows; absent in projects that predate it. */
+  latencyBoundsMs?: unknown;
+  /** Rate limits and daily budgets; absent in projects that predate them. */
+  budgets?: { settings(): unknown; standing(day: string): Promise<unknown> };
   close(): Promise<void>;
 }
 export const adminModuleSchema = z.object({ openAdmin: fn<() => ProjectAdmin>() });

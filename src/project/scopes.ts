@@ -65,3 +65,6 @@ export async function projectScopes(project: Project): Promise<{ scopes: string[
   const contracts = await loadContracts(project);
   return { scopes: [...new Set(Object.values(contracts).flatMap((contract) => contract.scopes))].sort(), source: 'the tools in src/tools' };
 }
+
+/** The scope a token needs to read the project's operations data from `mcp-prod dashboard` over the network. */
+export const CLI_ADMIN_SCOPE = 'mcp-prod:admin';

@@ -81,6 +81,13 @@ describe('token issue', () => {
     expect(issuedScopes(copy)).toEqual([['notes:read', 'notes:admin']]);
   });
 
+  it('knows mcp-prod:admin (the dashboard beyond loopback asks for it), though no tool requires it', async () => {
+    const copy = withRecordingAdmin(copyProject(template));
+    const { warnings } = await issue(copy, ['mcp-prod:admin'], { strict: true });
+    expect(warnings).toBe('');
+    expect(issuedScopes(copy)).toEqual([['mcp-prod:admin']]);
+  });
+
   it('warns on stderr about unknown scopes, lists the known ones, and still issues', async () => {
     const copy = withRecordingAdmin(copyProject(template));
     const { out, warnings } = await issue(copy, ['Notes:Read', 'billing:read'], { json: true });

@@ -1,78 +1,64 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { CliError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
 import { today } from '../../core/today.js';
+import { aggregateCosts, usdText, type CostReport } from '../../costs/aggregate.js';
+import { sinceDay } from '../../costs/period.js';
+import { costReportJson } from '../../costs/report-json.js';
 import { withProjectAdmin } from '../../project/admin.js';
-import { dailyCostRowSchema, validateFromProject, type DailyCostRow } from '../../project/interface.js';
+import { type ProjectBudgets, readBudgets } from '../../project/budgets.js';
+import { readDailyCosts } from '../../project/costs.js';
+import type { DailyCostRow } from '../../project/interface.js';
 import { renderTable } from '../../reporters/table.js';
-import { aggregateCosts, usdText, type CostReport } from './aggregate.js';
 import { rowsFromLog } from './from-log.js';
 import type { CostsOptions } from './options.js';
-
-/** `7d` (the last seven UTC days, today included) or a YYYY-MM-DD date. */
-export function sinceDay(text: string, todayText: string): string {
-  const relative = /^(\d+)d$/.exec(text);
-  if (relative) {
-    const days = Number(relative[1]);
-    if (days < 1) throw new CliError('--since: give at least 1d.');
-    return new Date(Date.parse(`${todayText}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
-  }
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))) return text;
-  throw new CliError(`--since "${text}" is neither a number of days (7d) nor a date (YYYY-MM-DD).`);
-}
-
-async function rowsFromStore(project: Project, since: string): Promise<DailyCostRow[]> {
-  const rows = await withProjectAdmin(project, (admin) => admin.costs.daily(since));
-  return validateFromProject(z.array(dailyCostRowSchema), rows, 'src/admin.ts costs.daily()');
-}
 
 export async function costs(project: () => Project, options: CostsOptions, out: { write(text: string): void; warn?(text: string): void }): Promise<CostReport> {
   const since = sinceDay(options.since, today());
   let rows: DailyCostRow[];
-  if (options.fromLog) {
-    let text: string;
-    try {
-      text = readFileSync(options.fromLog, 'utf8');
-    } catch (error) {
-      throw new CliError(`Cannot read ${options.fromLog}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    const read = rowsFromLog(text);
-    rows = read.rows;
-    const notLog = read.skipped + read.ignored;
-    if (notLog > 0 && read.calls === 0) {
-      out.warn?.(`warning: ${options.fromLog}: ${notLog} line(s) read, but not one tool_call log line of the server; is this the server's log (its stderr)?\n`);
-    } else if (read.skipped > 0) {
-      out.warn?.(`warning: ${options.fromLog}: ${read.skipped} line(s) are not JSON and were left out.\n`);
-    }
-  } else {
-    rows = await rowsFromStore(project(), since);
-  }
+  let budgets: ProjectBudgets | null = null;
+  if (options.fromLog) rows = readLogRows(options.fromLog, out);
+  else ({ rows, budgets } = await withProjectAdmin(project(), async (admin) => ({ rows: await readDailyCosts(admin, since), budgets: await readBudgets(admin, today()) })));
   const report = aggregateCosts(rows, { by: options.by, since, ...(options.top ? { top: options.top } : {}) });
-  out.write(options.json ? renderJson(report) : renderCostTable(report));
+  out.write(options.json ? renderJson(report, budgets) : `${renderCostTable(report)}${budgets ? renderBudgets(budgets, today()) : ''}`);
   return report;
 }
 
-export function renderJson(report: CostReport): string {
-  const amounts = (g: { llmNanoUsd: bigint; externalNanoUsd: bigint; totalNanoUsd: bigint; perCallNanoUsd: bigint }) => ({
-    llmUsd: usdText(g.llmNanoUsd),
-    externalUsd: usdText(g.externalNanoUsd),
-    totalUsd: usdText(g.totalNanoUsd),
-    perCallUsd: usdText(g.perCallNanoUsd),
-    totalNanoUsd: g.totalNanoUsd.toString(),
-  });
-  const counts = (g: { calls: number; errors: number; replays: number; unpriced: number }) => ({ calls: g.calls, errors: g.errors, replays: g.replays, unpricedItems: g.unpriced });
-  return `${JSON.stringify(
-    {
-      by: report.by,
-      since: report.since,
-      groups: report.groups.map((g) => ({ [report.by]: g.key, ...counts(g), ...amounts(g), share: g.share })),
-      totals: { ...counts(report.totals), ...amounts(report.totals) },
-      omitted: report.omitted,
-    },
-    null,
-    2,
-  )}\n`;
+/** Roll-up rows computed from the server's JSON log lines, warning about lines that are not. */
+function readLogRows(file: string, out: { warn?(text: string): void }): DailyCostRow[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const read = rowsFromLog(text);
+  const notLog = read.skipped + read.ignored;
+  if (notLog > 0 && read.calls === 0) {
+    out.warn?.(`warning: ${file}: ${notLog} line(s) read, but not one tool_call log line of the server; is this the server's log (its stderr)?\n`);
+  } else if (read.skipped > 0) {
+    out.warn?.(`warning: ${file}: ${read.skipped} line(s) are not JSON and were left out.\n`);
+  }
+  return read.rows;
+}
+
+export function renderJson(report: CostReport, budgets: ProjectBudgets | null = null): string {
+  const limits = budgets ? { budgets: { day: today(), ...budgets } } : {};
+  return `${JSON.stringify({ ...costReportJson(report), ...limits }, null, 2)}\n`;
+}
+
+/** The limits in force and, for today, each principal's budget: spent or held, and left. */
+export function renderBudgets({ settings, standing }: ProjectBudgets, day: string): string {
+  const limits = [`rate limit ${settings.rateLimit ?? 'none'}`, `daily budget ${settings.dailyBudgetUsd === null ? 'none' : `$${settings.dailyBudgetUsd}`} per user`];
+  const own = Object.entries(settings.tools).filter(([, tool]) => tool.dailyBudgetUsd !== null || (tool.rateLimit !== null && tool.rateLimit !== settings.rateLimit));
+  for (const [name, tool] of own) limits.push(`${name}: ${[tool.rateLimit && `rate ${tool.rateLimit}`, tool.dailyBudgetUsd !== null && `budget $${tool.dailyBudgetUsd}`].filter(Boolean).join(', ')}`);
+  const lines = ['', `Limits: ${limits.join('; ')}.`];
+  if (standing.length > 0) {
+    const header = ['USER', 'BUDGET', 'LIMIT $', 'SPENT OR HELD $', 'LEFT $'];
+    const rows = standing.map((b) => [b.principalId, b.tool ?? 'all tools', b.budgetUsd.toFixed(2), b.committedUsd.toFixed(6), b.remainingUsd.toFixed(6)]);
+    lines.push('', `Budgets on ${day} (UTC):`, '', ...renderTable([header, ...rows], { alignRight: [2, 3, 4] }).trimEnd().split('\n'));
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 export function renderCostTable(report: CostReport): string {

@@ -3,7 +3,7 @@ import { CliError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
 import { withProjectAdmin } from '../../project/admin.js';
 import { issuedTokenSchema, rotatedTokenSchema, tokenViewSchema, validateFromProject } from '../../project/interface.js';
-import { isKnownScope, knownScopes, loadScopeRules, projectScopes, suggestScope, type ScopeRules } from '../../project/scopes.js';
+import { CLI_ADMIN_SCOPE, isKnownScope, knownScopes, loadScopeRules, projectScopes, suggestScope, type ScopeRules } from '../../project/scopes.js';
 import { renderTable } from '../../reporters/table.js';
 import { issueTokenOptionsSchema, type IssueTokenOptions, type RotateTokenOptions } from './options.js';
 
@@ -42,7 +42,8 @@ async function checkScopes(project: Project, scopes: string[], strict: boolean, 
     out.warn?.(`warning: the scopes were not checked against the tools: ${reason}\n`);
     return;
   }
-  const unknown = scopes.filter((scope) => !isKnownScope(scope, used, rules));
+  // mcp-prod:admin is no tool's: `mcp-prod dashboard` asks for it beyond loopback.
+  const unknown = scopes.filter((scope) => scope !== CLI_ADMIN_SCOPE && !isKnownScope(scope, used, rules));
   if (unknown.length === 0) return;
   const known = knownScopes(used, rules);
   const named = unknown.map((scope) => {

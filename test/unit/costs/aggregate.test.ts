@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateCosts, usdText, type DailyCostRow } from '../../../src/commands/costs/aggregate.js';
 import { rowsFromLog } from '../../../src/commands/costs/from-log.js';
-import { renderCostTable, renderJson, sinceDay } from '../../../src/commands/costs/index.js';
+import { renderCostTable, renderJson } from '../../../src/commands/costs/index.js';
+import { aggregateCosts, usdText, type DailyCostRow } from '../../../src/costs/aggregate.js';
+import { sinceDay } from '../../../src/costs/period.js';
 
 const row = (day: string, tool: string, principalId: string, nano: bigint, extra: Partial<DailyCostRow> = {}): DailyCostRow => ({
   day,

@@ -8,7 +8,7 @@ import { loadConfig, loadDotEnv } from './config.js';
 import { nanoToUsd } from './platform/cost.js';
 import { describeRate, limitsOf } from './platform/limits.js';
 import { SCOPE } from './platform/scopes.js';
-import { issueToken, parseDuration, rotateToken, TokenError } from './platform/tokens.js';
+import { hashToken, hasValidFormat, issueToken, parseDuration, rotateToken, TokenError } from './platform/tokens.js';
 import { noBus, openRedisBus, TOKEN_CHANNEL } from './store/bus.js';
 import { openStore } from './store/index.js';
 import { LATENCY_BOUNDS_MS } from './store/cost-rollup.js';
@@ -74,6 +74,12 @@ export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
       },
       async list(): Promise<TokenView[]> {
         return (await store.tokens.list()).map((record) => view(record, now()));
+      },
+      /** The token a bearer presented, as stored (by its hash), or null: for `mcp-prod dashboard` beyond loopback. */
+      async verify(token: string): Promise<TokenView | null> {
+        if (!hasValidFormat(token)) return null;
+        const record = await store.tokens.findByHash(hashToken(token));
+        return record ? view(record, now()) : null;
       },
       async revoke(id: string): Promise<TokenView> {
         const record = await store.tokens.get(id);

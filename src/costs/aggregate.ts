@@ -1,9 +1,9 @@
 /**
- * Cost roll-ups for `mcp-prod costs`: pure functions over daily rows, whether the rows come from
- * the project's store or from the server's log lines. Amounts stay integer nano-USD (BigInt)
- * until they are printed.
+ * Cost roll-ups for `mcp-prod costs` and `mcp-prod dashboard`: pure functions over daily rows,
+ * whether the rows come from the project's store or from the server's log lines. Amounts stay
+ * integer nano-USD (BigInt) until they are printed.
  */
-import type { DailyCostRow } from '../../project/interface.js';
+import type { DailyCostRow } from '../project/interface.js';
 
 export type { DailyCostRow };
 
