@@ -1,12 +1,12 @@
 import { Argument, Command, Option } from 'commander';
-import { bumpLevels } from '../commands/bump/options.js';
-import { costGroupings } from '../commands/costs/options.js';
+import { bumpLevels } from '../commands/bump/levels.js';
+import { costGroupings } from '../commands/costs/groupings.js';
 import { CLIENTS } from '../commands/install/clients.js';
 import { isInteractive } from '../core/env.js';
 import { parseOptions } from '../core/options.js';
 import { ownPackage } from '../core/package-info.js';
 import { findProject } from '../core/project.js';
-import { LOCKFILE_NAME } from '../schema-diff/lockfile.js';
+import { LOCKFILE_FILE } from '../project/paths.js';
 import { runCommand } from './run-command.js';
 
 // Commands (and their option schemas' dependencies) are imported when they run: ts-morph alone
@@ -88,7 +88,7 @@ token
   );
 
 const lockCommand = new Command('lock')
-  .description(`write ${LOCKFILE_NAME} from the current tool contracts`)
+  .description(`write ${LOCKFILE_FILE} from the current tool contracts`)
   .option('--force', 'record the contracts even if a breaking change was not versioned')
   .addOption(dryRunOption())
   .addOption(cwdOption())
@@ -100,7 +100,7 @@ const lockCommand = new Command('lock')
   );
 
 const checkCommand = new Command('check')
-  .description(`fail (exit 1) when the tools and ${LOCKFILE_NAME} disagree or a change is not versioned`)
+  .description(`fail (exit 1) when the tools and ${LOCKFILE_FILE} disagree or a change is not versioned`)
   .addOption(jsonOption())
   .addOption(reporterOption())
   .addOption(cwdOption())
@@ -114,7 +114,7 @@ const checkCommand = new Command('check')
 const diffCommand = new Command('diff')
   .description('compare two lockfiles; each side is a path or a git ref whose committed lockfile is used')
   .argument('<old>', 'lockfile path or git ref, e.g. main')
-  .argument('<new>', `lockfile path or git ref, e.g. ${LOCKFILE_NAME}`)
+  .argument('<new>', `lockfile path or git ref, e.g. ${LOCKFILE_FILE}`)
   .addOption(jsonOption())
   .addOption(reporterOption())
   .addOption(cwdOption())

@@ -1,5 +1,8 @@
 import path from 'node:path';
 
+/** The lockfile's name (schema-diff/lockfile.ts holds the same; test/unit/import-graph.test.ts checks it). */
+export const LOCKFILE_FILE = 'mcp-tools.lock.json';
+
 /** Where a generated project keeps its tools, and the registry that lists them. */
 export const TOOLS_DIR = 'src/tools';
 export const REGISTRY_FILE = 'src/tools/index.ts';

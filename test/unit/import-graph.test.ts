@@ -56,3 +56,10 @@ describe('import graph of src/', () => {
     expect(wrong.map(({ file, target }) => `${file} -> ${target}`)).toEqual([]);
   });
 });
+
+describe('start-up of the CLI', () => {
+  it('names the lockfile as the lockfile module does', async () => {
+    const [{ LOCKFILE_FILE }, { LOCKFILE_NAME }] = await Promise.all([import('../../src/project/paths.js'), import('../../src/schema-diff/lockfile.js')]);
+    expect(LOCKFILE_FILE).toBe(LOCKFILE_NAME);
+  });
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const bumpLevels = ['major', 'minor', 'patch'] as const;
+import { bumpLevels } from './levels.js';
 
 export const bumpOptionsSchema = z.object({
   tool: z.string().min(1).optional(),

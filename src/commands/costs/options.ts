@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isIsoDay } from '../../core/iso-day.js';
 
-export const costGroupings = ['tool', 'user', 'day'] as const;
+import { costGroupings } from './groupings.js';
 
 export const costsOptionsSchema = z.object({
   since: z

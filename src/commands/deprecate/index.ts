@@ -29,6 +29,7 @@ function toolFileOf(tree: ProjectTree, tool: string): string {
 export async function deprecate(project: Project, input: DeprecateOptions, out: { write(text: string): void }): Promise<void> {
   const options = parseOptions(deprecateOptionsSchema, input, { tool: 'the tool argument' });
   const tree = new ProjectTree(project.root);
+  // A damaged lockfile is worth hearing about before the project's code is loaded.
   readLockfile(tree);
   const file = toolFileOf(tree, options.tool);
   const contracts = await loadContracts(project);
