@@ -6,22 +6,12 @@
  * rendered templates.
  */
 import { z } from 'zod';
+import { deprecationNoticeSchema } from '../core/deprecation-notice.js';
 import { CliError } from '../core/errors.js';
-import { isIsoDay } from '../core/iso-day.js';
 import { SEMVER } from '../core/semver.js';
 
-const isoDay = z.string().refine(isIsoDay, 'a YYYY-MM-DD date');
 const jsonSchemaObject = z.record(z.string(), z.unknown());
 const fn = <T>() => z.custom<T>((value) => typeof value === 'function', 'a function');
-
-/** The deprecation notice as the project serves it, defaults filled in (`_meta["mcp-prod/deprecation"]`). */
-const deprecationNoticeSchema = z.object({
-  since: isoDay,
-  replacement: z.string().min(1),
-  refuseAfter: isoDay,
-  removeAfter: isoDay,
-  reason: z.string().optional(),
-});
 
 /** One tool's contract, exactly as tools/list serves it (src/contract.ts `ToolContract`). */
 const toolContractSchema = z.object({

@@ -1,7 +1,7 @@
 /**
  * Tool-level rules, then the two schemas. Scopes are an all-required set: a new scope that no
- * old one already covers is breaking (notes:read -> notes:write is, notes:admin -> notes:write
- * is not). `readOnly` and `idempotency` are promises and demands: readOnly true -> false and any
+ * old one already covers, by the project's own hierarchy, is breaking (with read < write <
+ * admin: notes:read -> notes:write is, notes:admin -> notes:write is not). `readOnly` and `idempotency` are promises and demands: readOnly true -> false and any
  * move to idempotency "required" (a new demand) or "none" (a withdrawn promise) are breaking;
  * "none"/"required" -> "optional" are additive. Removing the output schema is breaking.
  */
@@ -9,21 +9,13 @@ import { compareSchemas } from './compare-schema.js';
 import { stableStringify } from './normalize.js';
 import type { Finding, ToolContract } from './types.js';
 
-const TIERS = ['read', 'write', 'admin'];
+/**
+ * Whether holding `granted` implies holding `required`. The project owns its scope hierarchy
+ * (its src/platform/scopes.ts); callers pass the one the project's server enforces.
+ */
+export type ScopeCovers = (granted: string, required: string) => boolean;
 
-/** Whether holding `granted` implies holding `required` (admin covers write covers read). */
-export function scopeCovers(granted: string, required: string): boolean {
-  if (granted === required) return true;
-  const split = (scope: string) => {
-    const at = scope.lastIndexOf(':');
-    return at > 0 ? { resource: scope.slice(0, at), rank: TIERS.indexOf(scope.slice(at + 1)) } : undefined;
-  };
-  const have = split(granted);
-  const need = split(required);
-  return !!have && !!need && have.rank >= 0 && need.rank >= 0 && have.resource === need.resource && have.rank >= need.rank;
-}
-
-export function compareTools(before: ToolContract | undefined, after: ToolContract | undefined): Finding[] {
+export function compareTools(before: ToolContract | undefined, after: ToolContract | undefined, scopeCovers: ScopeCovers): Finding[] {
   if (!before && !after) return [];
   if (!before) return [{ pointer: '', rule: 'tool.added', verdict: 'additive', message: 'tool added' }];
   if (!after) return [{ pointer: '', rule: 'tool.removed', verdict: 'breaking', message: 'tool removed' }];

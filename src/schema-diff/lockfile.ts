@@ -4,6 +4,7 @@
  * always produces the same bytes.
  */
 import { z } from 'zod';
+import { deprecationNoticeSchema } from '../core/deprecation-notice.js';
 import type { ToolContract } from './types.js';
 
 export const LOCKFILE_NAME = 'mcp-tools.lock.json';
@@ -33,9 +34,7 @@ const entrySchema = z.object({
   scopes: z.array(z.string()),
   readOnly: z.boolean(),
   idempotency: z.enum(['required', 'optional', 'none']),
-  deprecated: z
-    .object({ since: z.string(), replacement: z.string(), refuseAfter: z.string(), removeAfter: z.string(), reason: z.string().optional() })
-    .nullable(),
+  deprecated: deprecationNoticeSchema.nullable(),
   inputSchema: schemaObject,
   outputSchema: schemaObject.nullable(),
   history: z.record(z.string(), z.object({ version: z.string(), inputSchema: schemaObject, outputSchema: schemaObject.nullable() })).default({}),

@@ -4,7 +4,7 @@
  * it lists the findings, the bump they require, the version gate's result and the lockfile
  * entry the tool should have next.
  */
-import { compareTools } from './compare-tool.js';
+import { compareTools, type ScopeCovers } from './compare-tool.js';
 import { contractOf, serializeLockfile, type LockEntry, type Lockfile } from './lockfile.js';
 import type { Bump, Finding, ToolContract } from './types.js';
 import { checkVersion, parseVersion, requiredBump, type GateResult } from './version-gate.js';
@@ -49,13 +49,14 @@ export function nextEntry(before: LockEntry | undefined, after: ToolContract): L
 
 /**
  * @param options.today YYYY-MM-DD (UTC); a deprecated tool may leave the code from its removeAfter date.
+ * @param options.scopeCovers the project's scope hierarchy (src/project/scopes.ts loads it).
  * @param options.removedOn when a removal was recorded earlier (a tombstone in the newer
  *   lockfile of a diff), the date it happened, used instead of today.
  */
 export function assemblePlan(
   lock: Lockfile,
   current: Record<string, ToolContract>,
-  options: { today: string; removedOn?: Record<string, string> },
+  options: { today: string; removedOn?: Record<string, string>; scopeCovers: ScopeCovers },
 ): Plan {
   const tools: ToolPlan[] = [];
   const nextTools: Record<string, LockEntry> = {};
@@ -71,7 +72,7 @@ export function assemblePlan(
         tools.push({ name, change: 'unchanged', requiredBump: 'none', from: locked!.version, to: null, result: 'pass', findings: [] });
         continue;
       }
-      const findings = compareTools(before, undefined);
+      const findings = compareTools(before, undefined, options.scopeCovers);
       const on = options.removedOn?.[name] ?? options.today;
       const removable = before.deprecated !== null && on >= before.deprecated.removeAfter;
       if (removable) nextTools[name] = { ...before, removedAt: on };
@@ -95,7 +96,7 @@ export function assemblePlan(
       continue;
     }
 
-    const findings = compareTools(before, after);
+    const findings = compareTools(before, after, options.scopeCovers);
     const bump = before ? requiredBump(findings) : 'minor';
     nextTools[name] = nextEntry(before, after);
     if (!before) {
@@ -126,11 +127,11 @@ export function assemblePlan(
 }
 
 /** Compares two lockfiles: the newer one's contracts play the code, its tombstones the removals. */
-export function planBetween(older: Lockfile, newer: Lockfile, today: string): Plan {
+export function planBetween(older: Lockfile, newer: Lockfile, today: string, scopeCovers: ScopeCovers): Plan {
   const entries = Object.entries(newer.tools);
   return assemblePlan(
     older,
     Object.fromEntries(entries.filter(([, entry]) => !entry.removedAt).map(([name, entry]) => [name, contractOf(entry)])),
-    { today, removedOn: Object.fromEntries(entries.filter(([, entry]) => entry.removedAt).map(([name, entry]) => [name, entry.removedAt!])) },
+    { today, scopeCovers, removedOn: Object.fromEntries(entries.filter(([, entry]) => entry.removedAt).map(([name, entry]) => [name, entry.removedAt!])) },
   );
 }

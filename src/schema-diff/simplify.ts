@@ -83,7 +83,7 @@ function foldUnions(s: JsonSchema): JsonSchema | undefined {
     let branches = (out[keyword] as JsonSchema[]).filter((b) => !isNever(b));
     if (keyword === 'anyOf') {
       if (branches.some(isAlways)) {
-        out = without(out, keyword);
+        out = keepDeclarations(without(out, keyword), branches);
         continue;
       }
       branches = branches.filter((b, i) => branches.findIndex((c) => key(c) === key(b)) === i);
@@ -92,7 +92,7 @@ function foldUnions(s: JsonSchema): JsonSchema | undefined {
     if (keyword === 'anyOf') {
       // X or not X is anything; a branch another one contains adds nothing.
       if (branches.some((b) => branches.some((c) => semanticKeys(c).length === 1 && isObject(c.not) && key(c.not) === key(b)))) {
-        out = without(out, keyword);
+        out = keepDeclarations(without(out, keyword), branches);
         continue;
       }
       branches = branches.filter((b, i) => !branches.some((c, j) => j !== i && widerType(c, b)));
@@ -108,6 +108,19 @@ function foldUnions(s: JsonSchema): JsonSchema | undefined {
     out = { ...out, [keyword]: branches };
   }
   return out;
+}
+
+/**
+ * A union that accepts anything can go, but the members its branches declare stay declared (as
+ * `{}`, which accepts anything too): a member named anywhere is part of the contract.
+ */
+function keepDeclarations(parent: JsonSchema, branches: JsonSchema[]): JsonSchema {
+  const names = branches.flatMap((b) => (isObject(b.properties) ? Object.keys(b.properties) : []));
+  const declared = (parent.properties ?? {}) as Record<string, JsonSchema>;
+  const missing = names.filter((name) => !(name in declared));
+  // Declaring a member exempts it from additionalProperties: only exact where that says nothing.
+  if (missing.length === 0 || parent.additionalProperties !== undefined || parent.unevaluatedProperties !== undefined) return parent;
+  return { ...parent, properties: { ...declared, ...Object.fromEntries(missing.map((name) => [name, {}])) } };
 }
 
 /** Branches that only list values are one list (for oneOf, only when no value is in two branches). */

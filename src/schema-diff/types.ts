@@ -1,15 +1,12 @@
+import type { DeprecationNotice } from '../core/deprecation-notice.js';
+
 /** JSON Schema as found in a lockfile or a tools/list response. */
 export type JsonSchema = { [keyword: string]: unknown };
 
 export type Idempotency = 'required' | 'optional' | 'none';
 
-export interface DeprecationInfo {
-  since: string;
-  replacement: string;
-  refuseAfter: string;
-  removeAfter: string;
-  reason?: string;
-}
+/** The deprecation notice (src/core/deprecation-notice.ts declares it for every reader). */
+export type DeprecationInfo = DeprecationNotice;
 
 /** A tool's contract exactly as clients see it in tools/list. */
 export interface ToolContract {

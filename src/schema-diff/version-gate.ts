@@ -4,6 +4,7 @@
  * patch is a warning with the version to use. Below 1.0.0 a minor increase counts as a major.
  * Prerelease and build metadata are ignored.
  */
+import { SEMVER } from '../core/semver.js';
 import type { Bump, Finding } from './types.js';
 
 const ORDER: Bump[] = ['none', 'patch', 'minor', 'major'];
@@ -24,7 +25,7 @@ export interface Version {
 }
 
 export function parseVersion(text: string): Version | undefined {
-  const match = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.exec(text);
+  const match = SEMVER.exec(text);
   return match ? { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]) } : undefined;
 }
 

@@ -6,6 +6,7 @@ import { commitTree, ProjectTree } from '../../core/tree.js';
 import { loadContracts, loadToolContract } from '../../project/contracts.js';
 import { readLockfile, recordInLockfile } from '../../project/lockfile.js';
 import { findToolFile } from '../../project/tool-files.js';
+import { loadScopeRules } from '../../project/scopes.js';
 import { assemblePlan, type ToolPlan } from '../../schema-diff/plan.js';
 import type { Bump, ToolContract } from '../../schema-diff/types.js';
 import { declaredBump, parseVersion, suggestVersion } from '../../schema-diff/version-gate.js';
@@ -41,7 +42,7 @@ export async function bump(project: Project, options: BumpOptions, out: { write(
   } else {
     contracts = await loadContracts(project);
   }
-  const plan = assemblePlan(compared, contracts, { today: today() });
+  const plan = assemblePlan(compared, contracts, { today: today(), scopeCovers: (await loadScopeRules(project)).covers });
   const byName = new Map(plan.tools.map((tool) => [tool.name, tool]));
   if (options.tool && !contracts[options.tool]) throw new CliError(`No tool named ${options.tool} is defined in its file.`);
 

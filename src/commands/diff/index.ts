@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { CliError, ExitError } from '../../core/errors.js';
+import { findProject } from '../../core/project.js';
 import { today } from '../../core/today.js';
+import { loadScopeRules } from '../../project/scopes.js';
 import { LOCKFILE_NAME, parseLockfileText } from '../../project/lockfile.js';
 import { buildReport, renderReport } from '../../reporters/compat/index.js';
 import type { Lockfile } from '../../schema-diff/lockfile.js';
@@ -28,7 +30,9 @@ async function readSide(spec: string, cwd: string): Promise<Lockfile> {
 /** `mcp-prod diff <old> <new>`: the check's comparison between two lockfiles. Exit 1 on a failure. */
 export async function diff(options: DiffOptions & { write(text: string): void }): Promise<void> {
   const [older, newer] = await Promise.all([readSide(options.old, options.cwd), readSide(options.new, options.cwd)]);
-  const plan = planBetween(older, newer, today());
+  // Scopes are compared by the hierarchy of the project the lockfiles belong to.
+  const { covers } = await loadScopeRules(findProject(options.cwd));
+  const plan = planBetween(older, newer, today(), covers);
   const report = buildReport(plan, { title: `${options.old} -> ${options.new}` });
   // Two lockfiles can't be "stale" against each other; only failures matter here.
   options.write(renderReport({ ...report, stale: false }, options.reporter));

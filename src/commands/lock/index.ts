@@ -6,6 +6,7 @@ import { loadContracts } from '../../project/contracts.js';
 import { LOCKFILE_NAME, readLockfile, writeLockfile } from '../../project/lockfile.js';
 import { findToolFiles } from '../../project/tool-files.js';
 import { buildReport, renderText, toolsWorthLocating } from '../../reporters/compat/index.js';
+import { loadScopeRules } from '../../project/scopes.js';
 import { assemblePlan, type Plan } from '../../schema-diff/plan.js';
 import type { LockOptions } from './options.js';
 
@@ -22,7 +23,7 @@ export interface LockResult {
 export async function lock(project: Project, options: LockOptions & { write(text: string): void }): Promise<LockResult> {
   const tree = new ProjectTree(project.root);
   const { lock: current } = readLockfile(tree);
-  const plan = assemblePlan(current, await loadContracts(project), { today: today() });
+  const plan = assemblePlan(current, await loadContracts(project), { today: today(), scopeCovers: (await loadScopeRules(project)).covers });
   if (!plan.ok && !options.force) {
     const report = buildReport(plan, { title: `Refusing to update ${LOCKFILE_NAME}`, files: findToolFiles(tree, toolsWorthLocating(plan)) });
     throw new CliError(renderText(report).trimEnd(), {

@@ -3,7 +3,11 @@
  * row is a variation of one base contract.
  */
 import { describe, expect, it } from 'vitest';
-import { compareTools, scopeCovers } from '../../../src/schema-diff/compare-tool.js';
+import { scopeCovers } from '../../../templates/project/base/src/platform/scopes.js';
+import { compareTools as compareWith } from '../../../src/schema-diff/compare-tool.js';
+
+/** The comparison as `check` runs it in a generated project: with that project's scope hierarchy. */
+const compareTools = (before: Parameters<typeof compareWith>[0], after: Parameters<typeof compareWith>[1]) => compareWith(before, after, scopeCovers);
 import type { Bump, DeprecationInfo, ToolContract, Verdict } from '../../../src/schema-diff/types.js';
 import { requiredBump } from '../../../src/schema-diff/version-gate.js';
 
