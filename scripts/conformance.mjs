@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { tsImport } from 'tsx/esm/api';
 
-const usage = 'usage: node scripts/conformance.mjs <project-dir> [--suite all|active] [--scenario <name>]... [--baseline <file>] [--token <token>] [--db <file>] [--output-dir <dir>] [--build] [--json]';
+const usage =
+  'usage: node scripts/conformance.mjs <project-dir> [--suite all|active] [--scenario <name>]... [--baseline <file>] [--token <token>] [--db <file>] [--output-dir <dir>] [--build] [--json]';
 
 let parsed;
 try {

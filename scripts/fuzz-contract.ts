@@ -26,7 +26,9 @@ console.log(`contract fuzz: ${minutes} min, seed ${seed}`);
 const started = Date.now();
 let last = 0;
 const engine = flag('engine');
-const compare = engine ? ((await import(engine.startsWith('/') ? engine : `${process.cwd()}/${engine}`)) as { compareSchemas: Compare }).compareSchemas : undefined;
+const compare = engine
+  ? ((await import(engine.startsWith('/') ? engine : `${process.cwd()}/${engine}`)) as { compareSchemas: Compare }).compareSchemas
+  : undefined;
 if (engine) console.log(`engine: ${engine}`);
 const report = run({
   compare,
@@ -38,7 +40,9 @@ const report = run({
   onProgress: (r) => {
     if (Date.now() - last < 5_000) return;
     last = Date.now();
-    console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] pairs ${r.pairs.mutated + r.pairs.equivalent}, missed breaks ${r.missed.length} distinct, equivalent false alarms ${r.falseAlarms.equivalent.pairs}/${r.pairs.equivalent}`);
+    console.log(
+      `[${((Date.now() - started) / 1000).toFixed(0)} s] pairs ${r.pairs.mutated + r.pairs.equivalent}, missed breaks ${r.missed.length} distinct, equivalent false alarms ${r.falseAlarms.equivalent.pairs}/${r.pairs.equivalent}`,
+    );
   },
 });
 console.log(formatReport(report, 25));

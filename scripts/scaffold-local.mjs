@@ -14,7 +14,10 @@ execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' 
 rmSync(packDir, { recursive: true, force: true });
 mkdirSync(packDir, { recursive: true });
 execFileSync('npm', ['pack', '--silent', '--pack-destination', packDir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-const tarball = path.join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz')));
+const tarball = path.join(
+  packDir,
+  readdirSync(packDir).find((f) => f.endsWith('.tgz')),
+);
 
 const pinned = args.some((arg) => arg.startsWith('--cli-version')) ? [] : [`--cli-version=file:${tarball}`];
 try {

@@ -1,7 +1,7 @@
 // Lockfile benchmarks (part of `npm run bench`): `mcp-prod check` on a project with 200 tools,
 // and the compatibility engine alone comparing 200 tool pairs.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,10 +12,14 @@ const TOOLS = 200;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 rmSync(project, { recursive: true, force: true });
-execFileSync(process.execPath, [path.join(root, 'bin', 'create-mcp-prod.js'), project, '--yes', '--no-git', '--no-install', '--no-example', '--name=bench-200'], {
-  stdio: 'ignore',
-  env: { ...process.env, CI: 'true' },
-});
+execFileSync(
+  process.execPath,
+  [path.join(root, 'bin', 'create-mcp-prod.js'), project, '--yes', '--no-git', '--no-install', '--no-example', '--name=bench-200'],
+  {
+    stdio: 'ignore',
+    env: { ...process.env, CI: 'true' },
+  },
+);
 symlinkSync(path.join(installed, 'node_modules'), path.join(project, 'node_modules'), 'dir');
 
 // 200 tools of realistic size: nested objects, enums, arrays, bounds, an output schema.
@@ -92,7 +96,10 @@ execFileSync('cp', ['-r', project, fifty]);
 const registry = path.join(fifty, 'src', 'tools', 'index.ts');
 const keep = names.slice(0, 50);
 for (const name of names.slice(50)) rmSync(path.join(fifty, 'src', 'tools', `${name.replace(/_/g, '-')}.ts`));
-writeFileSync(registry, `import type { AnyTool } from '../platform/tool.js';\n${keep.map((n, i) => `import t${i} from './${n.replace(/_/g, '-')}.js';`).join('\n')}\n\nexport const tools: AnyTool[] = [${keep.map((_, i) => `t${i}`).join(', ')}];\n`);
+writeFileSync(
+  registry,
+  `import type { AnyTool } from '../platform/tool.js';\n${keep.map((n, i) => `import t${i} from './${n.replace(/_/g, '-')}.js';`).join('\n')}\n\nexport const tools: AnyTool[] = [${keep.map((_, i) => `t${i}`).join(', ')}];\n`,
+);
 const inFifty = (args) => {
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, [path.join(root, 'bin', 'mcp-prod.js'), ...args], { cwd: fifty, encoding: 'utf8' });
@@ -100,7 +107,9 @@ const inFifty = (args) => {
   return Number(process.hrtime.bigint() - started) / 1e6;
 };
 inFifty(['lock', '--force']);
-const addRuns = Array.from({ length: 5 }, (_, i) => inFifty(['add-tool', `added_tool_${i}`, '--scope', 'bench:read', '--description', 'Added by the benchmark.']));
+const addRuns = Array.from({ length: 5 }, (_, i) =>
+  inFifty(['add-tool', `added_tool_${i}`, '--scope', 'bench:read', '--description', 'Added by the benchmark.']),
+);
 const bumpRuns = Array.from({ length: 5 }, (_, i) => inFifty(['bump', keep[i], 'minor']));
 
 console.log(`\nLockfile and AST commands (check on ${TOOLS} tools; add-tool and bump on 50)\n`);

@@ -215,7 +215,11 @@ function toolCall(tool) {
   const params =
     tool === 'search_notes'
       ? { name: 'search_notes', arguments: { query: 'benchmarks', limit: 10 } }
-      : { name: 'create_note', arguments: { title: `load ${id}`, body: 'written by the load generator about benchmarks' }, _meta: { 'mcp-prod/idempotencyKey': randomUUID() } };
+      : {
+          name: 'create_note',
+          arguments: { title: `load ${id}`, body: 'written by the load generator about benchmarks' },
+          _meta: { 'mcp-prod/idempotencyKey': randomUUID() },
+        };
   return { id, body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params }) };
 }
 
@@ -239,7 +243,12 @@ async function drive({ urls, concurrency, tool, tokens, warmupMs, measureMs, cou
   const started = performance.now();
   const measureFrom = started + warmupMs;
   const end = measureFrom + measureMs;
-  const cpuBefore = { self: process.cpuUsage(), servers: servers.map(({ child }) => processCpu(child.pid)), postgres: await backendCpu(), machine: machineCpu() };
+  const cpuBefore = {
+    self: process.cpuUsage(),
+    servers: servers.map(({ child }) => processCpu(child.pid)),
+    postgres: await backendCpu(),
+    machine: machineCpu(),
+  };
   const waits = sampleWaits(measureFrom, end);
 
   const worker = async () => {
@@ -295,7 +304,9 @@ const pct = (share) => (share === undefined ? '?' : `${Math.round(share * 100)}%
 mkdirSync(logDir, { recursive: true });
 const admin = new pg.Client({ connectionString: DATABASE_URL });
 await admin.connect();
-const settings = (await admin.query("SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS s, current_setting('max_connections') AS m")).rows[0];
+const settings = (
+  await admin.query("SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS s, current_setting('max_connections') AS m")
+).rows[0];
 await admin.end();
 
 sampler = new pg.Client({ connectionString: DATABASE_URL, application_name: 'mcp-prod-bench-sampler' });
@@ -388,9 +399,7 @@ try {
           for (const [wait, count] of run.waits.tally) cell.waits.set(wait, (cell.waits.get(wait) ?? 0) + count);
           cell.waitSamples += run.waits.total;
           results.set(key, cell);
-          process.stderr.write(
-            `  ${key}, run ${round + 1}: ${(run.latencies.length / run.seconds).toFixed(0)} requests/s, ${run.failures.length} errors\n`,
-          );
+          process.stderr.write(`  ${key}, run ${round + 1}: ${(run.latencies.length / run.seconds).toFixed(0)} requests/s, ${run.failures.length} errors\n`);
         }
       }
     }
@@ -402,7 +411,9 @@ try {
 }
 
 const cpus = os.cpus();
-console.log(`\nInstances: closed-loop throughput on one PostgreSQL database, ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up per run, ${ROUNDS} runs per cell`);
+console.log(
+  `\nInstances: closed-loop throughput on one PostgreSQL database, ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up per run, ${ROUNDS} runs per cell`,
+);
 console.log(
   `(${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${new Date(startedAt).toISOString().slice(0, 10)}, PostgreSQL ${settings.v.split(' ')[0]} on the same machine with synchronous_commit=${settings.s}; ` +
     `load average ${loadBefore.toFixed(2)} before the run; HTTP client: ${undici ? `undici ${undiciVersion()} Pool` : 'global fetch'})`,
@@ -449,7 +460,9 @@ console.log(
   `\nWhere the time went: CPU in % of one core, out of ${cpus.length * 100}% (PostgreSQL: this run's backends; everything else: the rest of the machine, other jobs and PostgreSQL's own background processes included); ` +
     'busy PostgreSQL backends of the servers (running a statement or inside a transaction) and what they waited on, sampled every 100 ms from pg_stat_activity (CPU = running, not waiting; idle in transaction = waiting for the server process to send the next statement).\n',
 );
-console.log('| tool | concurrency | principals | instances | CPU load generator | CPU servers | CPU PostgreSQL | CPU everything else | busy backends | backend waits |');
+console.log(
+  '| tool | concurrency | principals | instances | CPU load generator | CPU servers | CPU PostgreSQL | CPU everything else | busy backends | backend waits |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const row of diagnostics) console.log(row);
 for (const [key, cell] of results) {

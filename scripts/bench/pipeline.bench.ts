@@ -50,7 +50,9 @@ function pipelineHandlerFor(target: typeof app, handler: typeof mcp) {
   return {
     async fetch(request: Request) {
       const { principal } = await target.verifier.verify(token, new Date());
-      return handler.fetch(request, { authInfo: { token: principal.tokenId!, clientId: principal.id, scopes: [...principal.scopes], extra: { principalId: principal.id } } });
+      return handler.fetch(request, {
+        authInfo: { token: principal.tokenId!, clientId: principal.id, scopes: [...principal.scopes], extra: { principalId: principal.id } },
+      });
     },
   };
 }
@@ -60,7 +62,10 @@ const pipelineHandler = pipelineHandlerFor(app, mcp);
 // batched every 200 ms so that their export is part of what is measured.
 const sink = spawn(
   process.execPath,
-  ['-e', "const s=require('http').createServer((q,r)=>{q.resume();q.on('end',()=>r.writeHead(200,{'content-type':'application/json'}).end('{}'))});s.listen(0,'127.0.0.1',()=>console.log(s.address().port))"],
+  [
+    '-e',
+    "const s=require('http').createServer((q,r)=>{q.resume();q.on('end',()=>r.writeHead(200,{'content-type':'application/json'}).end('{}'))});s.listen(0,'127.0.0.1',()=>console.log(s.address().port))",
+  ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const sinkPort = await new Promise<string>((resolve) => sink.stdout.once('data', (data: Buffer) => resolve(data.toString().trim())));
@@ -75,7 +80,10 @@ const tracedApp = createApp({
   logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true })),
   telemetry,
 });
-const tracedHandler = pipelineHandlerFor(tracedApp, createMcpHandler(() => buildServer(tracedApp, { transport: 'http' })));
+const tracedHandler = pipelineHandlerFor(
+  tracedApp,
+  createMcpHandler(() => buildServer(tracedApp, { transport: 'http' })),
+);
 
 /** The same two tools on a bare McpServer: SDK validation only, no platform stages. */
 function bareServer(): McpServer {
@@ -126,7 +134,10 @@ async function connect(handler: { fetch(r: Request): Promise<Response> }, era: E
 type Call = { name: string; arguments: Record<string, unknown> };
 const calls: Record<string, (i: number) => Call> = {
   'search_notes (read-only)': () => ({ name: 'search_notes', arguments: { query: 'benchmarks', limit: 10 } }),
-  'create_note (mutating)': (i) => ({ name: 'create_note', arguments: { title: `bench ${i}`, body: 'written by the benchmark', idempotencyKey: randomUUID() } }),
+  'create_note (mutating)': (i) => ({
+    name: 'create_note',
+    arguments: { title: `bench ${i}`, body: 'written by the benchmark', idempotencyKey: randomUUID() },
+  }),
 };
 
 async function sample(client: Client, make: (i: number) => Call, n: number, into: number[]) {

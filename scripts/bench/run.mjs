@@ -21,7 +21,11 @@ sh('npm', ['run', 'build', '--silent']);
 mkdirSync(path.join(benchDir, 'pack'), { recursive: true });
 for (const old of readdirSync(path.join(benchDir, 'pack'))) rmSync(path.join(benchDir, 'pack', old));
 sh('npm', ['pack', '--silent', '--pack-destination', path.join(benchDir, 'pack')]);
-const tarball = path.join(benchDir, 'pack', readdirSync(path.join(benchDir, 'pack')).find((f) => f.endsWith('.tgz')));
+const tarball = path.join(
+  benchDir,
+  'pack',
+  readdirSync(path.join(benchDir, 'pack')).find((f) => f.endsWith('.tgz')),
+);
 
 sh(process.execPath, [
   path.join(root, 'bin', 'create-mcp-prod.js'),

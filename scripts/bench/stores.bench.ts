@@ -48,7 +48,13 @@ async function open(kind: Kind): Promise<Variant> {
   const store = openStore(config);
   await store.ping();
   for (let i = 0; i < 200; i++) {
-    await store.notes.create({ ownerId: 'local', title: `note ${i}`, body: `body of note ${i} about benchmarks`, tags: [], createdAt: new Date().toISOString() });
+    await store.notes.create({
+      ownerId: 'local',
+      title: `note ${i}`,
+      body: `body of note ${i} about benchmarks`,
+      tags: [],
+      createdAt: new Date().toISOString(),
+    });
   }
   // The log line goes to a real pino destination, like production (minus the terminal).
   const app = createApp({ config, store, logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true })) });
@@ -58,7 +64,9 @@ async function open(kind: Kind): Promise<Variant> {
   const handler = {
     async fetch(request: Request) {
       const { principal } = await app.verifier.verify(token, new Date());
-      return mcp.fetch(request, { authInfo: { token: principal.tokenId!, clientId: principal.id, scopes: [...principal.scopes], extra: { principalId: principal.id } } });
+      return mcp.fetch(request, {
+        authInfo: { token: principal.tokenId!, clientId: principal.id, scopes: [...principal.scopes], extra: { principalId: principal.id } },
+      });
     },
   };
   return { store, app, handler };
@@ -131,11 +139,15 @@ try {
 const server = await (async () => {
   const admin = new pg.Client({ connectionString: DATABASE_URL });
   await admin.connect();
-  const { rows: settings } = await admin.query<{ v: string; s: string }>("SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS s");
+  const { rows: settings } = await admin.query<{ v: string; s: string }>(
+    "SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS s",
+  );
   await admin.end();
   return `PostgreSQL ${settings[0]!.v} on 127.0.0.1, synchronous_commit=${settings[0]!.s}`;
 })();
-console.log(`\nStores: per-call latency in ms of the full pipeline, ${CALLS} calls per cell after ${WARMUP} warm-up calls, SQLite and PostgreSQL alternating in ${ROUNDS} rounds`);
+console.log(
+  `\nStores: per-call latency in ms of the full pipeline, ${CALLS} calls per cell after ${WARMUP} warm-up calls, SQLite and PostgreSQL alternating in ${ROUNDS} rounds`,
+);
 console.log(`(Node ${process.version}, protocol 2025-11-25, ${server}, node-postgres pool of 10; one caller, calls one after another)\n`);
 console.log('| tool | SQLite median | SQLite p99 | PostgreSQL median | PostgreSQL p99 | median ratio PG/SQLite | p99 ratio PG/SQLite |');
 console.log('|---|---|---|---|---|---|---|');

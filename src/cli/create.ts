@@ -24,10 +24,7 @@ const program = new Command('create-mcp-prod')
   .option('--cli-version <spec>', 'npm spec pinned for the create-mcp-prod devDependency (default: this version)')
   .option('--force', 'write into a non-empty directory, overwriting files the template creates')
   .option('-y, --yes', 'accept defaults for everything not given; never prompt')
-  .addHelpText(
-    'after',
-    '\nExamples:\n  npx create-mcp-prod my-server\n  npx create-mcp-prod my-server --yes --transport http --no-example\n',
-  )
+  .addHelpText('after', '\nExamples:\n  npx create-mcp-prod my-server\n  npx create-mcp-prod my-server --yes --transport http --no-example\n')
   .action((directory: string | undefined, { pm, ...opts }: Record<string, unknown>, command: Command) =>
     runCommand(async () => {
       // Negatable flags (--no-example) always have a value; only one typed on the command line counts.
@@ -42,13 +39,16 @@ const program = new Command('create-mcp-prod')
       if (interactive) ui.intro('create-mcp-prod');
       const own = ownPackage();
       const pin = await resolveCliPin(flags.cliVersion, { ...own, root: packageRoot.replace(/[\\/]$/, '') }, npmRegistryLookup);
-      const options = await resolveCreateOptions({ ...flags, cliVersion: pin.spec }, {
-        interactive,
-        prompter: clackPrompter,
-        cwd: process.cwd(),
-        defaultPackageManager: detectPackageManager(),
-        ownVersion: ownPackage().version,
-      });
+      const options = await resolveCreateOptions(
+        { ...flags, cliVersion: pin.spec },
+        {
+          interactive,
+          prompter: clackPrompter,
+          cwd: process.cwd(),
+          defaultPackageManager: detectPackageManager(),
+          ownVersion: ownPackage().version,
+        },
+      );
       if (pin.note) ui.warn(pin.note);
       const result = await createProject(options, ui);
       ui.outro(`Next steps:\n  ${result.nextSteps.join('\n  ')}`);

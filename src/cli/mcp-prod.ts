@@ -133,7 +133,9 @@ const addToolCommand = new Command('add-tool')
   .addOption(new Option('--mutating', 'the tool changes data (idempotency keys required)').conflicts(['readOnly', 'destructive']))
   .addOption(new Option('--destructive', 'the tool deletes or overwrites data').conflicts(['readOnly', 'mutating']))
   .option('--description <text>', 'what the tool does, in a sentence a model can act on')
-  .addOption(new Option('--idempotency <mode>', 'key handling (default: required for mutating tools, none for read-only)').choices(['required', 'optional', 'none']))
+  .addOption(
+    new Option('--idempotency <mode>', 'key handling (default: required for mutating tools, none for read-only)').choices(['required', 'optional', 'none']),
+  )
   .option('--version <semver>', 'initial version', '1.0.0')
   .option('-y, --yes', 'accept defaults for anything not given; never prompt')
   .addOption(dryRunOption())
@@ -178,7 +180,9 @@ const bumpCommand = new Command('bump')
   .action((tool: string | undefined, level: string | undefined, { cwd, ...flags }: Flags) =>
     runCommand(async () => {
       const [{ bump }, { bumpOptionsSchema }] = await Promise.all([import('../commands/bump/index.js'), import('../commands/bump/options.js')]);
-      await bump(findProject(cwd), parseOptions(bumpOptionsSchema, { ...flags, tool, level }, { tool: 'the tool argument', level: 'the level argument' }), { write: stdout });
+      await bump(findProject(cwd), parseOptions(bumpOptionsSchema, { ...flags, tool, level }, { tool: 'the tool argument', level: 'the level argument' }), {
+        write: stdout,
+      });
     }),
   );
 
@@ -204,7 +208,10 @@ const dashboardCommand = new Command('dashboard')
   .addOption(cwdOption())
   .action(({ cwd, ...flags }: Flags) =>
     runCommand(async () => {
-      const [{ runDashboard }, { dashboardOptionsSchema }] = await Promise.all([import('../commands/dashboard/index.js'), import('../commands/dashboard/options.js')]);
+      const [{ runDashboard }, { dashboardOptionsSchema }] = await Promise.all([
+        import('../commands/dashboard/index.js'),
+        import('../commands/dashboard/options.js'),
+      ]);
       await runDashboard(findProject(cwd), parseOptions(dashboardOptionsSchema, flags), { write: stdout });
     }),
   );
@@ -214,7 +221,9 @@ const installCommand = new Command('install')
   .addArgument(new Argument('<client>', 'the client whose configuration to edit').choices(CLIENTS))
   .addOption(new Option('--scope <scope>', "user: the client's own file; project: the file inside this project").choices(['user', 'project']).default('user'))
   .option('--config <file>', "edit this file instead of the client's default one")
-  .addOption(new Option('--transport <kind>', 'how the client reaches the server (default: stdio when the project has src/stdio.ts)').choices(['stdio', 'http']))
+  .addOption(
+    new Option('--transport <kind>', 'how the client reaches the server (default: stdio when the project has src/stdio.ts)').choices(['stdio', 'http']),
+  )
   .option('--url <url>', 'with --transport http: the MCP endpoint', 'http://127.0.0.1:3000/mcp')
   .option('--name <name>', 'the server name in the client (default: the package name without its scope)')
   .option('--scopes <list>', "scopes of the token it issues (default: every scope the project's tools require)", list)

@@ -54,7 +54,11 @@ export async function replaceFileAtomically(file: string, content: string | Uint
 }
 
 /** `20260102T030405Z`: sorts by time and is valid in a file name on every OS. */
-const fileTimestamp = (now: Date) => now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+const fileTimestamp = (now: Date) =>
+  now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 
 /**
  * Copies `file` to `<file>.bak-<timestamp>` (with a counter when that name is taken) before it

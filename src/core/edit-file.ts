@@ -8,9 +8,10 @@ import type { Transform } from '../transforms/types.js';
  * written; the message names the file. Each transform that changed the file leaves its
  * description on the tree for the dry run. Returns the `unchanged` reasons.
  */
-export function editFile(tree: ProjectTree, file: string, steps: [Transform<any>, unknown][]): { changed: boolean; unchanged: string[] } {
+export function editFile(tree: ProjectTree, file: string, steps: [Transform<unknown>, unknown][]): { changed: boolean; unchanged: string[] } {
   const text = tree.read(file);
-  if (text === undefined) throw new CliError(`${file} does not exist.`, { hint: 'Restore it from a freshly generated project, or run the command from the project root (--cwd).' });
+  if (text === undefined)
+    throw new CliError(`${file} does not exist.`, { hint: 'Restore it from a freshly generated project, or run the command from the project root (--cwd).' });
   const results = runTransforms({ path: file, text }, steps);
   const failed = results.find((result) => result.outcome.kind === 'conflict');
   if (failed && failed.outcome.kind === 'conflict') {

@@ -105,13 +105,18 @@ export function parseJsonConfig(text: string, options: { file: string; jsonc: bo
       });
     }
     if (!options.dropComments) {
-      throw new CliError(`${options.file} has comments or trailing commas (the first at ${lineAndColumn(body, stripped!.first!)}), which writing it back would drop.`, {
-        hint: 'Remove them, or pass --strip-comments to rewrite the file without them (the backup keeps the original). The file was left untouched.',
-      });
+      throw new CliError(
+        `${options.file} has comments or trailing commas (the first at ${lineAndColumn(body, stripped!.first!)}), which writing it back would drop.`,
+        {
+          hint: 'Remove them, or pass --strip-comments to rewrite the file without them (the backup keeps the original). The file was left untouched.',
+        },
+      );
     }
   }
   if (!isJsonObject(value)) {
-    throw new CliError(`${options.file} does not hold a JSON object at the top level.`, { hint: 'Fix the file, or pass --config <path> to write another one. It was left untouched.' });
+    throw new CliError(`${options.file} does not hold a JSON object at the top level.`, {
+      hint: 'Fix the file, or pass --config <path> to write another one. It was left untouched.',
+    });
   }
   return { value, ...layout };
 }

@@ -11,12 +11,22 @@ function answered<T>(value: T): Exclude<T, symbol> {
   return value as Exclude<T, symbol>;
 }
 
-export async function askText(options: { message: string; placeholder?: string; defaultValue?: string; initialValue?: string; validate?: (value: string) => string | undefined }): Promise<string> {
+export async function askText(options: {
+  message: string;
+  placeholder?: string;
+  defaultValue?: string;
+  initialValue?: string;
+  validate?: (value: string) => string | undefined;
+}): Promise<string> {
   const { validate, ...rest } = options;
   return answered(await clack.text({ ...rest, ...(validate ? { validate: (value: string | undefined) => validate(value ?? '') } : {}) }));
 }
 
-export async function askSelect<T extends string>(options: { message: string; initialValue?: T; options: { value: T; label: string; hint?: string }[] }): Promise<T> {
+export async function askSelect<T extends string>(options: {
+  message: string;
+  initialValue?: T;
+  options: { value: T; label: string; hint?: string }[];
+}): Promise<T> {
   return answered(await clack.select<T>(options as Parameters<typeof clack.select<T>>[0])) as T;
 }
 

@@ -44,10 +44,7 @@ export function createUi(interactive: boolean, streams = { out: process.stdout, 
     async task(title, work, options = {}) {
       line(streams.out, `${title}...`);
       const started = Date.now();
-      const heartbeat = setInterval(
-        () => line(streams.out, `  still working (${seconds(started)})`),
-        options.heartbeatMs ?? 15_000,
-      );
+      const heartbeat = setInterval(() => line(streams.out, `  still working (${seconds(started)})`), options.heartbeatMs ?? 15_000);
       try {
         const result = await work();
         line(streams.out, `${title}: done in ${seconds(started)}`);

@@ -28,7 +28,11 @@ export async function contractModule(project: Project): Promise<Record<string, u
 
 /** The tools a module exports: its default export and named exports made by defineTool. */
 function exportedTools(module: Record<string, unknown>): unknown[] {
-  const isTool = (value: unknown) => typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string' && typeof (value as { handler?: unknown }).handler === 'function';
+  const isTool = (value: unknown) =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { name?: unknown }).name === 'string' &&
+    typeof (value as { handler?: unknown }).handler === 'function';
   return [...new Set(Object.values(module).filter(isTool))];
 }
 

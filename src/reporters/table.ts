@@ -8,6 +8,12 @@ export function renderTable(rows: readonly (readonly string[])[], options: { ali
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const right = new Set(options.alignRight ?? []);
   return rows
-    .map((row) => `${row.map((cell, column) => (right.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd()}\n`)
+    .map(
+      (row) =>
+        `${row
+          .map((cell, column) => (right.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+          .join('  ')
+          .trimEnd()}\n`,
+    )
     .join('');
 }

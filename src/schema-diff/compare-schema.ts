@@ -16,14 +16,47 @@ import type { Direction, Finding, JsonSchema, Verdict } from './types.js';
 type Change = 'narrowed' | 'widened' | 'changed';
 
 const isObject = (value: unknown): value is JsonSchema => typeof value === 'object' && value !== null && !Array.isArray(value);
-const escape = (segment: string | number) => String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
+const escapePointer = (segment: string | number) => String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
 
 const SUPPORTED = new Set([
-  'type', 'enum', 'properties', 'required', 'additionalProperties', 'items', 'prefixItems', 'minimum', 'maximum',
-  'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties',
-  'maxProperties', 'multipleOf', 'uniqueItems', '$patterns', 'format', 'anyOf', 'oneOf', 'allOf', '$annotations',
-  '$recursiveRef', '$ref', 'dependentRequired', 'patternProperties', 'dependentSchemas', 'propertyNames', 'contains',
-  'minContains', 'maxContains', 'not', 'if', 'then', 'else',
+  'type',
+  'enum',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'prefixItems',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'minProperties',
+  'maxProperties',
+  'multipleOf',
+  'uniqueItems',
+  '$patterns',
+  'format',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  '$annotations',
+  '$recursiveRef',
+  '$ref',
+  'dependentRequired',
+  'patternProperties',
+  'dependentSchemas',
+  'propertyNames',
+  'contains',
+  'minContains',
+  'maxContains',
+  'not',
+  'if',
+  'then',
+  'else',
 ]);
 
 class Walker {
@@ -50,7 +83,13 @@ class Walker {
     }
   }
 
-  report(pointer: string, rule: string, change: Change | 'doc', message: string, options: { undecided?: boolean; verdict?: Verdict; annotation?: boolean } = {}) {
+  report(
+    pointer: string,
+    rule: string,
+    change: Change | 'doc',
+    message: string,
+    options: { undecided?: boolean; verdict?: Verdict; annotation?: boolean } = {},
+  ) {
     // Under `not` a widening inside is a narrowing outside: the contract overlays do not carry
     // over, but an annotation stays an annotation.
     const overlay = this.negated && !options.annotation ? undefined : options.verdict;
@@ -68,7 +107,12 @@ class Walker {
     if (stableStringify(before) === stableStringify(after)) return;
     if (isNever(before) !== isNever(after)) {
       const opened = isNever(before);
-      this.report(pointer, opened ? 'values-allowed' : 'values-refused', opened ? 'widened' : 'narrowed', opened ? 'values are allowed where none were' : 'no value is allowed any more');
+      this.report(
+        pointer,
+        opened ? 'values-allowed' : 'values-refused',
+        opened ? 'widened' : 'narrowed',
+        opened ? 'values are allowed where none were' : 'no value is allowed any more',
+      );
       return;
     }
     // Normalisation joins unions of typed branches into one type list; facing a union that
@@ -103,7 +147,8 @@ class Walker {
     const at = `${pointer}/type`;
     if (lost.length === 1 && lost[0] === 'null' && gained.length === 0) return this.report(at, 'nullable-removed', 'narrowed', 'null is no longer accepted');
     if (gained.length === 1 && gained[0] === 'null' && lost.length === 0) return this.report(at, 'nullable-added', 'widened', 'null is now allowed');
-    if (lost.length > 0 && gained.length > 0) return this.report(at, 'type-changed', 'changed', `type changed from ${describeTypes(old)} to ${describeTypes(now)}`);
+    if (lost.length > 0 && gained.length > 0)
+      return this.report(at, 'type-changed', 'changed', `type changed from ${describeTypes(old)} to ${describeTypes(now)}`);
     if (lost.length > 0) return this.report(at, 'type-narrowed', 'narrowed', `type narrowed from ${describeTypes(old)} to ${describeTypes(now)}`);
     if (gained.length > 0) return this.report(at, 'type-widened', 'widened', `type widened from ${describeTypes(old)} to ${describeTypes(now)}`);
     // Only an integer/number refinement is left: number -> integer narrows, integer -> number widens.
@@ -132,7 +177,7 @@ class Walker {
     const oldRequired = new Set((before.required ?? []) as string[]);
     const newRequired = new Set((after.required ?? []) as string[]);
     for (const name of new Set([...Object.keys(oldProps), ...Object.keys(newProps)])) {
-      const at = `${pointer}/properties/${escape(name)}`;
+      const at = `${pointer}/properties/${escapePointer(name)}`;
       if (name in oldProps && name in newProps) this.compare(oldProps[name]!, newProps[name]!, at);
       else if (this.constraint || knownElsewhere(name in oldProps ? after : before, name)) this.memberMoved(before, after, name, at);
       else if (!(name in newProps)) {
@@ -144,8 +189,10 @@ class Walker {
         else this.report(at, 'property-added', 'widened', `${required ? 'required' : 'optional'} property "${name}" added`, { verdict: 'additive' });
         continue;
       }
-      if (!oldRequired.has(name) && newRequired.has(name)) this.report(`${pointer}/required`, 'property-became-required', 'narrowed', `property "${name}" became required`);
-      if (oldRequired.has(name) && !newRequired.has(name)) this.report(`${pointer}/required`, 'property-became-optional', 'widened', `property "${name}" became optional`);
+      if (!oldRequired.has(name) && newRequired.has(name))
+        this.report(`${pointer}/required`, 'property-became-required', 'narrowed', `property "${name}" became required`);
+      if (oldRequired.has(name) && !newRequired.has(name))
+        this.report(`${pointer}/required`, 'property-became-optional', 'widened', `property "${name}" became optional`);
     }
     for (const name of newRequired) {
       if (!(name in newProps) && !oldRequired.has(name)) this.report(`${pointer}/required`, 'required-added', 'narrowed', `"${name}" is now required`);
@@ -161,7 +208,7 @@ class Walker {
     const oldDependent = (before.dependentSchemas ?? {}) as Record<string, JsonSchema>;
     const newDependent = (after.dependentSchemas ?? {}) as Record<string, JsonSchema>;
     for (const key of new Set([...Object.keys(oldDependent), ...Object.keys(newDependent)])) {
-      const at = `${pointer}/dependentSchemas/${escape(key)}`;
+      const at = `${pointer}/dependentSchemas/${escapePointer(key)}`;
       if (!(key in oldDependent)) this.report(at, 'dependent-schemas-added', 'narrowed', `dependentSchemas "${key}" added`);
       else if (!(key in newDependent)) this.report(at, 'dependent-schemas-removed', 'widened', `dependentSchemas "${key}" removed`);
       else this.asConstraint(() => this.compare(oldDependent[key]!, newDependent[key]!, at));
@@ -178,13 +225,20 @@ class Walker {
     const old = (before.patternProperties ?? {}) as Record<string, JsonSchema>;
     const now = (after.patternProperties ?? {}) as Record<string, JsonSchema>;
     const closed = (s: JsonSchema) => s.additionalProperties === false || isNever(s.additionalProperties);
-    const touchesDeclared = (pattern: string, s: JsonSchema) => Object.keys((s.properties ?? {}) as JsonSchema).some((name) => matches(pattern, name) !== false);
+    const touchesDeclared = (pattern: string, s: JsonSchema) =>
+      Object.keys((s.properties ?? {}) as JsonSchema).some((name) => matches(pattern, name) !== false);
     for (const pattern of new Set([...Object.keys(old), ...Object.keys(now)])) {
-      const at = `${pointer}/patternProperties/${escape(pattern)}`;
+      const at = `${pointer}/patternProperties/${escapePointer(pattern)}`;
       if (pattern in old && pattern in now) this.compare(old[pattern]!, now[pattern]!, at);
       else if (pattern in now) {
         if (closed(before) && !touchesDeclared(pattern, after)) {
-          this.report(at, 'pattern-properties-allowed', 'widened', `members matching "${pattern}" are now allowed`, this.direction === 'output' ? { verdict: 'additive' } : {});
+          this.report(
+            at,
+            'pattern-properties-allowed',
+            'widened',
+            `members matching "${pattern}" are now allowed`,
+            this.direction === 'output' ? { verdict: 'additive' } : {},
+          );
         } else this.report(at, 'pattern-properties-added', 'narrowed', `members matching "${pattern}" are now constrained`);
       } else if (closed(after) && !touchesDeclared(pattern, before)) {
         this.report(at, 'pattern-properties-removed', 'narrowed', `members matching "${pattern}" are no longer allowed`);
@@ -229,7 +283,12 @@ class Walker {
     const narrower = Object.entries(now).some(([k, v]) => v.some((p) => !(old[k] ?? []).includes(p)));
     const wider = Object.entries(old).some(([k, v]) => v.some((p) => !(now[k] ?? []).includes(p)));
     if (!narrower && !wider) return;
-    this.report(`${pointer}/dependentRequired`, 'dependent-required-changed', narrower && wider ? 'changed' : narrower ? 'narrowed' : 'widened', 'dependent requirements changed');
+    this.report(
+      `${pointer}/dependentRequired`,
+      'dependent-required-changed',
+      narrower && wider ? 'changed' : narrower ? 'narrowed' : 'widened',
+      'dependent requirements changed',
+    );
   }
 
   private arrays(before: JsonSchema, after: JsonSchema, pointer: string) {
@@ -254,7 +313,12 @@ class Walker {
       this.report(`${pointer}/contains`, 'contains-changed', 'changed', 'contains changed while maxContains limits its matches', { undecided: true });
     } else this.optionalSubschema(before, after, 'contains', pointer);
     if (Boolean(before.uniqueItems) !== Boolean(after.uniqueItems)) {
-      this.report(`${pointer}/uniqueItems`, after.uniqueItems ? 'unique-items-added' : 'unique-items-removed', after.uniqueItems ? 'narrowed' : 'widened', after.uniqueItems ? 'items must now be unique' : 'items no longer need to be unique');
+      this.report(
+        `${pointer}/uniqueItems`,
+        after.uniqueItems ? 'unique-items-added' : 'unique-items-removed',
+        after.uniqueItems ? 'narrowed' : 'widened',
+        after.uniqueItems ? 'items must now be unique' : 'items no longer need to be unique',
+      );
     }
   }
 
@@ -297,7 +361,12 @@ class Walker {
     // An absent minContains means one match (normalisation drops an explicit 1).
     const unset = keyword === 'minContains' ? 1 : isMin ? 0 : Number.POSITIVE_INFINITY;
     const tighter = isMin ? (now ?? unset) > (old ?? unset) : (now ?? unset) < (old ?? unset);
-    this.report(`${pointer}/${keyword}`, `${keyword}-${tighter ? 'tightened' : 'relaxed'}`, tighter ? 'narrowed' : 'widened', `${keyword} ${old ?? 'unset'} -> ${now ?? 'unset'}`);
+    this.report(
+      `${pointer}/${keyword}`,
+      `${keyword}-${tighter ? 'tightened' : 'relaxed'}`,
+      tighter ? 'narrowed' : 'widened',
+      `${keyword} ${old ?? 'unset'} -> ${now ?? 'unset'}`,
+    );
   }
 
   private strings(before: JsonSchema, after: JsonSchema, pointer: string, shared: Set<Family>) {
@@ -308,7 +377,13 @@ class Walker {
       const removed = old.filter((p) => !now.includes(p));
       const at = `${pointer}/pattern`;
       if (added.length > 0 && removed.length > 0) {
-        this.report(at, 'pattern-changed', 'changed', `pattern changed from ${list(removed)} to ${list(added)}; whether one contains the other is not decidable here`, { undecided: true });
+        this.report(
+          at,
+          'pattern-changed',
+          'changed',
+          `pattern changed from ${list(removed)} to ${list(added)}; whether one contains the other is not decidable here`,
+          { undecided: true },
+        );
       } else if (added.length > 0) this.report(at, 'pattern-added', 'narrowed', `pattern ${list(added)} added`);
       else if (removed.length > 0) this.report(at, 'pattern-removed', 'widened', `pattern ${list(removed)} removed`);
     }
@@ -348,7 +423,13 @@ class Walker {
     if (!has(before)) return this.report(`${pointer}/if`, 'conditional-added', 'narrowed', 'an if/then/else constraint was added');
     if (!has(after)) return this.report(`${pointer}/if`, 'conditional-removed', 'widened', 'the if/then/else constraint was removed');
     if (semanticKey(before.if) !== semanticKey(after.if)) {
-      return this.report(`${pointer}/if`, 'condition-changed', 'changed', 'the "if" condition changed; which values take which branch cannot be compared here', { undecided: true });
+      return this.report(
+        `${pointer}/if`,
+        'condition-changed',
+        'changed',
+        'the "if" condition changed; which values take which branch cannot be compared here',
+        { undecided: true },
+      );
     }
     this.compare(before.if as JsonSchema, after.if as JsonSchema, `${pointer}/if`);
     for (const branch of ['then', 'else'] as const) {
@@ -376,7 +457,9 @@ class Walker {
     const union = (wrapping ? newUnion : oldUnion)!;
     const plain = wrapping ? before : after;
     const exact = union.branches.findIndex((b) => semanticKey(b) === semanticKey(plain));
-    const sameTypes = union.branches.map((b, i) => [b, i] as const).filter(([b]) => stableStringify([...effectiveTypes(b)]) === stableStringify([...effectiveTypes(plain)]));
+    const sameTypes = union.branches
+      .map((b, i) => [b, i] as const)
+      .filter(([b]) => stableStringify([...effectiveTypes(b)]) === stableStringify([...effectiveTypes(plain)]));
     const index = exact >= 0 ? exact : sameTypes.length === 1 ? sameTypes[0]![1] : -1;
     if (index < 0) return false;
     const branch = union.branches[index]!;
@@ -387,7 +470,14 @@ class Walker {
     if (others.length === 0) return true;
     const overlapping = union.keyword === 'oneOf' && others.some((other) => !disjoint(other, branch));
     const kind = kebab(union.keyword);
-    if (overlapping) this.report(at, `${kind}-${wrapping ? 'wrapped' : 'unwrapped'}-overlapping`, 'changed', `the schema was ${wrapping ? 'wrapped into' : 'taken out of'} a ${union.keyword} whose alternatives may overlap`, { undecided: true });
+    if (overlapping)
+      this.report(
+        at,
+        `${kind}-${wrapping ? 'wrapped' : 'unwrapped'}-overlapping`,
+        'changed',
+        `the schema was ${wrapping ? 'wrapped into' : 'taken out of'} a ${union.keyword} whose alternatives may overlap`,
+        { undecided: true },
+      );
     else if (wrapping) this.report(at, `wrapped-in-${kind}`, 'widened', `the schema became one alternative of ${others.length + 1} in ${union.keyword}`);
     else this.report(at, `unwrapped-from-${kind}`, 'narrowed', `${others.length} alternative(s) dropped with the ${union.keyword}`);
     return true;
@@ -436,7 +526,13 @@ class Walker {
     const now = (newKind ? after[newKind] : []) as JsonSchema[];
     const at = `${pointer}/${newKind ?? oldKind}`;
     if (!oldKind || !newKind) {
-      this.report(at, `${kebab((newKind ?? oldKind)!)}-${oldKind ? 'dropped' : 'introduced'}`, 'changed', `${newKind ?? oldKind} ${oldKind ? 'dropped' : 'introduced'}`, { undecided: true });
+      this.report(
+        at,
+        `${kebab((newKind ?? oldKind)!)}-${oldKind ? 'dropped' : 'introduced'}`,
+        'changed',
+        `${newKind ?? oldKind} ${oldKind ? 'dropped' : 'introduced'}`,
+        { undecided: true },
+      );
       return;
     }
     const seen = this.findings.length;
@@ -448,12 +544,21 @@ class Walker {
     const exclusive = (oldKind === 'oneOf' && !pairwise(old)) || (newKind === 'oneOf' && !pairwise(now));
     const branchChanged = this.findings.slice(seen).some((finding) => finding.verdict !== 'doc') || removed.length > 0;
     if (exclusive && branchChanged) {
-      this.report(at, 'one-of-overlap-changed', 'changed', 'an alternative of a oneOf whose alternatives overlap changed, so values matching several may now pass or fail', { undecided: true });
+      this.report(
+        at,
+        'one-of-overlap-changed',
+        'changed',
+        'an alternative of a oneOf whose alternatives overlap changed, so values matching several may now pass or fail',
+        { undecided: true },
+      );
     }
     if (removed.length > 0) this.report(at, `${kebab(oldKind)}-removed`, 'narrowed', `${removed.length} alternative(s) removed from ${oldKind}`);
     if (added.length > 0) {
       const overlapping = newKind === 'oneOf' && added.some((branch) => now.some((other) => other !== branch && !disjoint(branch, other)));
-      if (overlapping) this.report(at, 'one-of-added-overlapping', 'changed', 'an alternative added to oneOf may overlap another, so values matching both would be rejected', { undecided: true });
+      if (overlapping)
+        this.report(at, 'one-of-added-overlapping', 'changed', 'an alternative added to oneOf may overlap another, so values matching both would be rejected', {
+          undecided: true,
+        });
       else this.report(at, `${kind}-added`, 'widened', `${added.length} alternative(s) added to ${newKind}`);
     }
     if (oldKind !== newKind) {
@@ -468,7 +573,15 @@ class Walker {
     for (const keyword of new Set([...Object.keys(before), ...Object.keys(after)])) {
       if (SUPPORTED.has(keyword)) continue;
       if (stableStringify(before[keyword]) === stableStringify(after[keyword])) continue;
-      this.report(`${pointer}/${escape(keyword)}`, 'keyword-changed', 'changed', `"${keyword}" changed; this engine cannot prove the change compatible`, { undecided: true });
+      this.report(
+        `${pointer}/${escapePointer(keyword)}`,
+        'keyword-changed',
+        'changed',
+        `"${keyword}" changed; this engine cannot prove the change compatible`,
+        {
+          undecided: true,
+        },
+      );
     }
     if (before.$ref !== after.$ref || before.$recursiveRef !== after.$recursiveRef) {
       this.report(`${pointer}/$ref`, 'reference-changed', 'changed', 'an unresolvable or recursive reference changed', { undecided: true });
@@ -480,12 +593,21 @@ class Walker {
     const now = (after.$annotations ?? {}) as JsonSchema;
     for (const keyword of new Set([...Object.keys(old), ...Object.keys(now)])) {
       if (stableStringify(old[keyword]) === stableStringify(now[keyword])) continue;
-      const at = `${pointer}/${escape(keyword)}`;
+      const at = `${pointer}/${escapePointer(keyword)}`;
       if (keyword === 'default' && this.direction === 'input' && old.default !== undefined && now.default !== undefined) {
         // No value changes validity, but a caller that omits the field now gets other behaviour.
-        this.report(at, 'default-changed', 'widened', `default ${stableStringify(old.default)} -> ${stableStringify(now.default)} (callers omitting it see new behaviour)`, { verdict: 'additive', annotation: true });
+        this.report(
+          at,
+          'default-changed',
+          'widened',
+          `default ${stableStringify(old.default)} -> ${stableStringify(now.default)} (callers omitting it see new behaviour)`,
+          { verdict: 'additive', annotation: true },
+        );
       } else if (keyword === 'deprecated') {
-        this.report(at, 'property-deprecation-changed', 'widened', now.deprecated ? 'marked deprecated' : 'no longer deprecated', { verdict: 'additive', annotation: true });
+        this.report(at, 'property-deprecation-changed', 'widened', now.deprecated ? 'marked deprecated' : 'no longer deprecated', {
+          verdict: 'additive',
+          annotation: true,
+        });
       } else {
         this.report(at, `${keyword.replace(/^\$/, '')}-changed`, 'doc', `${keyword} changed`);
       }
@@ -567,7 +689,8 @@ function matches(pattern: string, name: string): boolean | undefined {
 
 /** The instance families both schemas admit (every family when a schema has no `type`). */
 function sharedFamilies(before: JsonSchema, after: JsonSchema): Set<Family> {
-  const admitted = (s: JsonSchema): Set<Family> => (Array.isArray(s.type) ? familiesOf(s.type as string[]) : new Set<Family>(['string', 'number', 'array', 'object']));
+  const admitted = (s: JsonSchema): Set<Family> =>
+    Array.isArray(s.type) ? familiesOf(s.type as string[]) : new Set<Family>(['string', 'number', 'array', 'object']);
   const now = admitted(after);
   return new Set([...admitted(before)].filter((family) => now.has(family)));
 }
@@ -626,7 +749,8 @@ const describeBound = (b: Bound | undefined) => (b ? `${b.exclusive ? '(exclusiv
 function disjoint(a: JsonSchema, b: JsonSchema): boolean {
   const ta = typeSet(a.type);
   const tb = typeSet(b.type);
-  if (!ta.has('*') && !tb.has('*') && ![...ta].some((t) => tb.has(t) || (t === 'integer' && tb.has('number')) || (t === 'number' && tb.has('integer')))) return true;
+  if (!ta.has('*') && !tb.has('*') && ![...ta].some((t) => tb.has(t) || (t === 'integer' && tb.has('number')) || (t === 'number' && tb.has('integer'))))
+    return true;
   // Listed values the other branch refuses, every one of them.
   if (Array.isArray(a.enum) && (a.enum as unknown[]).every((v) => accepts(b, v) === false)) return true;
   if (Array.isArray(b.enum) && (b.enum as unknown[]).every((v) => accepts(a, v) === false)) return true;

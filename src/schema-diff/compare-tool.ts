@@ -48,7 +48,12 @@ export function compareTools(before: ToolContract | undefined, after: ToolContra
 
   if (before.idempotency !== after.idempotency) {
     const breaking = after.idempotency === 'required' || after.idempotency === 'none';
-    const why = after.idempotency === 'required' ? 'callers must now send a key' : after.idempotency === 'none' ? 'keys are no longer honoured' : 'keys are accepted but not demanded';
+    const why =
+      after.idempotency === 'required'
+        ? 'callers must now send a key'
+        : after.idempotency === 'none'
+          ? 'keys are no longer honoured'
+          : 'keys are accepted but not demanded';
     add({
       pointer: '/idempotency',
       rule: `tool.idempotency-${breaking ? 'tightened' : 'relaxed'}`,
@@ -58,15 +63,25 @@ export function compareTools(before: ToolContract | undefined, after: ToolContra
   }
 
   if (stableStringify(before.deprecated) !== stableStringify(after.deprecated)) {
-    const message = !before.deprecated ? `deprecated in favour of ${after.deprecated!.replacement}` : !after.deprecated ? 'no longer deprecated' : 'deprecation schedule changed';
+    const message = !before.deprecated
+      ? `deprecated in favour of ${after.deprecated!.replacement}`
+      : !after.deprecated
+        ? 'no longer deprecated'
+        : 'deprecation schedule changed';
     add({ pointer: '/deprecated', rule: 'tool.deprecation-changed', verdict: 'additive', message });
   }
 
-  if (before.description !== after.description) add({ pointer: '/description', rule: 'tool.description-changed', verdict: 'doc', message: 'description changed' });
+  if (before.description !== after.description)
+    add({ pointer: '/description', rule: 'tool.description-changed', verdict: 'doc', message: 'description changed' });
 
   findings.push(...compareSchemas(before.inputSchema, after.inputSchema, 'input', '/inputSchema'));
   if (before.outputSchema && !after.outputSchema) {
-    add({ pointer: '/outputSchema', rule: 'tool.output-schema-removed', verdict: 'breaking', message: 'the output schema was removed; clients validating structuredContent lose their contract' });
+    add({
+      pointer: '/outputSchema',
+      rule: 'tool.output-schema-removed',
+      verdict: 'breaking',
+      message: 'the output schema was removed; clients validating structuredContent lose their contract',
+    });
   } else if (!before.outputSchema && after.outputSchema) {
     add({ pointer: '/outputSchema', rule: 'tool.output-schema-added', verdict: 'additive', message: 'an output schema was added' });
   } else if (before.outputSchema && after.outputSchema) {

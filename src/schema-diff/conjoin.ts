@@ -14,12 +14,23 @@ const NEVER: JsonSchema = { not: {} };
 const asSchema = (value: unknown): JsonSchema => (value === false ? NEVER : isObject(value) ? value : {});
 const same = (a: unknown, b: unknown) => stableStringify(a) === stableStringify(b);
 
-type Rule = (a: JsonSchema, b: JsonSchema, out: JsonSchema, join: Join) => boolean;
+/** The value a keyword present on both sides takes in the conjunction, or NO when no one value says it. */
+type Rule = (a: JsonSchema, b: JsonSchema, join: Join) => unknown;
 type Join = (a: JsonSchema, b: JsonSchema) => JsonSchema | undefined;
+const NO = Symbol('no exact conjunction');
 
-const larger = (key: string): Rule => (a, b, out) => ((out[key] = Math.max(a[key] as number, b[key] as number)), true);
-const smaller = (key: string): Rule => (a, b, out) => ((out[key] = Math.min(a[key] as number, b[key] as number)), true);
-const union = (key: string): Rule => (a, b, out) => ((out[key] = sortedSet([...(a[key] as unknown[]), ...(b[key] as unknown[])])), true);
+const larger =
+  (key: string): Rule =>
+  (a, b) =>
+    Math.max(a[key] as number, b[key] as number);
+const smaller =
+  (key: string): Rule =>
+  (a, b) =>
+    Math.min(a[key] as number, b[key] as number);
+const union =
+  (key: string): Rule =>
+  (a, b) =>
+    sortedSet([...(a[key] as unknown[]), ...(b[key] as unknown[])]);
 
 function sortedSet<T>(values: T[]): T[] {
   const byKey = new Map(values.map((v) => [stableStringify(v), v]));
@@ -40,11 +51,10 @@ const isMultiple = (value: number, step: number) => Number.isInteger(value / ste
 
 /** Rules for a keyword present on both sides. Keywords judged as a group are handled elsewhere. */
 const BOTH: Record<string, Rule> = {
-  type: (a, b, out) => ((out.type = intersectTypes(a.type as string[], b.type as string[])), true),
-  enum: (a, b, out) => {
+  type: (a, b) => intersectTypes(a.type as string[], b.type as string[]),
+  enum: (a, b) => {
     const keys = new Set((b.enum as unknown[]).map(stableStringify));
-    out.enum = (a.enum as unknown[]).filter((v) => keys.has(stableStringify(v)));
-    return true;
+    return (a.enum as unknown[]).filter((v) => keys.has(stableStringify(v)));
   },
   minimum: larger('minimum'),
   exclusiveMinimum: larger('exclusiveMinimum'),
@@ -58,50 +68,35 @@ const BOTH: Record<string, Rule> = {
   maxProperties: smaller('maxProperties'),
   required: union('required'),
   $patterns: union('$patterns'),
-  uniqueItems: (a, b, out) => ((out.uniqueItems = a.uniqueItems === true || b.uniqueItems === true), true),
-  multipleOf: (a, b, out) => {
+  uniqueItems: (a, b) => a.uniqueItems === true || b.uniqueItems === true,
+  multipleOf: (a, b) => {
     const [x, y] = [a.multipleOf as number, b.multipleOf as number];
-    if (isMultiple(x, y)) out.multipleOf = x;
-    else if (isMultiple(y, x)) out.multipleOf = y;
-    else return false;
-    return true;
+    return isMultiple(x, y) ? x : isMultiple(y, x) ? y : NO;
   },
-  format: (a, b, out) => {
-    const format = intersectFormats(a.format as string, b.format as string);
-    if (format === undefined) return false;
-    out.format = format;
-    return true;
-  },
-  propertyNames: (a, b, out, join) => {
-    const merged = join(asSchema(a.propertyNames), asSchema(b.propertyNames));
-    if (!merged) return false;
-    out.propertyNames = merged;
-    return true;
-  },
-  dependentRequired: (a, b, out) => {
+  format: (a, b) => intersectFormats(a.format as string, b.format as string) ?? NO,
+  propertyNames: (a, b, join) => join(asSchema(a.propertyNames), asSchema(b.propertyNames)) ?? NO,
+  dependentRequired: (a, b) => {
     const merged: Record<string, string[]> = { ...(a.dependentRequired as Record<string, string[]>) };
     for (const [name, needs] of Object.entries(b.dependentRequired as Record<string, string[]>)) merged[name] = sortedSet([...(merged[name] ?? []), ...needs]);
-    out.dependentRequired = merged;
-    return true;
+    return merged;
   },
-  dependentSchemas: (a, b, out, join) => {
+  dependentSchemas: (a, b, join) => {
     const merged: Record<string, JsonSchema> = { ...(a.dependentSchemas as Record<string, JsonSchema>) };
     for (const [name, schema] of Object.entries(b.dependentSchemas as Record<string, JsonSchema>)) {
       const joined = merged[name] ? join(merged[name], schema) : schema;
-      if (!joined) return false;
+      if (!joined) return NO;
       merged[name] = joined;
     }
-    out.dependentSchemas = merged;
-    return true;
+    return merged;
   },
-  allOf: (a, b, out) => ((out.allOf = [...(a.allOf as JsonSchema[]), ...(b.allOf as JsonSchema[])]), true),
-  not: (a, b, out) => {
+  allOf: (a, b) => [...(a.allOf as JsonSchema[]), ...(b.allOf as JsonSchema[])],
+  // not A and not B is not (A or B): two value lists or two type lists stay one list.
+  not: (a, b) => {
     const [x, y] = [asSchema(a.not), asSchema(b.not)];
     const only = (s: JsonSchema, key: string) => Object.keys(s).every((k) => k === key || k === '$annotations') && Array.isArray(s[key]);
-    if (only(x, 'enum') && only(y, 'enum')) out.not = { enum: sortedSet([...(x.enum as unknown[]), ...(y.enum as unknown[])]) };
-    else if (only(x, 'type') && only(y, 'type')) out.not = { type: sortedSet([...(x.type as string[]), ...(y.type as string[])]) };
-    else return same(x, y);
-    return true;
+    if (only(x, 'enum') && only(y, 'enum')) return { enum: sortedSet([...(x.enum as unknown[]), ...(y.enum as unknown[])]) };
+    if (only(x, 'type') && only(y, 'type')) return { type: sortedSet([...(x.type as string[]), ...(y.type as string[])]) };
+    return NO;
   },
 };
 
@@ -134,7 +129,10 @@ function objectMembers(a: JsonSchema, b: JsonSchema, out: JsonSchema, join: Join
   if (!OBJECT_MEMBERS.some((k) => k in a || k in b)) return true;
   const patternsOf = (s: JsonSchema) => Object.keys((s.patternProperties ?? {}) as JsonSchema);
   // additionalProperties of one side keeps its meaning only if the other brings no new patterns.
-  for (const [side, other] of [[a, b], [b, a]] as const) {
+  for (const [side, other] of [
+    [a, b],
+    [b, a],
+  ] as const) {
     if (side.additionalProperties !== undefined && patternsOf(other).some((p) => !patternsOf(side).includes(p))) return false;
   }
   const propsA = (a.properties ?? {}) as Record<string, JsonSchema>;
@@ -209,7 +207,11 @@ export function conjoin(a: JsonSchema, b: JsonSchema, join: Join): JsonSchema | 
     if (!(key in b)) out[key] = a[key];
     else if (!(key in a)) out[key] = b[key];
     else if (same(a[key], b[key])) out[key] = a[key];
-    else if (!BOTH[key]?.(a, b, out, join)) return undefined;
+    else {
+      const merged = BOTH[key] ? BOTH[key](a, b, join) : NO;
+      if (merged === NO) return undefined;
+      out[key] = merged;
+    }
   }
   if (!objectMembers(a, b, out, join) || !arrayItems(a, b, out, join)) return undefined;
   if (!wholeGroup(CONTAINS, a, b, out) || !wholeGroup(CONDITION, a, b, out)) return undefined;

@@ -71,8 +71,13 @@ const KEYWORDS: Record<string, (schema: JsonSchema, value: unknown) => Answer> =
   minProperties: (s, v) => !isObject(v) || Object.keys(v).length >= (s.minProperties as number),
   maxProperties: (s, v) => !isObject(v) || Object.keys(v).length <= (s.maxProperties as number),
   dependentRequired: (s, v) =>
-    !isObject(v) || Object.entries(s.dependentRequired as Record<string, string[]>).every(([name, needs]) => !Object.hasOwn(v, name) || needs.every((n) => Object.hasOwn(v, n))),
-  dependentSchemas: (s, v) => !isObject(v) || all(Object.entries(s.dependentSchemas as Record<string, JsonSchema>).map(([name, schema]) => (Object.hasOwn(v, name) ? accepts(schema, v) : true))),
+    !isObject(v) ||
+    Object.entries(s.dependentRequired as Record<string, string[]>).every(
+      ([name, needs]) => !Object.hasOwn(v, name) || needs.every((n) => Object.hasOwn(v, n)),
+    ),
+  dependentSchemas: (s, v) =>
+    !isObject(v) ||
+    all(Object.entries(s.dependentSchemas as Record<string, JsonSchema>).map(([name, schema]) => (Object.hasOwn(v, name) ? accepts(schema, v) : true))),
   propertyNames: (s, v) => !isObject(v) || all(Object.keys(v).map((name) => accepts(asSchema(s.propertyNames), name))),
   properties: (s, v) => objectMembers(s, v),
   patternProperties: (s, v) => objectMembers(s, v),

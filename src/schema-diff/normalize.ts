@@ -222,13 +222,20 @@ function unifyNullable(out: JsonSchema): void {
   }
   for (const keyword of ['anyOf', 'oneOf'] as const) {
     const branches = out[keyword] as JsonSchema[] | undefined;
-    if (!branches || !branches.some(isNullOnly)) continue;
+    if (!branches?.some(isNullOnly)) continue;
     const others = branches.filter((branch) => !isNullOnly(branch));
     const candidate = others[0];
     // Exact only when the other branch admits no null (else oneOf rejects null) and says nothing the parent says too.
-    const admitsNull = (s: JsonSchema) => (Array.isArray(s.type) ? (s.type as unknown[]).includes('null') : !Array.isArray(s.enum) || (s.enum as unknown[]).includes(null));
+    const admitsNull = (s: JsonSchema) =>
+      Array.isArray(s.type) ? (s.type as unknown[]).includes('null') : !Array.isArray(s.enum) || (s.enum as unknown[]).includes(null);
     const clashes = (s: JsonSchema) => Object.keys(s).some((k) => k !== '$annotations' && k in out && k !== keyword);
-    if (others.length === 1 && out.type === undefined && (Array.isArray(candidate!.type) || Array.isArray(candidate!.enum)) && !admitsNull(candidate!) && !clashes(candidate!)) {
+    if (
+      others.length === 1 &&
+      out.type === undefined &&
+      (Array.isArray(candidate!.type) || Array.isArray(candidate!.enum)) &&
+      !admitsNull(candidate!) &&
+      !clashes(candidate!)
+    ) {
       const { $annotations: inner, ...only } = candidate!;
       delete out[keyword];
       Object.assign(out, only);
@@ -250,7 +257,11 @@ export function semanticKey(schema: unknown): string {
   const strip = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(strip);
     if (!isObject(value)) return value;
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '$annotations').map(([k, v]) => [k, strip(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== '$annotations')
+        .map(([k, v]) => [k, strip(v)]),
+    );
   };
   return stableStringify(strip(schema));
 }

@@ -88,9 +88,7 @@ export function assemblePlan(
         ...(removable
           ? {}
           : {
-              problem: before.deprecated
-                ? `removed before its removeAfter date (${before.deprecated.removeAfter})`
-                : 'removed without being deprecated first',
+              problem: before.deprecated ? `removed before its removeAfter date (${before.deprecated.removeAfter})` : 'removed without being deprecated first',
             }),
       });
       continue;
@@ -129,9 +127,9 @@ export function assemblePlan(
 /** Compares two lockfiles: the newer one's contracts play the code, its tombstones the removals. */
 export function planBetween(older: Lockfile, newer: Lockfile, today: string, scopeCovers: ScopeCovers): Plan {
   const entries = Object.entries(newer.tools);
-  return assemblePlan(
-    older,
-    Object.fromEntries(entries.filter(([, entry]) => !entry.removedAt).map(([name, entry]) => [name, contractOf(entry)])),
-    { today, scopeCovers, removedOn: Object.fromEntries(entries.filter(([, entry]) => entry.removedAt).map(([name, entry]) => [name, entry.removedAt!])) },
-  );
+  return assemblePlan(older, Object.fromEntries(entries.filter(([, entry]) => !entry.removedAt).map(([name, entry]) => [name, contractOf(entry)])), {
+    today,
+    scopeCovers,
+    removedOn: Object.fromEntries(entries.filter(([, entry]) => entry.removedAt).map(([name, entry]) => [name, entry.removedAt!])),
+  });
 }

@@ -24,7 +24,11 @@ const key = (s: unknown) => stableStringify(stripAnnotations(s));
 function stripAnnotations(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripAnnotations);
   if (!isObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '$annotations').map(([k, v]) => [k, stripAnnotations(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => k !== '$annotations')
+      .map(([k, v]) => [k, stripAnnotations(v)]),
+  );
 }
 
 /** The conjunction of two simplified schemas, simplified, or undefined when it is not exact. */
@@ -304,7 +308,11 @@ function canonicalObjects(s: JsonSchema): JsonSchema | undefined {
       grew = false;
       for (const [name, needs] of entries) {
         if (!required.has(name)) continue;
-        for (const need of needs) if (!required.has(need)) ((grew = true), required.add(need));
+        for (const need of needs) {
+          if (required.has(need)) continue;
+          required.add(need);
+          grew = true;
+        }
       }
     }
     for (const [name, needs] of entries) {
@@ -335,7 +343,9 @@ function canonicalObjects(s: JsonSchema): JsonSchema | undefined {
   // With nothing else allowed, a property declared impossible says what its absence says.
   if (out.additionalProperties === false && isObject(out.properties)) {
     const patterns = Object.keys((out.patternProperties ?? {}) as JsonSchema);
-    const kept = Object.entries(out.properties as Record<string, JsonSchema>).filter(([name, schema]) => !isNever(schema) || required.has(name) || patterns.length > 0);
+    const kept = Object.entries(out.properties as Record<string, JsonSchema>).filter(
+      ([name, schema]) => !isNever(schema) || required.has(name) || patterns.length > 0,
+    );
     out.properties = Object.fromEntries(kept);
   }
   if (typeof out.minProperties === 'number' && out.minProperties <= ((out.required ?? []) as unknown[]).length) delete out.minProperties;

@@ -67,9 +67,26 @@ export function checkVersion(fromText: string, toText: string, needed: Bump): Ga
   const to = parseVersion(toText);
   if (!from || !to) return { result: 'fail', rule: 'version-invalid', problem: `version ${!to ? toText : fromText} is not a semantic version` };
   const declared = declaredBump(from, to);
-  if (declared === 'decrease') return { result: 'fail', rule: 'version-decreased', problem: `version went down from ${fromText} to ${toText}`, suggested: suggestVersion(from, needed === 'none' ? 'patch' : needed) };
+  if (declared === 'decrease')
+    return {
+      result: 'fail',
+      rule: 'version-decreased',
+      problem: `version went down from ${fromText} to ${toText}`,
+      suggested: suggestVersion(from, needed === 'none' ? 'patch' : needed),
+    };
   if (ORDER.indexOf(declared) >= ORDER.indexOf(needed)) return { result: 'pass' };
   const suggested = suggestVersion(from, needed);
-  if (needed === 'major') return { result: 'fail', rule: 'major-version-not-bumped', problem: `a breaking change needs a new major version (${suggested}), but the version is ${toText}`, suggested };
-  return { result: 'warn', rule: 'version-not-bumped', problem: `this change calls for a ${needed} bump (${suggested}), but the version is ${toText}`, suggested };
+  if (needed === 'major')
+    return {
+      result: 'fail',
+      rule: 'major-version-not-bumped',
+      problem: `a breaking change needs a new major version (${suggested}), but the version is ${toText}`,
+      suggested,
+    };
+  return {
+    result: 'warn',
+    rule: 'version-not-bumped',
+    problem: `this change calls for a ${needed} bump (${suggested}), but the version is ${toText}`,
+    suggested,
+  };
 }

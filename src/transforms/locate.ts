@@ -47,7 +47,11 @@ function stringProperty(object: ObjectLiteralExpression, name: string): string |
   const property = object.getProperty(name);
   if (!property || !Node.isPropertyAssignment(property)) return undefined;
   const initializer = property.getInitializer();
-  return initializer && Node.isStringLiteral(initializer) ? initializer.getLiteralValue() : initializer && Node.isNoSubstitutionTemplateLiteral(initializer) ? initializer.getLiteralValue() : undefined;
+  return initializer && Node.isStringLiteral(initializer)
+    ? initializer.getLiteralValue()
+    : initializer && Node.isNoSubstitutionTemplateLiteral(initializer)
+      ? initializer.getLiteralValue()
+      : undefined;
 }
 
 /** The import declaration of `specifier`, if any. */

@@ -24,16 +24,28 @@ export const registerTool = defineTransform<RegisterToolOptions>({
   apply(sourceFile, { identifier, from }) {
     const registry = findRegistryArray(sourceFile);
     if (!registry) {
-      return conflict(`Cannot find the tool registry in ${sourceFile.getBaseName()}: ${describeRegistry(sourceFile)}.`, 'Expected `export const tools = [ ... ]`; register the tool by hand.');
+      return conflict(
+        `Cannot find the tool registry in ${sourceFile.getBaseName()}: ${describeRegistry(sourceFile)}.`,
+        'Expected `export const tools = [ ... ]`; register the tool by hand.',
+      );
     }
     const elements = registry.getElements();
     if (!elements.every((element) => Node.isIdentifier(element))) {
-      return conflict(`The registry in ${sourceFile.getBaseName()} is built dynamically (${elements.find((e) => !Node.isIdentifier(e))!.getText().slice(0, 40)}).`, 'Register the tool by hand.');
+      return conflict(
+        `The registry in ${sourceFile.getBaseName()} is built dynamically (${elements
+          .find((e) => !Node.isIdentifier(e))!
+          .getText()
+          .slice(0, 40)}).`,
+        'Register the tool by hand.',
+      );
     }
     const existingImport = findImport(sourceFile, from);
     const importedAs = existingImport?.getDefaultImport()?.getText();
     if (existingImport && importedAs !== identifier) {
-      return conflict(`${from} is already imported${importedAs ? ` as ${importedAs}` : ' without a default import'} in ${sourceFile.getBaseName()}.`, 'Rename the import to match, or register the tool by hand.');
+      return conflict(
+        `${from} is already imported${importedAs ? ` as ${importedAs}` : ' without a default import'} in ${sourceFile.getBaseName()}.`,
+        'Rename the import to match, or register the tool by hand.',
+      );
     }
     const names = elements.map((element) => element.getText());
     const listed = names.includes(identifier);
@@ -44,7 +56,9 @@ export const registerTool = defineTransform<RegisterToolOptions>({
       const statement = `import ${identifier} from ${quoted(from, style)}${style.semicolons ? ';' : ''}`;
       const toolImports = sourceFile.getImportDeclarations().filter((d) => d.getModuleSpecifierValue().startsWith('./') && d.getDefaultImport());
       const specifiers = toolImports.map((d) => d.getModuleSpecifierValue());
-      const before = isSorted(specifiers) ? toolImports.find((d) => d.getModuleSpecifierValue().localeCompare(from, 'en', { sensitivity: 'base' }) > 0) : undefined;
+      const before = isSorted(specifiers)
+        ? toolImports.find((d) => d.getModuleSpecifierValue().localeCompare(from, 'en', { sensitivity: 'base' }) > 0)
+        : undefined;
       const anchor = before ?? sourceFile.getImportDeclarations().at(-1);
       if (!anchor) sourceFile.insertText(0, `${statement}\n\n`);
       else if (before) sourceFile.insertText(before.getStart(), `${statement}\n`);

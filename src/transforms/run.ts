@@ -21,7 +21,7 @@ function indentation(style: CodeStyle): IndentationText {
  * Stops at the first conflict; only a `changed` outcome can alter bytes, and ts-morph keeps
  * everything outside the edited nodes byte for byte.
  */
-export function runTransforms(file: { path: string; text: string }, steps: [Transform<any>, unknown][]): TransformResult[] {
+export function runTransforms(file: { path: string; text: string }, steps: [Transform<unknown>, unknown][]): TransformResult[] {
   const style = inferStyle(file.text);
   const project = new Project({
     useInMemoryFileSystem: true,
@@ -36,7 +36,12 @@ export function runTransforms(file: { path: string; text: string }, steps: [Tran
   const results: TransformResult[] = [];
   for (const [transform, options] of steps) {
     const outcome = transform.apply(sourceFile, options);
-    results.push({ id: transform.id, path: file.path, text: outcome.kind === 'changed' ? sourceFile.getFullText() : results.at(-1)?.text ?? file.text, outcome });
+    results.push({
+      id: transform.id,
+      path: file.path,
+      text: outcome.kind === 'changed' ? sourceFile.getFullText() : (results.at(-1)?.text ?? file.text),
+      outcome,
+    });
     if (outcome.kind === 'conflict') break;
   }
   return results;

@@ -41,11 +41,15 @@ export const setToolDeprecated = defineTransform<SetToolDeprecatedOptions>({
         return changed();
       }
       if (!Node.isObjectLiteralExpression(initializer)) {
-        return conflict(`The deprecated property of ${options.tool} is computed (${initializer.getText().slice(0, 40)}); refusing to overwrite it.`, 'Edit it by hand.');
+        return conflict(
+          `The deprecated property of ${options.tool} is computed (${initializer.getText().slice(0, 40)}); refusing to overwrite it.`,
+          'Edit it by hand.',
+        );
       }
       const current = new Map<string, string | undefined>();
       for (const entry of initializer.getProperties()) {
-        if (!Node.isPropertyAssignment(entry)) return conflict(`The deprecated object of ${options.tool} has a ${entry.getKindName()}; refusing to rewrite it.`, 'Edit it by hand.');
+        if (!Node.isPropertyAssignment(entry))
+          return conflict(`The deprecated object of ${options.tool} has a ${entry.getKindName()}; refusing to rewrite it.`, 'Edit it by hand.');
         const value = entry.getInitializerOrThrow();
         current.set(entry.getName(), Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value) ? value.getLiteralValue() : undefined);
       }

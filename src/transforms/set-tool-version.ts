@@ -28,7 +28,10 @@ export const setToolVersion = defineTransform<SetToolVersionOptions>({
     }
     const initializer = property.getInitializerOrThrow();
     if (!Node.isStringLiteral(initializer) && !Node.isNoSubstitutionTemplateLiteral(initializer)) {
-      return conflict(`The version of ${tool} is computed (${initializer.getText()}); refusing to overwrite it.`, 'Make it a string literal, or edit it by hand.');
+      return conflict(
+        `The version of ${tool} is computed (${initializer.getText()}); refusing to overwrite it.`,
+        'Make it a string literal, or edit it by hand.',
+      );
     }
     if (initializer.getLiteralValue() === version) return unchanged(`${tool} is already at ${version}`);
     initializer.replaceWithText(quoted(version, inferStyle(sourceFile.getFullText())));

@@ -18,7 +18,7 @@ export function inferStyle(text: string): CodeStyle {
   const statementEnds = text
     .split('\n')
     .map((line) => line.trimEnd())
-    .filter((line) => /^(import|export)\b/.test(line.trimStart()) && /[^{,(\[]$/.test(line));
+    .filter((line) => /^(import|export)\b/.test(line.trimStart()) && /[^{,([]$/.test(line));
   const withSemicolon = statementEnds.filter((line) => line.endsWith(';')).length;
   const semicolons = statementEnds.length === 0 ? true : withSemicolon * 2 >= statementEnds.length;
 

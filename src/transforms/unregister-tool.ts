@@ -39,7 +39,9 @@ export const unregisterTool = defineTransform<UnregisterToolOptions>({
     const elements = registry.getElements();
     const index = elements.findIndex((element) => Node.isIdentifier(element) && element.getText() === identifier);
     if (index >= 0) registry.removeElement(index);
-    const stillUsed = sourceFile.getDescendantsOfKind(SyntaxKind.Identifier).some((node) => node.getText() === identifier && !node.getFirstAncestorByKind(SyntaxKind.ImportDeclaration));
+    const stillUsed = sourceFile
+      .getDescendantsOfKind(SyntaxKind.Identifier)
+      .some((node) => node.getText() === identifier && !node.getFirstAncestorByKind(SyntaxKind.ImportDeclaration));
     if (!stillUsed) removeStatementLines(declaration);
     if (index < 0 && stillUsed) return unchanged(`${identifier} is not in the registry, and its import is still used elsewhere`);
     return changed();

@@ -14,8 +14,7 @@ beforeAll(async () => {
 }, 180_000);
 afterEach(() => temp.cleanup());
 
-const create = (args: readonly string[], cwd: string, env?: Record<string, string>) =>
-  runBin('create-mcp-prod', args, env ? { cwd, env } : { cwd });
+const create = (args: readonly string[], cwd: string, env?: Record<string, string>) => runBin('create-mcp-prod', args, env ? { cwd, env } : { cwd });
 
 interface GeneratedPackageJson {
   name: string;

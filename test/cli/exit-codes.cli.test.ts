@@ -41,12 +41,14 @@ describe('options that are not what they should be', () => {
   });
 
   it('deprecate --since that is not a date names the option', async () => {
-    const run = await runBin('mcp-prod', ['deprecate', 'search_notes', '--replacement', 'create_note', '--since', '2026-13-01'], { cwd: await installedProject() });
+    const run = await runBin('mcp-prod', ['deprecate', 'search_notes', '--replacement', 'create_note', '--since', '2026-13-01'], {
+      cwd: await installedProject(),
+    });
     expectUserError(run, '--since');
   });
 });
 
-describe('the user\'s files and environment', () => {
+describe("the user's files and environment", () => {
   it('create-mcp-prod on the path of an existing file', async () => {
     const dir = await temp.make();
     writeFileSync(path.join(dir, 'taken'), 'a file');

@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addTool } from '../../src/commands/add-tool/index.js';
 import { SCOPE_RULE, TOOL_NAME_RULE } from '../../src/commands/add-tool/options.js';
 import { resolveAddToolOptions, type AddToolFlags } from '../../src/commands/add-tool/prompts.js';
-import { captureOutput, cliErrorOf, copyProject, generateProjectTemplate, hashTree, type ProjectCopy, type ProjectTemplate } from '../helpers/generated-project.js';
+import {
+  captureOutput,
+  cliErrorOf,
+  copyProject,
+  generateProjectTemplate,
+  hashTree,
+  type ProjectCopy,
+  type ProjectTemplate,
+} from '../helpers/generated-project.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 300_000 });
 
@@ -147,7 +155,11 @@ describe('add-tool', () => {
 
   it('stops before writing anything when the registry cannot be edited, naming the file', async () => {
     const copy = copyProject(template);
-    copy.edit(REGISTRY, 'export const tools: AnyTool[] = [createNote, deleteNote, searchNotes];', 'const base = [createNote, deleteNote];\nexport const tools: AnyTool[] = [...base, searchNotes];');
+    copy.edit(
+      REGISTRY,
+      'export const tools: AnyTool[] = [createNote, deleteNote, searchNotes];',
+      'const base = [createNote, deleteNote];\nexport const tools: AnyTool[] = [...base, searchNotes];',
+    );
     const before = hashTree(copy.root);
 
     const error = await cliErrorOf(() => runAddTool(copy, { name: 'get_weather', scopes: ['weather:read'] }));
@@ -219,7 +231,9 @@ describe('add-tool', () => {
     expect(output).toContain("+  name: 'get_weather',\n");
     expect(output).toContain('--- a/src/tools/index.ts\n+++ b/src/tools/index.ts\n');
     expect(output).toContain("+import getWeather from './get-weather.js';\n");
-    expect(output).toContain('-export const tools: AnyTool[] = [createNote, deleteNote, searchNotes];\n+export const tools: AnyTool[] = [createNote, deleteNote, getWeather, searchNotes];\n');
+    expect(output).toContain(
+      '-export const tools: AnyTool[] = [createNote, deleteNote, searchNotes];\n+export const tools: AnyTool[] = [createNote, deleteNote, getWeather, searchNotes];\n',
+    );
     expect(output).toContain('NOTE: --dry-run: nothing was written.');
     expect(output).not.toContain('Added get_weather');
   });

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bump } from '../../src/commands/bump/index.js';
 import type { BumpOptions } from '../../src/commands/bump/options.js';
 import { LOCKFILE_NAME } from '../../src/schema-diff/lockfile.js';
-import { captureOutput, cliErrorOf, copyProject, generateProjectTemplate, hashTree, type ProjectCopy, type ProjectTemplate } from '../helpers/generated-project.js';
+import {
+  captureOutput,
+  cliErrorOf,
+  copyProject,
+  generateProjectTemplate,
+  hashTree,
+  type ProjectCopy,
+  type ProjectTemplate,
+} from '../helpers/generated-project.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 300_000 });
 
@@ -83,7 +91,7 @@ describe('bump', () => {
     const copy = copyProject(template);
     copy.edit('src/tools/create-note.ts', 'title: z.string().min(1).max(200)', 'title: z.string().min(1).max(100)');
     copy.edit('src/tools/delete-note.ts', "description: 'Permanently delete", "description: 'Permanently and irreversibly delete");
-    copy.edit(SEARCH, "limit: z.number()", "since: z.string().optional().describe('Only notes created from this ISO date'),\n    limit: z.number()");
+    copy.edit(SEARCH, 'limit: z.number()', "since: z.string().optional().describe('Only notes created from this ISO date'),\n    limit: z.number()");
 
     const output = await runBump(copy, { all: true });
 

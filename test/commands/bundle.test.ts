@@ -39,15 +39,19 @@ function builtProject(): ProjectCopy {
   const modules = path.join(copy.root, 'node_modules');
   mkdirSync(modules);
   symlinkSync(path.join(repoRoot, 'node_modules', 'jose'), path.join(modules, 'jose'), 'dir');
-  writePackage(path.join(modules, 'fake-sqlite'), { name: 'fake-sqlite', version: '1.0.0', dependencies: { shared: '^1' } }, {
-    'binding.gyp': '{}',
-    'lib/index.js': 'module.exports = 1;',
-    'build/Release/fake_sqlite.node': 'binary',
-    'build/Release/obj.target/fake_sqlite/src/addon.o': 'object',
-    'build/Makefile': 'all:',
-    'deps/sqlite3/sqlite3.c': 'int main;',
-    'src/addon.cpp': 'int x;',
-  });
+  writePackage(
+    path.join(modules, 'fake-sqlite'),
+    { name: 'fake-sqlite', version: '1.0.0', dependencies: { shared: '^1' } },
+    {
+      'binding.gyp': '{}',
+      'lib/index.js': 'module.exports = 1;',
+      'build/Release/fake_sqlite.node': 'binary',
+      'build/Release/obj.target/fake_sqlite/src/addon.o': 'object',
+      'build/Makefile': 'all:',
+      'deps/sqlite3/sqlite3.c': 'int main;',
+      'src/addon.cpp': 'int x;',
+    },
+  );
   writePackage(path.join(modules, 'shared'), { name: 'shared', version: '1.0.0' }, { 'index.js': 'v1' });
   writePackage(path.join(modules, 'needs-shared-2'), { name: 'needs-shared-2', version: '1.0.0', dependencies: { shared: '^2' } }, { 'index.js': '' });
   writePackage(path.join(modules, 'needs-shared-2', 'node_modules', 'shared'), { name: 'shared', version: '2.0.0' }, { 'index.js': 'v2' });
@@ -56,7 +60,13 @@ function builtProject(): ProjectCopy {
   const pkg = JSON.parse(copy.read('package.json')) as Record<string, unknown>;
   copy.write(
     'package.json',
-    JSON.stringify({ ...pkg, description: 'Notes for teams', author: 'Ada Lovelace <ada@example.com>', dependencies: { jose: '*', 'fake-sqlite': '1.0.0', 'needs-shared-2': '1.0.0' }, devDependencies: { 'dev-only': '1.0.0' } }),
+    JSON.stringify({
+      ...pkg,
+      description: 'Notes for teams',
+      author: 'Ada Lovelace <ada@example.com>',
+      dependencies: { jose: '*', 'fake-sqlite': '1.0.0', 'needs-shared-2': '1.0.0' },
+      devDependencies: { 'dev-only': '1.0.0' },
+    }),
   );
   copy.write('dist/stdio.js', 'console.log("server");\n');
   copy.write('dist/app.js', 'export {};\n');
@@ -95,7 +105,11 @@ describe('bundle', () => {
       server: {
         type: 'node',
         entry_point: 'dist/stdio.js',
-        mcp_config: { command: 'node', args: ['${__dirname}/dist/stdio.js'], env: { MCP_PROD_TOKEN: '${user_config.token}', MCP_PROD_DB: '${HOME}/.mcp-prod/template/mcp.db' } },
+        mcp_config: {
+          command: 'node',
+          args: ['${__dirname}/dist/stdio.js'],
+          env: { MCP_PROD_TOKEN: '${user_config.token}', MCP_PROD_DB: '${HOME}/.mcp-prod/template/mcp.db' },
+        },
       },
       user_config: { token: { type: 'string', sensitive: true, required: true } },
       compatibility: { platforms: [process.platform] },
@@ -104,11 +118,23 @@ describe('bundle', () => {
     expect(manifest.tools?.[0]?.description).toBe(copy.lockEntry('create_note')!.description);
 
     // What Claude Desktop would start, with the token the user typed in.
-    const config = await getMcpConfigForManifest({ manifest, extensionPath: '/bundles/template', systemDirs: { HOME: '/home/ada' }, userConfig: { token: 'mcpp_typed' }, pathSeparator: '/' });
-    expect(config).toMatchObject({ command: 'node', args: ['/bundles/template/dist/stdio.js'], env: { MCP_PROD_TOKEN: 'mcpp_typed', MCP_PROD_DB: '/home/ada/.mcp-prod/template/mcp.db' } });
+    const config = await getMcpConfigForManifest({
+      manifest,
+      extensionPath: '/bundles/template',
+      systemDirs: { HOME: '/home/ada' },
+      userConfig: { token: 'mcpp_typed' },
+      pathSeparator: '/',
+    });
+    expect(config).toMatchObject({
+      command: 'node',
+      args: ['/bundles/template/dist/stdio.js'],
+      env: { MCP_PROD_TOKEN: 'mcpp_typed', MCP_PROD_DB: '/home/ada/.mcp-prod/template/mcp.db' },
+    });
 
     const files = filesUnder(unpacked);
-    expect(files).toEqual(expect.arrayContaining(['manifest.json', 'package.json', 'mcp-tools.lock.json', 'dist/stdio.js', 'dist/app.js', 'node_modules/jose/package.json']));
+    expect(files).toEqual(
+      expect.arrayContaining(['manifest.json', 'package.json', 'mcp-tools.lock.json', 'dist/stdio.js', 'dist/app.js', 'node_modules/jose/package.json']),
+    );
     expect(files.filter((file) => file.startsWith('node_modules/fake-sqlite/'))).toEqual([
       'node_modules/fake-sqlite/build/Release/fake_sqlite.node',
       'node_modules/fake-sqlite/lib/index.js',

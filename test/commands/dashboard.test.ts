@@ -52,7 +52,6 @@ function get(url: string, headers: Record<string, string> = {}, method = 'GET'):
 
 const getJson = async (url: string, headers: Record<string, string> = {}) => {
   const response = await get(url, headers);
-  // biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read field by field in assertions
   return { ...response, json: JSON.parse(response.body) as Record<string, any> };
 };
 

@@ -1,7 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { deprecate, removeTool, type DeprecateOptions, type RemoveOptions } from '../../src/commands/deprecate/index.js';
 import { LOCKFILE_NAME } from '../../src/schema-diff/lockfile.js';
-import { captureOutput, cliErrorOf, copyProject, generateProjectTemplate, hashTree, type ProjectCopy, type ProjectTemplate } from '../helpers/generated-project.js';
+import {
+  captureOutput,
+  cliErrorOf,
+  copyProject,
+  generateProjectTemplate,
+  hashTree,
+  type ProjectCopy,
+  type ProjectTemplate,
+} from '../helpers/generated-project.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 300_000 });
 
@@ -62,8 +70,15 @@ describe('deprecate', () => {
 
     const output = await runDeprecate(copy, {});
 
-    expect(copy.read(SEARCH)).toBe(original.replace("version: '1.0.0',\n", "version: '1.0.0',\n  deprecated: { since: '2026-12-01', replacement: 'find_notes' },\n"));
-    expect(copy.lockEntry('search_notes')!.deprecated).toEqual({ since: '2026-12-01', replacement: 'find_notes', refuseAfter: '2026-12-31', removeAfter: '2027-01-30' });
+    expect(copy.read(SEARCH)).toBe(
+      original.replace("version: '1.0.0',\n", "version: '1.0.0',\n  deprecated: { since: '2026-12-01', replacement: 'find_notes' },\n"),
+    );
+    expect(copy.lockEntry('search_notes')!.deprecated).toEqual({
+      since: '2026-12-01',
+      replacement: 'find_notes',
+      refuseAfter: '2026-12-31',
+      removeAfter: '2027-01-30',
+    });
     expect(copy.lockEntry('search_notes')!.version).toBe('1.0.0');
     expect(output).toContain(`UPDATE ${SEARCH}\n`);
     expect(output).toContain(`UPDATE ${LOCKFILE_NAME}\n`);
@@ -81,7 +96,13 @@ describe('deprecate', () => {
     expect(copy.read(SEARCH)).toContain(
       "  deprecated: { since: '2026-12-01', replacement: 'find_notes', refuseAfter: '2027-01-15', removeAfter: '2027-03-01', reason: 'find_notes searches the caller\\'s tags too' },\n",
     );
-    expect(copy.lockEntry('search_notes')!.deprecated).toEqual({ since: '2026-12-01', replacement: 'find_notes', refuseAfter: '2027-01-15', removeAfter: '2027-03-01', reason });
+    expect(copy.lockEntry('search_notes')!.deprecated).toEqual({
+      since: '2026-12-01',
+      replacement: 'find_notes',
+      refuseAfter: '2027-01-15',
+      removeAfter: '2027-03-01',
+      reason,
+    });
   });
 
   it('a second run says there is nothing to do and writes nothing', async () => {
@@ -123,14 +144,22 @@ describe('deprecate', () => {
 
   it.each([
     ['a replacement that does not exist', { replacement: 'find_notes_v2' }, 'The replacement find_notes_v2 is not a registered tool.'],
-    ['the tool itself as replacement', { replacement: 'search_notes' }, '--replacement: search_notes cannot replace itself; name the tool callers should move to'],
+    [
+      'the tool itself as replacement',
+      { replacement: 'search_notes' },
+      '--replacement: search_notes cannot replace itself; name the tool callers should move to',
+    ],
     ['a tool that does not exist', { tool: 'get_weather' }, 'No tool named get_weather in src/tools.'],
     ['a --since that is not a calendar date', { since: '2026-02-30' }, '--since: not a date; use YYYY-MM-DD (UTC)'],
     ['a --since that is not YYYY-MM-DD', { since: '2026-1-5' }, '--since: not a date; use YYYY-MM-DD (UTC)'],
     ['a --refuse-after that is not a date', { refuseAfter: 'next month' }, '--refuse-after: not a date; use YYYY-MM-DD (UTC)'],
     ['a --remove-after that is not a date', { removeAfter: '2027-13-01' }, '--remove-after: not a date; use YYYY-MM-DD (UTC)'],
     ['a --refuse-after before --since', { since: '2026-12-01', refuseAfter: '2026-11-30' }, '--refuse-after: is before --since'],
-    ['a --remove-after before --refuse-after', { since: '2026-12-01', refuseAfter: '2027-01-01', removeAfter: '2026-12-31' }, '--remove-after: is before --refuse-after'],
+    [
+      'a --remove-after before --refuse-after',
+      { since: '2026-12-01', refuseAfter: '2027-01-01', removeAfter: '2026-12-31' },
+      '--remove-after: is before --refuse-after',
+    ],
   ])('refuses %s and writes nothing', async (_, options: Partial<DeprecateOptions>, message) => {
     const copy = projectWithReplacement();
     setToday('2026-12-01');

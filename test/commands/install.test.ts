@@ -78,10 +78,17 @@ const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<
 
 /** Each client's file with another server and other top-level keys already in it. */
 const existingConfigs = {
-  'claude-desktop': { mcpServers: { weather: { command: 'npx', args: ['-y', 'weather-mcp'], env: { API_KEY: 'weather-secret-123' } } }, globalShortcut: 'Alt+Space' },
+  'claude-desktop': {
+    mcpServers: { weather: { command: 'npx', args: ['-y', 'weather-mcp'], env: { API_KEY: 'weather-secret-123' } } },
+    globalShortcut: 'Alt+Space',
+  },
   cursor: { mcpServers: { github: { url: 'https://api.example.com/mcp', headers: { Authorization: 'Bearer gh-secret-456' } } }, otherSetting: [1, 2, 3] },
   vscode: { inputs: [{ type: 'promptString', id: 'key', password: true }], servers: { fetch: { type: 'stdio', command: 'uvx', args: ['mcp-server-fetch'] } } },
-  'claude-code': { numStartups: 42, projects: { '/somewhere': { allowedTools: [] } }, mcpServers: { db: { type: 'stdio', command: 'db-mcp', args: [], env: {} } } },
+  'claude-code': {
+    numStartups: 42,
+    projects: { '/somewhere': { allowedTools: [] } },
+    mcpServers: { db: { type: 'stdio', command: 'db-mcp', args: [], env: {} } },
+  },
 } as const;
 
 describe('install', () => {
@@ -100,7 +107,11 @@ describe('install', () => {
       const written = json(file);
       const entry = written[key].template;
       const token = s.tokens.secrets[0]!;
-      const stdioEntry = { command: process.execPath, args: [path.join(s.copy.root, 'dist', 'stdio.js')], env: { MCP_PROD_TOKEN: token, MCP_PROD_DB: path.join(s.copy.root, 'data', 'mcp.db') } };
+      const stdioEntry = {
+        command: process.execPath,
+        args: [path.join(s.copy.root, 'dist', 'stdio.js')],
+        env: { MCP_PROD_TOKEN: token, MCP_PROD_DB: path.join(s.copy.root, 'data', 'mcp.db') },
+      };
       expect(entry).toEqual(client === 'vscode' || client === 'claude-code' ? { type: 'stdio', ...stdioEntry } : stdioEntry);
       // Everything that was there is still there, unchanged.
       for (const [name, value] of Object.entries(existingConfigs[client])) {
@@ -141,9 +152,7 @@ describe('install', () => {
     const xdg: Host = { platform: 'linux', env: { XDG_CONFIG_HOME: '/xdg' }, home: '/home/ada' };
     const mac: Host = { platform: 'darwin', env: {}, home: '/Users/ada' };
     const windows: Host = { platform: 'win32', env: { APPDATA: 'C:\\Users\\ada\\AppData\\Roaming' }, home: 'C:\\Users\\ada' };
-    const table = Object.fromEntries(
-      Object.entries(clients).map(([id, client]) => [id, [linux, xdg, mac, windows].map((host) => client.userConfig(host))]),
-    );
+    const table = Object.fromEntries(Object.entries(clients).map(([id, client]) => [id, [linux, xdg, mac, windows].map((host) => client.userConfig(host))]));
     expect(table).toEqual({
       'claude-desktop': [
         '/home/ada/.config/Claude/claude_desktop_config.json',
@@ -229,7 +238,8 @@ describe('install', () => {
   it('VS Code: a file with comments is refused unless --strip-comments, whose backup keeps the comments', async () => {
     const s = await setup();
     const file = path.join(s.home, 'mcp.json');
-    const text = '{\n  // my servers\n  "servers": {\n    "fetch": { "type": "stdio", "command": "uvx", "args": ["mcp-server-fetch"] }, /* trailing */\n  },\n}\n';
+    const text =
+      '{\n  // my servers\n  "servers": {\n    "fetch": { "type": "stdio", "command": "uvx", "args": ["mcp-server-fetch"] }, /* trailing */\n  },\n}\n';
     writeFileSync(file, text);
 
     const error = await cliErrorOf(() => run(s, { client: 'vscode', config: file }));
@@ -267,7 +277,9 @@ describe('install', () => {
     expect(again.result.changed).toBe(false);
     expect(readFileSync(file, 'utf8')).toBe(bytes);
     expect(s.tokens.records).toEqual([]);
-    await expect(run(s, { client: 'claude-desktop', config: file, token: 'x', scopes: ['notes:read'] })).rejects.toThrow(/applies only to a token mcp-prod issues/);
+    await expect(run(s, { client: 'claude-desktop', config: file, token: 'x', scopes: ['notes:read'] })).rejects.toThrow(
+      /applies only to a token mcp-prod issues/,
+    );
   });
 
   it('issues a new token when the one in the entry was revoked, when the scopes change, or with --new-token', async () => {
@@ -307,7 +319,11 @@ describe('install', () => {
     const s = await setup();
     const file = path.join(s.home, 'claude.json');
     await run(s, { client: 'claude-code', config: file, transport: 'http', url: 'http://127.0.0.1:4000/mcp' });
-    expect(json(file).mcpServers.template).toEqual({ type: 'http', url: 'http://127.0.0.1:4000/mcp', headers: { Authorization: `Bearer ${s.tokens.secrets[0]}` } });
+    expect(json(file).mcpServers.template).toEqual({
+      type: 'http',
+      url: 'http://127.0.0.1:4000/mcp',
+      headers: { Authorization: `Bearer ${s.tokens.secrets[0]}` },
+    });
 
     const error = await cliErrorOf(() => run(s, { client: 'claude-desktop', config: path.join(s.home, 'desktop.json'), transport: 'http' }));
     expect(error.message).toContain('Claude Desktop can only start local servers over stdio');

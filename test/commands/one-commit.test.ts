@@ -11,9 +11,17 @@ import { bump } from '../../src/commands/bump/index.js';
 import { check } from '../../src/commands/check/index.js';
 import { deprecate, removeTool, type RemoveOptions } from '../../src/commands/deprecate/index.js';
 import { lock } from '../../src/commands/lock/index.js';
-import { CliError } from '../../src/core/errors.js';
+import type { CliError } from '../../src/core/errors.js';
 import { LOCKFILE_NAME } from '../../src/schema-diff/lockfile.js';
-import { captureOutput, cliErrorOf, copyProject, generateProjectTemplate, hashTree, type ProjectCopy, type ProjectTemplate } from '../helpers/generated-project.js';
+import {
+  captureOutput,
+  cliErrorOf,
+  copyProject,
+  generateProjectTemplate,
+  hashTree,
+  type ProjectCopy,
+  type ProjectTemplate,
+} from '../helpers/generated-project.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 300_000 });
 
@@ -60,14 +68,20 @@ describe('deprecate', () => {
   });
 
   it.each([
-    ['export const x = defineTool(...) with export default x', (copy: ProjectCopy) => {
-      copy.edit(SEARCH, 'export default defineTool({', 'export const searchNotes = defineTool({');
-      copy.write(SEARCH, `${copy.read(SEARCH)}\nexport default searchNotes;\n`);
-    }],
-    ['a named export the registry imports by name', (copy: ProjectCopy) => {
-      copy.edit(SEARCH, 'export default defineTool({', 'export const searchNotes = defineTool({');
-      copy.edit(REGISTRY, "import searchNotes from './search-notes.js';", "import { searchNotes } from './search-notes.js';");
-    }],
+    [
+      'export const x = defineTool(...) with export default x',
+      (copy: ProjectCopy) => {
+        copy.edit(SEARCH, 'export default defineTool({', 'export const searchNotes = defineTool({');
+        copy.write(SEARCH, `${copy.read(SEARCH)}\nexport default searchNotes;\n`);
+      },
+    ],
+    [
+      'a named export the registry imports by name',
+      (copy: ProjectCopy) => {
+        copy.edit(SEARCH, 'export default defineTool({', 'export const searchNotes = defineTool({');
+        copy.edit(REGISTRY, "import searchNotes from './search-notes.js';", "import { searchNotes } from './search-notes.js';");
+      },
+    ],
   ])('deprecates and bumps a tool declared as %s, lockfile included', async (_shape, reshape) => {
     const copy = copyProject(template);
     reshape(copy);
@@ -112,16 +126,17 @@ describe('deprecate', () => {
     expect(error.hint).toContain(`Restore ${LOCKFILE_NAME} from git`);
   });
 
-  it.each([
-    ['an absolute path inside the project', (root: string) => path.join(root, 'archive', 'search-notes.ts'), 'archive/search-notes.ts'],
-  ])('--keep-as with %s writes where it says', async (_kind, keepAs, written) => {
-    const copy = copyProject(template);
-    setToday('2026-12-01');
-    await deprecate(copy.project, { tool: 'search_notes', replacement: 'create_note', dryRun: false }, captureOutput().out);
-    const output = await removeSearchNotes(copy, { keepAs: keepAs(copy.root) });
-    expect(output).toContain(`CREATE ${written}\n`);
-    expect(copy.exists(written)).toBe(true);
-  });
+  it.each([['an absolute path inside the project', (root: string) => path.join(root, 'archive', 'search-notes.ts'), 'archive/search-notes.ts']])(
+    '--keep-as with %s writes where it says',
+    async (_kind, keepAs, written) => {
+      const copy = copyProject(template);
+      setToday('2026-12-01');
+      await deprecate(copy.project, { tool: 'search_notes', replacement: 'create_note', dryRun: false }, captureOutput().out);
+      const output = await removeSearchNotes(copy, { keepAs: keepAs(copy.root) });
+      expect(output).toContain(`CREATE ${written}\n`);
+      expect(copy.exists(written)).toBe(true);
+    },
+  );
 
   it.each([
     ['a path outside the project', () => '../outside.ts'],
@@ -182,7 +197,9 @@ describe('bump', () => {
   it('a tool file with a syntax error is a user error and writes nothing', async () => {
     const copy = copyProject(template);
     copy.edit(SEARCH, "version: '1.0.0',", "version: '1.0.0',,,");
-    const error = await refusedWithoutWriting(copy, () => bump(copy.project, { tool: 'search_notes', level: 'patch', all: false, dryRun: false }, captureOutput().out));
+    const error = await refusedWithoutWriting(copy, () =>
+      bump(copy.project, { tool: 'search_notes', level: 'patch', all: false, dryRun: false }, captureOutput().out),
+    );
     expect(error.message).toContain(SEARCH);
   });
 });
@@ -205,7 +222,7 @@ describe('a corrupt lockfile', () => {
 describe('lock --dry-run', () => {
   it('prints the lockfile diff and writes nothing', async () => {
     const copy = copyProject(template);
-    copy.edit(SEARCH, "description: \"Search the caller's notes", "description: \"Search all of the caller's notes");
+    copy.edit(SEARCH, 'description: "Search the caller\'s notes', 'description: "Search all of the caller\'s notes');
     copy.edit(SEARCH, "version: '1.0.0',", "version: '1.0.1',");
     const chunks: string[] = [];
     const before = hashTree(copy.root);

@@ -41,11 +41,22 @@ export function openAdmin() {
 async function issue(copy: ProjectCopy, scopes: string[], options: { strict?: boolean; json?: boolean } = {}) {
   const out: string[] = [];
   const warnings: string[] = [];
-  await issueTokenCommand(copy.project, { scopes, strict: options.strict ?? false }, { json: options.json ?? false, write: (text) => void out.push(text), warn: (text) => void warnings.push(text) });
+  await issueTokenCommand(
+    copy.project,
+    { scopes, strict: options.strict ?? false },
+    { json: options.json ?? false, write: (text) => void out.push(text), warn: (text) => void warnings.push(text) },
+  );
   return { out: out.join(''), warnings: warnings.join('') };
 }
 
-const issuedScopes = (copy: ProjectCopy) => (copy.exists('issued.log') ? copy.read('issued.log').trim().split('\n').map((line) => JSON.parse(line) as string[]) : []);
+const issuedScopes = (copy: ProjectCopy) =>
+  copy.exists('issued.log')
+    ? copy
+        .read('issued.log')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as string[])
+    : [];
 
 describe('scope knowledge (with the hierarchy the generated project defines)', () => {
   it('treats every tier of a used resource as known, and nothing else', () => {

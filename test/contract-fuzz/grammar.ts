@@ -12,14 +12,29 @@ export const NAMES = ['a', 'b', 'c'] as const;
 export const NAME_PATTERNS = ['^a', '^x', 'b', '^[bc]$'] as const;
 export const PATTERNS = ['^a', 'b$', '^[a-c]+$', '^\\d+$', '^.{2}$', 'ab'] as const;
 export const FORMATS = [
-  'date', 'time', 'date-time', 'email', 'idn-email', 'hostname', 'idn-hostname', 'ipv4', 'ipv6', 'uri',
-  'uri-reference', 'iri', 'iri-reference', 'uuid', 'duration', 'regex', 'json-pointer', 'relative-json-pointer',
+  'date',
+  'time',
+  'date-time',
+  'email',
+  'idn-email',
+  'hostname',
+  'idn-hostname',
+  'ipv4',
+  'ipv6',
+  'uri',
+  'uri-reference',
+  'iri',
+  'iri-reference',
+  'uuid',
+  'duration',
+  'regex',
+  'json-pointer',
+  'relative-json-pointer',
 ] as const;
 export const TYPES = ['null', 'boolean', 'object', 'array', 'number', 'integer', 'string'] as const;
 export const NUMBERS = [-2, -1, 0, 0.5, 1, 1.5, 2, 3, 5, 10] as const;
 export const STEPS = [0.5, 1, 2, 3, 4] as const;
 export const ENUM_POOL: unknown[] = ['a', 'b', 'ab', '', 0, 1, 2, 2.5, -1, true, false, null, [], ['a'], {}, { a: 1 }];
-const ANNOTATIONS = ['title', 'description', 'examples', 'default', 'deprecated', '$comment'] as const;
 
 /** A record holding the required fields and at most `max` of the others (so schemas stay small). */
 function sparse(fields: Record<string, fc.Arbitrary<unknown>>, max: number, required: string[] = []): fc.Arbitrary<SchemaObject> {
@@ -56,7 +71,9 @@ const stringKeywords = sparse(
 const enumSchema = fc.oneof(
   fc.uniqueArray(fc.constantFrom(...ENUM_POOL), { minLength: 1, maxLength: 4, selector: (v) => JSON.stringify(v) }).map((values) => ({ enum: values })),
   fc.constantFrom(...ENUM_POOL).map((value) => ({ const: value })),
-  fc.tuple(fc.constantFrom('string', 'integer', 'number'), fc.uniqueArray(fc.constantFrom('a', 'b', 'ab', 1, 2, 2.5), { minLength: 1, maxLength: 3 })).map(([type, values]) => ({ type, enum: values })),
+  fc
+    .tuple(fc.constantFrom('string', 'integer', 'number'), fc.uniqueArray(fc.constantFrom('a', 'b', 'ab', 1, 2, 2.5), { minLength: 1, maxLength: 3 }))
+    .map(([type, values]) => ({ type, enum: values })),
 );
 
 const scalarSchema: fc.Arbitrary<SchemaObject> = fc.oneof(
@@ -67,7 +84,9 @@ const scalarSchema: fc.Arbitrary<SchemaObject> = fc.oneof(
   // Per-type keywords without a type, and type sets with keywords of several types.
   { arbitrary: fc.tuple(stringKeywords, numberKeywords).map(([s, n]) => ({ ...s, ...n })), weight: 1 },
   {
-    arbitrary: fc.tuple(fc.uniqueArray(fc.constantFrom(...TYPES), { minLength: 2, maxLength: 3 }), stringKeywords, numberKeywords).map(([type, s, n]) => ({ type, ...s, ...n })),
+    arbitrary: fc
+      .tuple(fc.uniqueArray(fc.constantFrom(...TYPES), { minLength: 2, maxLength: 3 }), stringKeywords, numberKeywords)
+      .map(([type, s, n]) => ({ type, ...s, ...n })),
     weight: 2,
   },
 );
@@ -102,42 +121,51 @@ export function schemaArb(depth: number): fc.Arbitrary<Schema> {
     fc.tuple(arb, fc.option(annotations, { nil: undefined, freq: 6 })).map(([s, a]) => (a ? { ...s, ...a } : s));
   let arb: fc.Arbitrary<Schema>;
   if (depth <= 0) {
-    arb = fc.oneof({ arbitrary: withAnnotations(scalarSchema), weight: 12 }, { arbitrary: withAnnotations(nullable(scalarSchema)), weight: 2 }, { arbitrary: fc.boolean(), weight: 1 });
+    arb = fc.oneof(
+      { arbitrary: withAnnotations(scalarSchema), weight: 12 },
+      { arbitrary: withAnnotations(nullable(scalarSchema)), weight: 2 },
+      { arbitrary: fc.boolean(), weight: 1 },
+    );
   } else {
     const sub = schemaArb(depth - 1);
     const subObject = sub.map((s) => (typeof s === 'boolean' ? (s ? {} : { not: {} }) : s));
     const object = sparse(
-        {
-          type: fc.constantFrom('object', undefined),
-          properties: fc.dictionary(fc.constantFrom(...NAMES), sub, { maxKeys: 3, minKeys: 1 }),
-          required: some(NAMES, 2),
-          additionalProperties: fc.oneof(fc.constant(false), fc.constant(true), sub),
-          patternProperties: fc.dictionary(fc.constantFrom(...NAME_PATTERNS), sub, { maxKeys: 1, minKeys: 1 }),
-          dependentRequired: fc.dictionary(fc.constantFrom(...NAMES), some(NAMES, 2), { maxKeys: 1, minKeys: 1 }),
-          dependentSchemas: fc.dictionary(fc.constantFrom(...NAMES), subObject, { maxKeys: 1, minKeys: 1 }),
-          propertyNames: fc.constantFrom<SchemaObject>({ pattern: '^[ab]' }, { maxLength: 1 }, { enum: ['a', 'b'] }, { not: { const: 'c' } }),
-          minProperties: fc.nat(2),
-          maxProperties: fc.nat(3),
-        },
-        3,
-        ['properties'],
-      ).map(compact);
+      {
+        type: fc.constantFrom('object', undefined),
+        properties: fc.dictionary(fc.constantFrom(...NAMES), sub, { maxKeys: 3, minKeys: 1 }),
+        required: some(NAMES, 2),
+        additionalProperties: fc.oneof(fc.constant(false), fc.constant(true), sub),
+        patternProperties: fc.dictionary(fc.constantFrom(...NAME_PATTERNS), sub, { maxKeys: 1, minKeys: 1 }),
+        dependentRequired: fc.dictionary(fc.constantFrom(...NAMES), some(NAMES, 2), { maxKeys: 1, minKeys: 1 }),
+        dependentSchemas: fc.dictionary(fc.constantFrom(...NAMES), subObject, { maxKeys: 1, minKeys: 1 }),
+        propertyNames: fc.constantFrom<SchemaObject>({ pattern: '^[ab]' }, { maxLength: 1 }, { enum: ['a', 'b'] }, { not: { const: 'c' } }),
+        minProperties: fc.nat(2),
+        maxProperties: fc.nat(3),
+      },
+      3,
+      ['properties'],
+    ).map(compact);
     const array = sparse(
-        {
-          type: fc.constantFrom('array', undefined),
-          items: fc.oneof(fc.constant(false), sub),
-          prefixItems: fc.array(sub, { minLength: 1, maxLength: 2 }),
-          minItems: fc.nat(2),
-          maxItems: fc.nat(4),
-          uniqueItems: fc.boolean(),
-          contains: sub,
-          minContains: fc.nat(2),
-          maxContains: fc.integer({ min: 1, max: 3 }),
-        },
-        3,
-      ).map(compact);
+      {
+        type: fc.constantFrom('array', undefined),
+        items: fc.oneof(fc.constant(false), sub),
+        prefixItems: fc.array(sub, { minLength: 1, maxLength: 2 }),
+        minItems: fc.nat(2),
+        maxItems: fc.nat(4),
+        uniqueItems: fc.boolean(),
+        contains: sub,
+        minContains: fc.nat(2),
+        maxContains: fc.integer({ min: 1, max: 3 }),
+      },
+      3,
+    ).map(compact);
     const tuple = fc
-      .record({ type: fc.constantFrom('array', undefined), prefixItems: fc.array(sub, { minLength: 1, maxLength: 2 }), items: fc.constant(false), minItems: fc.option(fc.nat(2), { nil: undefined }) })
+      .record({
+        type: fc.constantFrom('array', undefined),
+        prefixItems: fc.array(sub, { minLength: 1, maxLength: 2 }),
+        items: fc.constant(false),
+        minItems: fc.option(fc.nat(2), { nil: undefined }),
+      })
       .map(compact);
     const list = fc.array(sub, { minLength: 1, maxLength: 3 });
     const composite = fc.oneof(

@@ -71,7 +71,8 @@ function* candidates(p: Sides): Generator<Sides> {
         }
       }
     }
-    if (path.length > 0 && b !== undefined && a !== undefined && (size(b) > 4 || size(a) > 4)) yield { before: setAt(p.before, path, true), after: setAt(p.after, path, true) };
+    if (path.length > 0 && b !== undefined && a !== undefined && (size(b) > 4 || size(a) > 4))
+      yield { before: setAt(p.before, path, true), after: setAt(p.after, path, true) };
   }
 }
 

@@ -96,7 +96,10 @@ export const EDITS: Record<string, Edit> = {
     const base = without(without(o, 'const'), 'enum');
     const mode = r0(r, 1) % 4;
     const key = (x: unknown) => JSON.stringify(x);
-    if (!values) return mode === 0 ? { ...base, const: v } : { ...base, enum: [v, at(ENUM_POOL, r0(r, 2))].filter((x, i, a) => a.findIndex((y) => key(y) === key(x)) === i) };
+    if (!values)
+      return mode === 0
+        ? { ...base, const: v }
+        : { ...base, enum: [v, at(ENUM_POOL, r0(r, 2))].filter((x, i, a) => a.findIndex((y) => key(y) === key(x)) === i) };
     if (mode === 0) return base;
     if (mode === 1 && !values.some((x) => key(x) === key(v))) return { ...base, enum: [...values, v] };
     if (mode === 2 && values.length > 1) return { ...base, enum: values.filter((_, i) => i !== r0(r, 2) % values.length) };
@@ -222,9 +225,18 @@ export const EDITS: Record<string, Edit> = {
     if (mode === 3) return without(without(without(o, 'if'), 'then'), 'else');
     return { ...without(without(o, 'then'), 'else'), ...(o.else !== undefined ? { then: o.else } : {}), ...(o.then !== undefined ? { else: o.then } : {}) };
   },
-  'replace-leaf': (s, r) => leaf(r0(r, 0)),
+  'replace-leaf': (_s, r) => leaf(r0(r, 0)),
   annotation: (s, r) => {
-    const [k, v] = at<[string, unknown]>([['title', 'x'], ['description', 'changed'], ['default', at(ENUM_POOL, r0(r, 1))], ['deprecated', r0(r, 1) % 2 === 0], ['examples', [at(ENUM_POOL, r0(r, 1))]]], r0(r, 0));
+    const [k, v] = at<[string, unknown]>(
+      [
+        ['title', 'x'],
+        ['description', 'changed'],
+        ['default', at(ENUM_POOL, r0(r, 1))],
+        ['deprecated', r0(r, 1) % 2 === 0],
+        ['examples', [at(ENUM_POOL, r0(r, 1))]],
+      ],
+      r0(r, 0),
+    );
     return { ...obj(s), [k]: v };
   },
 };
@@ -232,7 +244,16 @@ export const EDITS: Record<string, Edit> = {
 export const EDIT_NAMES = Object.keys(EDITS);
 
 /** Edits that only apply where their keyword is present are drawn more often there. */
-const SPECIFIC = new Set(['bound-shift', 'bound-remove', 'format-remove', 'property-remove', 'property-replace', 'unwrap', 'branch-add-remove', 'anyOf-oneOf-swap']);
+const SPECIFIC = new Set([
+  'bound-shift',
+  'bound-remove',
+  'format-remove',
+  'property-remove',
+  'property-replace',
+  'unwrap',
+  'branch-add-remove',
+  'anyOf-oneOf-swap',
+]);
 
 /** Every edit that applies to `s` and changes it, with its result and weight. */
 export function applicableEdits(s: Schema, r: number[]): { name: string; result: Schema; weight: number }[] {
@@ -240,7 +261,8 @@ export function applicableEdits(s: Schema, r: number[]): { name: string; result:
   for (const name of EDIT_NAMES) {
     const result = EDITS[name]!(structuredClone(s), r);
     const specific = SPECIFIC.has(name) || (name === 'format-change' && isObject(s) && s.format !== undefined);
-    if (result !== undefined && JSON.stringify(result) !== JSON.stringify(s)) out.push({ name, result, weight: name === 'format-change' && specific ? 20 : specific ? 6 : 1 });
+    if (result !== undefined && JSON.stringify(result) !== JSON.stringify(s))
+      out.push({ name, result, weight: name === 'format-change' && specific ? 20 : specific ? 6 : 1 });
   }
   if (out.length === 0) out.push({ name: 'replace-leaf', result: leaf(r0(r, 0) + 1), weight: 1 });
   return out;

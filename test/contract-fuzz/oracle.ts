@@ -35,7 +35,8 @@ export function searchWitnesses(before: Schema, after: Schema, options: { budget
     const a = va(value);
     if (a === undefined || b === undefined || a === b) continue;
     // Prefer the smallest disagreement for the report.
-    if (!result.difference || stableStringify(value).length < stableStringify(result.difference.value).length) result.difference = { value, before: b, after: a };
+    if (!result.difference || stableStringify(value).length < stableStringify(result.difference.value).length)
+      result.difference = { value, before: b, after: a };
     if (!usesOnlyDeclared(value, before)) continue;
     const direction: Direction = b ? 'input' : 'output';
     const seen = result.witness[direction];

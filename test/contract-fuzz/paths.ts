@@ -13,7 +13,10 @@ export function schemaPaths(schema: Schema, prefix: Path = [], out: Path[] = [])
   out.push(prefix);
   if (!isObject(schema)) return out;
   for (const k of SINGLE) if (schema[k] !== undefined) schemaPaths(schema[k] as Schema, [...prefix, k], out);
-  for (const k of LISTS) if (Array.isArray(schema[k])) (schema[k] as Schema[]).forEach((s, i) => schemaPaths(s, [...prefix, k, i], out));
+  for (const k of LISTS) {
+    if (!Array.isArray(schema[k])) continue;
+    for (const [i, s] of (schema[k] as Schema[]).entries()) schemaPaths(s, [...prefix, k, i], out);
+  }
   for (const k of MAPS) if (isObject(schema[k])) for (const [n, s] of Object.entries(schema[k])) schemaPaths(s as Schema, [...prefix, k, n], out);
   return out;
 }

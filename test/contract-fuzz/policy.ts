@@ -52,7 +52,8 @@ export function declared(schema: Schema): Declared {
 
 const isDeclared = (d: Declared, name: string) => d.names.has(name) || d.patterns.some((p) => p.test(name));
 
-const constrainsUnknown = (v: unknown) => v === false || (isObject(v) && Object.keys(v).some((k) => !['title', 'description', '$comment', 'examples', 'default', 'deprecated'].includes(k)));
+const constrainsUnknown = (v: unknown) =>
+  v === false || (isObject(v) && Object.keys(v).some((k) => !['title', 'description', '$comment', 'examples', 'default', 'deprecated'].includes(k)));
 
 /** Whether every object key in `value` is declared by `schema` at its level (see above). */
 export function usesOnlyDeclared(value: unknown, schema: Schema | Schema[]): boolean {
@@ -108,7 +109,7 @@ export function changeSignature(before: unknown, after: unknown): string {
       return;
     }
     if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && ['anyOf', 'oneOf', 'allOf', 'prefixItems'].includes(key)) {
-      a.forEach((x, i) => walk(x, b[i], '', key === 'oneOf'));
+      for (const [i, x] of a.entries()) walk(x, b[i], '', key === 'oneOf');
       return;
     }
     if (a === undefined) out.add(`+${key}`);

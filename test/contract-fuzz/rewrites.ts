@@ -18,7 +18,8 @@ const split = (s: SchemaObject) => {
   return { notes, rest };
 };
 const typeList = (s: SchemaObject): string[] | undefined => (typeof s.type === 'string' ? [s.type] : Array.isArray(s.type) ? (s.type as string[]) : undefined);
-const jsonType = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v);
+const jsonType = (v: unknown) =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
 const r0 = (r: number[], i: number) => r[i % r.length] ?? 0;
 
 /** Keywords that only mean something together stay in one allOf branch. */
@@ -32,16 +33,51 @@ const GROUPS: string[][] = [
 
 /** Keywords that never reject null (they apply to other types only), annotations included. */
 const TYPE_ONLY = new Set([
-  'type', 'minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
-  'properties', 'required', 'additionalProperties', 'patternProperties', 'dependentRequired', 'dependentSchemas', 'propertyNames',
-  'minProperties', 'maxProperties', 'items', 'prefixItems', 'minItems', 'maxItems', 'uniqueItems', 'contains', 'minContains', 'maxContains',
+  'type',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'properties',
+  'required',
+  'additionalProperties',
+  'patternProperties',
+  'dependentRequired',
+  'dependentSchemas',
+  'propertyNames',
+  'minProperties',
+  'maxProperties',
+  'items',
+  'prefixItems',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'contains',
+  'minContains',
+  'maxContains',
   ...ANNOTATION_KEYS,
 ]);
 /** The instance types a keyword constrains (it is vacuous on the others). */
 const KEYWORD_TYPE: Record<string, string[]> = {};
 for (const k of ['minLength', 'maxLength', 'pattern', 'format']) KEYWORD_TYPE[k] = ['string'];
 for (const k of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']) KEYWORD_TYPE[k] = ['number', 'integer'];
-for (const k of ['properties', 'required', 'additionalProperties', 'patternProperties', 'dependentRequired', 'dependentSchemas', 'propertyNames', 'minProperties', 'maxProperties']) KEYWORD_TYPE[k] = ['object'];
+for (const k of [
+  'properties',
+  'required',
+  'additionalProperties',
+  'patternProperties',
+  'dependentRequired',
+  'dependentSchemas',
+  'propertyNames',
+  'minProperties',
+  'maxProperties',
+])
+  KEYWORD_TYPE[k] = ['object'];
 for (const k of ['items', 'prefixItems', 'minItems', 'maxItems', 'uniqueItems', 'contains', 'minContains', 'maxContains']) KEYWORD_TYPE[k] = ['array'];
 const onlyTypeKeywords = (s: SchemaObject) => Object.keys(s).every((k) => TYPE_ONLY.has(k));
 
@@ -54,14 +90,14 @@ export const REWRITES: Record<string, Rewrite> = {
     for (const k of Object.keys(rest)) {
       if (seen.has(k)) continue;
       const group = (GROUPS.find((g) => g.includes(k)) ?? [k]).filter((g) => g in rest);
-      group.forEach((g) => seen.add(g));
+      for (const g of group) seen.add(g);
       units.push(group);
     }
     if (units.length < 2) return undefined;
     const a: SchemaObject = {};
     const b: SchemaObject = {};
     units.forEach((u, i) => {
-      const target = i === 0 ? a : i === 1 ? b : (r0(r, i) % 2 === 0 ? a : b);
+      const target = i === 0 ? a : i === 1 ? b : r0(r, i) % 2 === 0 ? a : b;
       for (const k of u) target[k] = rest[k];
     });
     return { ...notes, allOf: [a, b] };
@@ -205,7 +241,7 @@ export const REWRITES: Record<string, Rewrite> = {
       const { nullable: _n, ...rest } = s;
       return { ...rest, type: [...types.filter((t) => t !== 'null'), 'null'] };
     }
-    if (types && types.includes('null') && types.length === 2 && s.nullable === undefined) {
+    if (types?.includes('null') && types.length === 2 && s.nullable === undefined) {
       const other = types.find((t) => t !== 'null')!;
       if (r0(r, 0) % 2 === 0) return { ...s, type: other, nullable: true };
       if (!onlyTypeKeywords(s)) return undefined;
@@ -214,7 +250,15 @@ export const REWRITES: Record<string, Rewrite> = {
     }
     if (Array.isArray(s.anyOf) && s.anyOf.length === 2 && Object.keys(s).length === 1) {
       const [x, y] = s.anyOf as Schema[];
-      if (isObject(y) && y.type === 'null' && Object.keys(y).length === 1 && isObject(x) && typeof x.type === 'string' && x.nullable === undefined && onlyTypeKeywords(x)) {
+      if (
+        isObject(y) &&
+        y.type === 'null' &&
+        Object.keys(y).length === 1 &&
+        isObject(x) &&
+        typeof x.type === 'string' &&
+        x.nullable === undefined &&
+        onlyTypeKeywords(x)
+      ) {
         return { ...x, type: [x.type, 'null'] };
       }
     }
@@ -253,10 +297,13 @@ export const REWRITES: Record<string, Rewrite> = {
   },
   'oneOf-disjoint-as-anyOf': (s) => {
     if (!isObject(s)) return undefined;
-    const [from, to] = s.oneOf !== undefined && s.anyOf === undefined ? ['oneOf', 'anyOf'] : s.anyOf !== undefined && s.oneOf === undefined ? ['anyOf', 'oneOf'] : [];
+    const [from, to] =
+      s.oneOf !== undefined && s.anyOf === undefined ? ['oneOf', 'anyOf'] : s.anyOf !== undefined && s.oneOf === undefined ? ['anyOf', 'oneOf'] : [];
     if (!from || !to) return undefined;
     const branches = s[from] as Schema[];
-    const types = branches.map((b) => (isObject(b) && typeof b.type === 'string' && b.nullable === undefined ? (b.type === 'integer' ? 'number' : b.type) : undefined));
+    const types = branches.map((b) =>
+      isObject(b) && typeof b.type === 'string' && b.nullable === undefined ? (b.type === 'integer' ? 'number' : b.type) : undefined,
+    );
     if (branches.length < 2 || types.some((t) => t === undefined) || new Set(types).size !== types.length) return undefined;
     const { [from]: _b, ...rest } = s;
     return { ...rest, [to]: branches };
@@ -265,7 +312,13 @@ export const REWRITES: Record<string, Rewrite> = {
     if (!isObject(s) || !Array.isArray(s.enum) || s.nullable !== undefined) return undefined;
     const types = typeList(s);
     if (!types) return undefined;
-    const extra = !types.includes('string') ? 'zz' : !types.includes('number') && !types.includes('integer') ? 99 : !types.includes('boolean') ? true : undefined;
+    const extra = !types.includes('string')
+      ? 'zz'
+      : !types.includes('number') && !types.includes('integer')
+        ? 99
+        : !types.includes('boolean')
+          ? true
+          : undefined;
     if (extra === undefined || s.enum.includes(extra)) return undefined;
     return { ...s, enum: [...s.enum, extra] };
   },
@@ -300,7 +353,19 @@ export const REWRITES: Record<string, Rewrite> = {
 
 export const REWRITE_NAMES = Object.keys(REWRITES);
 /** Rewrites that apply almost anywhere; the specific ones are drawn more often where they apply. */
-const GENERIC = new Set(['allOf-identical', 'allOf-single', 'anyOf-duplicate', 'anyOf-single', 'oneOf-single', 'not-not', 'if-identical-branches', 'if-constant-condition', 'annotations', 'explicit-true', 'zero-minimum']);
+const GENERIC = new Set([
+  'allOf-identical',
+  'allOf-single',
+  'anyOf-duplicate',
+  'anyOf-single',
+  'oneOf-single',
+  'not-not',
+  'if-identical-branches',
+  'if-constant-condition',
+  'annotations',
+  'explicit-true',
+  'zero-minimum',
+]);
 export const rewriteWeight = (name: string) => (GENERIC.has(name) ? 1 : 8);
 
 /** Every rewrite that applies to `s`, with its result and weight. */

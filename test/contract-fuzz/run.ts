@@ -88,7 +88,15 @@ const rewriteNames = (edits: string[]) => [...new Set(edits.map((e) => e.replace
 export interface Judgement {
   skipped: boolean;
   difference?: unknown;
-  checks: { direction: Direction; findings: Finding[] | Error; breaking: boolean; witness?: unknown; missed: boolean; falseAlarm: boolean; policyBreak: boolean }[];
+  checks: {
+    direction: Direction;
+    findings: Finding[] | Error;
+    breaking: boolean;
+    witness?: unknown;
+    missed: boolean;
+    falseAlarm: boolean;
+    policyBreak: boolean;
+  }[];
 }
 
 /** Judges one pair in both directions. */
@@ -113,7 +121,15 @@ export function judge(pair: Pair, compare: Compare = compareSchemas): Judgement 
     }
     const witness = search.witness[direction];
     const missed = findings instanceof Error || (!breaking && witness !== undefined);
-    return { direction, findings, breaking, witness, missed, falseAlarm: breaking && witness === undefined && !policyBreak, policyBreak: breaking && witness === undefined && policyBreak };
+    return {
+      direction,
+      findings,
+      breaking,
+      witness,
+      missed,
+      falseAlarm: breaking && witness === undefined && !policyBreak,
+      policyBreak: breaking && witness === undefined && policyBreak,
+    };
   });
   return { skipped: false, difference: search.difference?.value, checks };
 }
@@ -171,16 +187,30 @@ export function run(options: RunOptions): Report {
       if (pair.kind === 'mutated' && c.falseAlarm) {
         report.falseAlarms.mutated.checks++;
         const rules = (c.findings as Finding[]).filter((f) => f.verdict === 'breaking').map((f) => f.rule.replace(/^(input|output)\./, ''));
-        addFamily(report.falseAlarms.mutated.byRule, `${c.direction}: ${[...new Set(rules)].sort().join(', ')}`, { before: pair.before, after: pair.after, direction: c.direction, edits: pair.edits, findings: c.findings as Finding[] });
+        addFamily(report.falseAlarms.mutated.byRule, `${c.direction}: ${[...new Set(rules)].sort().join(', ')}`, {
+          before: pair.before,
+          after: pair.after,
+          direction: c.direction,
+          edits: pair.edits,
+          findings: c.findings as Finding[],
+        });
       }
     }
     if (pair.kind === 'equivalent') {
       const alarm = j.checks.find((c) => c.falseAlarm);
       if (alarm) {
         report.falseAlarms.equivalent.pairs++;
-        const example: Example = { before: pair.before, after: pair.after, direction: alarm.direction, edits: pair.edits, findings: (alarm.findings as Finding[]).filter((f) => f.verdict === 'breaking') };
+        const example: Example = {
+          before: pair.before,
+          after: pair.after,
+          direction: alarm.direction,
+          edits: pair.edits,
+          findings: (alarm.findings as Finding[]).filter((f) => f.verdict === 'breaking'),
+        };
         for (const name of rewriteNames(pair.edits)) addFamily(report.falseAlarms.equivalent.byRewrite, name, example);
-        const rules = [...new Set((alarm.findings as Finding[]).filter((f) => f.verdict === 'breaking').map((f) => f.rule.replace(/^(input|output)\./, '')))].sort();
+        const rules = [
+          ...new Set((alarm.findings as Finding[]).filter((f) => f.verdict === 'breaking').map((f) => f.rule.replace(/^(input|output)\./, ''))),
+        ].sort();
         addFamily(report.falseAlarms.equivalent.byRule, rules.join(', '), example);
       }
     }
@@ -244,7 +274,10 @@ export function run(options: RunOptions): Report {
           direction: miss.direction,
           edits: pair.edits,
           witness: miss.witness,
-          findings: miss.findings instanceof Error ? [{ pointer: '', rule: 'ENGINE CRASH', verdict: 'breaking', message: miss.findings.stack ?? miss.findings.message }] : miss.findings,
+          findings:
+            miss.findings instanceof Error
+              ? [{ pointer: '', rule: 'ENGINE CRASH', verdict: 'breaking', message: miss.findings.stack ?? miss.findings.message }]
+              : miss.findings,
         };
         report.missed.push(entry);
       }
@@ -260,7 +293,9 @@ export function run(options: RunOptions): Report {
 }
 
 const breakingRules = (findings: Finding[] | Error) =>
-  findings instanceof Error ? 'crash' : [...new Set(findings.filter((f) => f.verdict === 'breaking').map((f) => f.rule.replace(/^(input|output)\./, '')))].sort().join(', ');
+  findings instanceof Error
+    ? 'crash'
+    : [...new Set(findings.filter((f) => f.verdict === 'breaking').map((f) => f.rule.replace(/^(input|output)\./, '')))].sort().join(', ');
 
 /** Replaces each reported example by a minimal one of the same kind (see minimize.ts). */
 export function minimizeReport(report: Report, compare: Compare, top: number): void {
@@ -293,7 +328,11 @@ export function minimizeReport(report: Report, compare: Compare, top: number): v
       return !j.skipped && j.difference === undefined && c?.falseAlarm === true;
     });
     const { c } = check(best, 'equivalent', direction);
-    f.example = { ...f.example, ...best, findings: c && !(c.findings instanceof Error) ? c.findings.filter((x) => x.verdict === 'breaking') : f.example.findings };
+    f.example = {
+      ...f.example,
+      ...best,
+      findings: c && !(c.findings instanceof Error) ? c.findings.filter((x) => x.verdict === 'breaking') : f.example.findings,
+    };
   }
   for (const [key, f] of [...report.falseAlarms.mutated.byRule.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, top)) {
     const { direction } = f.example;
@@ -346,7 +385,9 @@ const j = (v: unknown) => JSON.stringify(v);
 /** A readable report; `top` bounds each family list. */
 export function formatReport(r: Report, top = 10): string {
   const lines: string[] = [];
-  lines.push(`pairs: ${r.pairs.mutated} mutated, ${r.pairs.equivalent} equivalent, ${r.pairs.skipped} skipped (schema did not compile); seeds ${r.seeds.join(', ')}; ${(r.elapsedMs / 1000).toFixed(1)} s`);
+  lines.push(
+    `pairs: ${r.pairs.mutated} mutated, ${r.pairs.equivalent} equivalent, ${r.pairs.skipped} skipped (schema did not compile); seeds ${r.seeds.join(', ')}; ${(r.elapsedMs / 1000).toFixed(1)} s`,
+  );
   lines.push(`MISSED BREAKS: ${r.missed.length} distinct (${r.missedHits} hits)`);
   for (const m of r.missed) {
     lines.push(`  - [${m.signature}] x${m.count} (seed ${m.seed}; edits ${m.edits.join(', ')})`);
@@ -360,19 +401,26 @@ export function formatReport(r: Report, top = 10): string {
   lines.push(`false alarms on equivalent pairs: ${eq.pairs}/${r.pairs.equivalent} = ${pct(eq.pairs, r.pairs.equivalent)} (goal < 2%)`);
   const sorted = (m: Map<string, Family>) => [...m.entries()].sort((a, b) => b[1].count - a[1].count).slice(0, top);
   lines.push('  top offending rewrites:');
-  for (const [name, f] of sorted(eq.byRewrite)) lines.push(`    ${String(f.count).padStart(5)}  ${name}   e.g. ${f.example.direction} ${j(f.example.before)} -> ${j(f.example.after)}  [${(f.example.findings ?? []).map((x) => x.rule).join(', ')}]`);
+  for (const [name, f] of sorted(eq.byRewrite))
+    lines.push(
+      `    ${String(f.count).padStart(5)}  ${name}   e.g. ${f.example.direction} ${j(f.example.before)} -> ${j(f.example.after)}  [${(f.example.findings ?? []).map((x) => x.rule).join(', ')}]`,
+    );
   lines.push('  by engine rule:');
   for (const [rule, f] of sorted(eq.byRule)) lines.push(`    ${String(f.count).padStart(5)}  ${rule}`);
   const checks = 2 * r.pairs.mutated;
-  lines.push(`false alarms on mutated pairs: ${r.falseAlarms.mutated.checks}/${checks} checks = ${pct(r.falseAlarms.mutated.checks, checks)} (${pct(r.falseAlarms.mutated.checks, r.mutatedBreakingChecks)} of breaking verdicts); policy breaks ${r.policyBreaks}`);
-  for (const [rule, f] of sorted(r.falseAlarms.mutated.byRule)) lines.push(`    ${String(f.count).padStart(5)}  ${rule}   e.g. ${j(f.example.before)} -> ${j(f.example.after)}`);
+  lines.push(
+    `false alarms on mutated pairs: ${r.falseAlarms.mutated.checks}/${checks} checks = ${pct(r.falseAlarms.mutated.checks, checks)} (${pct(r.falseAlarms.mutated.checks, r.mutatedBreakingChecks)} of breaking verdicts); policy breaks ${r.policyBreaks}`,
+  );
+  for (const [rule, f] of sorted(r.falseAlarms.mutated.byRule))
+    lines.push(`    ${String(f.count).padStart(5)}  ${rule}   e.g. ${j(f.example.before)} -> ${j(f.example.after)}`);
   if (r.harnessErrors.length > 0) {
     lines.push(`HARNESS ERRORS: ${r.harnessErrors.length}`);
     for (const e of r.harnessErrors.slice(0, 5)) lines.push(`    ${e}`);
   }
   if (r.nonEquivalent.size > 0) {
     lines.push(`HARNESS BUG: rewrites that are not equivalent: ${r.nonEquivalent.size}`);
-    for (const [name, f] of r.nonEquivalent) lines.push(`    ${f.count}  ${name}: ${j(f.example.before)} vs ${j(f.example.after)} differ on ${j(f.difference)}`);
+    for (const [name, f] of r.nonEquivalent)
+      lines.push(`    ${f.count}  ${name}: ${j(f.example.before)} vs ${j(f.example.after)} differ on ${j(f.difference)}`);
   }
   return lines.join('\n');
 }

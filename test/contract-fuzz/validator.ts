@@ -16,11 +16,16 @@ type Validate = (value: unknown) => boolean | undefined;
 type FormatCheck = (value: string) => boolean;
 
 // CommonJS default exports seen through NodeNext.
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as unknown as new (options: object) => {
+const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as unknown as new (
+  options: object,
+) => {
   compile(schema: unknown): (value: unknown) => boolean;
   addFormat(name: string, format: { type: string; validate: FormatCheck }): unknown;
 };
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: unknown, options: object) => unknown;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (
+  ajv: unknown,
+  options: object,
+) => unknown;
 
 const asCheck = (format: unknown): FormatCheck => {
   if (format instanceof RegExp) return (s) => format.test(s);
@@ -41,6 +46,7 @@ export const uriReference: FormatCheck = (s) => ajvUri(s) || ajvUriReference(s);
 
 /** RFC 3987 §3.1: map an IRI to a URI by percent-encoding its non-ASCII characters (UTF-8). */
 const iriToUri = (s: string): string | undefined => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what an IRI may not contain
   if (/[\u0000-\u0020<>"{}|\\^`\u007f-\u009f]/.test(s)) return undefined;
   let out = '';
   for (const ch of s) {
@@ -107,15 +113,17 @@ export function ajvSafe(schema: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(schema)) {
     if (NOT_SCHEMA_VALUED.has(k)) out[k] = v;
-    else if (k === 'properties' || k === 'patternProperties' || k === 'dependentSchemas') out[k] = isObject(v) ? Object.fromEntries(Object.entries(v).map(([n, x]) => [n, ajvSafe(x)])) : v;
+    else if (k === 'properties' || k === 'patternProperties' || k === 'dependentSchemas')
+      out[k] = isObject(v) ? Object.fromEntries(Object.entries(v).map(([n, x]) => [n, ajvSafe(x)])) : v;
     else out[k] = ajvSafe(v);
   }
   if (out.prefixItems !== undefined && out.contains !== undefined) {
     const moved: Record<string, unknown> = {};
-    for (const k of ['contains', 'minContains', 'maxContains']) if (k in out) {
-      moved[k] = out[k];
-      delete out[k];
-    }
+    for (const k of ['contains', 'minContains', 'maxContains'])
+      if (k in out) {
+        moved[k] = out[k];
+        delete out[k];
+      }
     out.allOf = [...((out.allOf as unknown[] | undefined) ?? []), moved];
   }
   return out;

@@ -28,7 +28,12 @@ export const FORMAT_SAMPLES: Record<string, string[]> = {
   'uri-reference': ['/a', 'a', '#a', '', '?q', '/(', 'https://x.example/a', '/ü', 'a b', '\\a'],
   iri: ['https://ü.example/a', 'ü:', 'https://x.example/a', 'urn:ü', '/ü', 'ü', 'https://x.example/a b'],
   'iri-reference': ['/ü', 'ü', 'https://ü.example/a', '/a', '#ü', 'a b'],
-  uuid: ['123e4567-e89b-12d3-a456-426614174000', 'urn:uuid:123e4567-e89b-12d3-a456-426614174000', '123e4567-e89b-12d3-a456-42661417400', '123e4567e89b12d3a456426614174000'],
+  uuid: [
+    '123e4567-e89b-12d3-a456-426614174000',
+    'urn:uuid:123e4567-e89b-12d3-a456-426614174000',
+    '123e4567-e89b-12d3-a456-42661417400',
+    '123e4567e89b12d3a456426614174000',
+  ],
   duration: ['P1D', 'PT1H', 'P1W', 'P1Y2M', 'P', 'PT', '1D', 'P1DT'],
   regex: ['^a$', 'a', '(', '[a-', 'a{2}', '\\d+'],
   'json-pointer': ['/a', '', '/', '/a~0b/~1', '/(', 'a', '/~2', '#/a'],
@@ -37,7 +42,7 @@ export const FORMAT_SAMPLES: Record<string, string[]> = {
 
 const PATTERN_SAMPLES: Record<string, string[]> = {
   '^a': ['a', 'ab', 'abc', 'ba'],
-  'b$': ['b', 'ab', 'bb', 'ba'],
+  b$: ['b', 'ab', 'bb', 'ba'],
   '^[a-c]+$': ['a', 'abc', 'cab', 'ad'],
   '^\\d+$': ['1', '12', '123', '1a'],
   '^.{2}$': ['ab', 'xy', '12', 'abc'],
@@ -125,18 +130,20 @@ function stringsFor(levels: Obj[], out: ValueSet) {
     for (const k of ['minLength', 'maxLength']) {
       const n = s[k];
       if (typeof n !== 'number') continue;
-      for (const len of [n - 1, n, n + 1]) if (len >= 0) {
-        out.add('a'.repeat(len));
-        out.add('ab'.repeat(len).slice(0, len));
-        out.add('1'.repeat(len));
-      }
+      for (const len of [n - 1, n, n + 1])
+        if (len >= 0) {
+          out.add('a'.repeat(len));
+          out.add('ab'.repeat(len).slice(0, len));
+          out.add('1'.repeat(len));
+        }
     }
     if (typeof s.pattern === 'string') {
       out.addAll(PATTERN_SAMPLES[s.pattern] ?? []);
-      for (const p of PATTERN_SAMPLES[s.pattern] ?? []) if (typeof s.minLength === 'number' || typeof s.maxLength === 'number') {
-        out.add(p.repeat(2));
-        out.add(`${p}a`);
-      }
+      for (const p of PATTERN_SAMPLES[s.pattern] ?? [])
+        if (typeof s.minLength === 'number' || typeof s.maxLength === 'number') {
+          out.add(p.repeat(2));
+          out.add(`${p}a`);
+        }
     }
     if (typeof s.format === 'string') out.addAll(FORMAT_SAMPLES[s.format] ?? []);
   }
@@ -147,13 +154,14 @@ function stringsFor(levels: Obj[], out: ValueSet) {
 function namesFor(levels: Obj[]): string[] {
   const names = new Set<string>([...NAMES, 'x']);
   for (const s of levels) {
-    if (isObject(s.properties)) Object.keys(s.properties).forEach((n) => names.add(n));
-    if (Array.isArray(s.required)) s.required.forEach((n) => names.add(String(n)));
-    if (isObject(s.patternProperties)) for (const p of Object.keys(s.patternProperties)) (PATTERN_SAMPLES[p] ?? []).slice(0, 2).forEach((n) => names.add(n));
-    if (isObject(s.dependentRequired)) for (const [k, v] of Object.entries(s.dependentRequired)) {
-      names.add(k);
-      if (Array.isArray(v)) v.forEach((n) => names.add(String(n)));
-    }
+    if (isObject(s.properties)) for (const n of Object.keys(s.properties)) names.add(n);
+    if (Array.isArray(s.required)) for (const n of s.required) names.add(String(n));
+    if (isObject(s.patternProperties)) for (const p of Object.keys(s.patternProperties)) for (const n of (PATTERN_SAMPLES[p] ?? []).slice(0, 2)) names.add(n);
+    if (isObject(s.dependentRequired))
+      for (const [k, v] of Object.entries(s.dependentRequired)) {
+        names.add(k);
+        if (Array.isArray(v)) for (const n of v) names.add(String(n));
+      }
   }
   return [...names];
 }
@@ -166,10 +174,12 @@ export function childSchemas(levels: Obj[], name: string): Obj[] {
       out.push(...sub(s.properties[name]));
       matched = true;
     }
-    if (isObject(s.patternProperties)) for (const [p, ps] of Object.entries(s.patternProperties)) if (new RegExp(p, 'u').test(name)) {
-      out.push(...sub(ps));
-      matched = true;
-    }
+    if (isObject(s.patternProperties))
+      for (const [p, ps] of Object.entries(s.patternProperties))
+        if (new RegExp(p, 'u').test(name)) {
+          out.push(...sub(ps));
+          matched = true;
+        }
     if (!matched && s.additionalProperties !== undefined) out.push(...sub(s.additionalProperties));
   }
   return out;
@@ -214,7 +224,21 @@ export function generate(schemas: readonly unknown[], rng: Rng, depth: number, b
   const childBudget = Math.max(4, Math.floor(budget / 4));
 
   // Objects.
-  const objectish = has(levels, ['properties', 'required', 'patternProperties', 'additionalProperties', 'dependentRequired', 'dependentSchemas', 'propertyNames', 'minProperties', 'maxProperties'], 'object');
+  const objectish = has(
+    levels,
+    [
+      'properties',
+      'required',
+      'patternProperties',
+      'additionalProperties',
+      'dependentRequired',
+      'dependentSchemas',
+      'propertyNames',
+      'minProperties',
+      'maxProperties',
+    ],
+    'object',
+  );
   const names = objectish ? namesFor(levels) : [...NAMES];
   const childValues = new Map<string, unknown[]>();
   for (const n of names) {
@@ -234,7 +258,9 @@ export function generate(schemas: readonly unknown[], rng: Rng, depth: number, b
     out.add(o);
   }
   // Every declared name present, with each kind of value.
-  if (objectish) for (let i = 0; i < Math.ceil(budget / 4); i++) out.add(Object.fromEntries(names.filter((n) => n !== 'x' || rng() < 0.5).map((n) => [n, pick(rng, valuesOf(n))])));
+  if (objectish)
+    for (let i = 0; i < Math.ceil(budget / 4); i++)
+      out.add(Object.fromEntries(names.filter((n) => n !== 'x' || rng() < 0.5).map((n) => [n, pick(rng, valuesOf(n))])));
 
   // Arrays.
   const arrayish = has(levels, ['items', 'prefixItems', 'contains', 'minItems', 'maxItems', 'uniqueItems', 'minContains', 'maxContains'], 'array');
@@ -260,7 +286,13 @@ export function generate(schemas: readonly unknown[], rng: Rng, depth: number, b
 const UNSAFE_KEYS = new Set(['valueOf', 'toString', '__proto__', 'constructor', 'hasOwnProperty']);
 /** Keys Ajv's deep equality trips over, and numbers beyond 1e9 (Ajv's multipleOf uses parseInt). */
 const safe = (v: unknown): boolean =>
-  Array.isArray(v) ? v.every(safe) : isObject(v) ? Object.entries(v).every(([k, x]) => !UNSAFE_KEYS.has(k) && safe(x)) : typeof v === 'number' ? Math.abs(v) <= 1e9 : true;
+  Array.isArray(v)
+    ? v.every(safe)
+    : isObject(v)
+      ? Object.entries(v).every(([k, x]) => !UNSAFE_KEYS.has(k) && safe(x))
+      : typeof v === 'number'
+        ? Math.abs(v) <= 1e9
+        : true;
 
 /** Candidate values for a pair of schemas: schema-directed values from both plus jsonValue noise. */
 export function candidates(before: Schema, after: Schema, seed: number, options: { budget?: number; noise?: number } = {}): unknown[] {

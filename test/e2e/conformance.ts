@@ -182,7 +182,17 @@ export function compareWithBaseline(
   return { ok: unexpectedFailures.length === 0 && staleEntries.length === 0, passed, expectedFailures, unexpectedFailures, staleEntries, unjudged };
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 function forwardable(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
@@ -211,16 +221,19 @@ export async function startAuthProxy(target: string, token: string): Promise<Aut
     stats.byMethod[req.method ?? '?'] = (stats.byMethod[req.method ?? '?'] ?? 0) + 1;
     const headers = forwardable(req.headers);
     headers.authorization = `Bearer ${token}`;
-    const forward = httpRequest({ host: upstream.hostname.replace(/^\[(.*)\]$/, '$1'), port: upstream.port, method: req.method, path: req.url, headers, agent }, (answer) => {
-      const status = answer.statusCode ?? 502;
-      stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
-      const type = answer.headers['content-type']?.split(';')[0] ?? 'no body type';
-      stats.byContentType[type] = (stats.byContentType[type] ?? 0) + 1;
-      res.writeHead(status, answer.statusMessage, forwardable(answer.headers));
-      res.flushHeaders();
-      answer.pipe(res);
-      answer.on('error', () => res.destroy());
-    });
+    const forward = httpRequest(
+      { host: upstream.hostname.replace(/^\[(.*)\]$/, '$1'), port: upstream.port, method: req.method, path: req.url, headers, agent },
+      (answer) => {
+        const status = answer.statusCode ?? 502;
+        stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+        const type = answer.headers['content-type']?.split(';')[0] ?? 'no body type';
+        stats.byContentType[type] = (stats.byContentType[type] ?? 0) + 1;
+        res.writeHead(status, answer.statusMessage, forwardable(answer.headers));
+        res.flushHeaders();
+        answer.pipe(res);
+        answer.on('error', () => res.destroy());
+      },
+    );
     forward.on('error', (error) => {
       if (!res.headersSent) {
         res.writeHead(502, { 'content-type': 'text/plain' });
@@ -255,7 +268,9 @@ export async function startAuthProxy(target: string, token: string): Promise<Aut
 /** The scopes the project's lockfile names, so the token may call every tool. */
 async function projectScopes(projectDir: string): Promise<string[]> {
   try {
-    const lock = JSON.parse(await readFile(path.join(projectDir, 'mcp-tools.lock.json'), 'utf8')) as { tools?: Record<string, { scopes?: string[]; removedAt?: string }> };
+    const lock = JSON.parse(await readFile(path.join(projectDir, 'mcp-tools.lock.json'), 'utf8')) as {
+      tools?: Record<string, { scopes?: string[]; removedAt?: string }>;
+    };
     const scopes = new Set<string>();
     for (const tool of Object.values(lock.tools ?? {})) if (!tool.removedAt) for (const scope of tool.scopes ?? []) scopes.add(scope);
     if (scopes.size > 0) return [...scopes].sort();
@@ -268,10 +283,14 @@ async function projectScopes(projectDir: string): Promise<string[]> {
 /** Issues a token with the project's own `mcp-prod token issue --json` for the given SQLite file. */
 export async function issueTokenWithCli(projectDir: string, db: string, scopes?: string[]): Promise<string> {
   const wanted = scopes ?? (await projectScopes(projectDir));
-  const result = await run('npx', ['--no-install', 'mcp-prod', 'token', 'issue', '--scopes', wanted.join(','), '--name', 'conformance', '--expires', '1d', '--json'], {
-    cwd: projectDir,
-    env: { MCP_PROD_DB: db },
-  });
+  const result = await run(
+    'npx',
+    ['--no-install', 'mcp-prod', 'token', 'issue', '--scopes', wanted.join(','), '--name', 'conformance', '--expires', '1d', '--json'],
+    {
+      cwd: projectDir,
+      env: { MCP_PROD_DB: db },
+    },
+  );
   const issued = JSON.parse(String(result.stdout)) as { token?: string };
   if (!issued.token) throw new Error(`mcp-prod token issue printed no token:\n${String(result.stdout)}`);
   return issued.token;
@@ -314,7 +333,12 @@ async function unauthenticatedStatus(serverUrl: string): Promise<number> {
   const response = await fetch(serverUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'no-token', version: '1.0.0' } } }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'no-token', version: '1.0.0' } },
+    }),
   });
   await response.arrayBuffer();
   return response.status;
@@ -339,8 +363,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   // A fresh directory per run, so results of an earlier run in the same --output-dir are never read.
   const outputDir = path.join(options.outputDir ?? scratch, `results-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const db = options.db ?? path.join(scratch, 'conformance.db');
-  const token =
-    typeof options.token === 'string' ? options.token : options.token ? await options.token(db) : await issueTokenWithCli(projectDir, db);
+  const token = typeof options.token === 'string' ? options.token : options.token ? await options.token(db) : await issueTokenWithCli(projectDir, db);
 
   const [nodeVersion, known] = await Promise.all([
     execa(node, ['-p', 'process.version'], { env: cleanEnv(), extendEnv: false, stdin: 'ignore' }).then((r) => r.stdout.trim()),
@@ -372,7 +395,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       });
       if (result.timedOut) throw new Error(`the conformance suite did not finish in time:\n${String(result.all).slice(-4000)}`);
       // Exit 1 just means some scenario failed; anything else (a crash, bad options) is not a result.
-      if (result.exitCode !== 0 && result.exitCode !== 1) throw new Error(`the conformance suite exited ${result.exitCode}:\n${String(result.all).slice(-4000)}`);
+      if (result.exitCode !== 0 && result.exitCode !== 1)
+        throw new Error(`the conformance suite exited ${result.exitCode}:\n${String(result.all).slice(-4000)}`);
       suiteOutput += String(result.all);
     }
 
@@ -433,10 +457,14 @@ export function formatConformanceReport(report: ConformanceReport): string {
     }
   }
   if (report.proxy.byStatus['401']) {
-    lines.push(`  TOKEN the server answered 401 to ${report.proxy.byStatus['401']} proxied requests: the token given to the proxy is not valid for this server's store`);
+    lines.push(
+      `  TOKEN the server answered 401 to ${report.proxy.byStatus['401']} proxied requests: the token given to the proxy is not valid for this server's store`,
+    );
   }
   if (report.serverCrashed || report.serverExitCode !== 0) {
-    lines.push(`  SERVER ${report.serverCrashed ? 'exited during the run' : 'did not shut down cleanly'} (exit code ${report.serverExitCode}); its stderr ends:`);
+    lines.push(
+      `  SERVER ${report.serverCrashed ? 'exited during the run' : 'did not shut down cleanly'} (exit code ${report.serverExitCode}); its stderr ends:`,
+    );
     lines.push(report.serverStderr.slice(-3000).replace(/^/gm, '    '));
   }
   for (const entry of report.staleEntries) {
@@ -445,7 +473,10 @@ export function formatConformanceReport(report: ConformanceReport): string {
   for (const entry of report.expectedFailures) lines.push(`  expected ${entry.scenario}: ${entry.reason}`);
   for (const entry of report.unjudged) lines.push(`  not run ${entry.scenario} (in the baseline)`);
   for (const name of report.passed) lines.push(`  pass ${name}`);
-  const count = (record: Record<string, number>) => Object.entries(record).map(([key, n]) => `${key} ${n}`).join(', ');
+  const count = (record: Record<string, number>) =>
+    Object.entries(record)
+      .map(([key, n]) => `${key} ${n}`)
+      .join(', ');
   lines.push(
     `  proxy: ${report.proxy.requests} requests (${count(report.proxy.byMethod)}); responses ${count(report.proxy.byStatus)}; ${count(report.proxy.byContentType)}; ` +
       `without the proxy the server answered ${report.unauthenticatedStatus}`,

@@ -30,8 +30,7 @@ const pgScenario: Scenario = { name: 'pg-notes', transport: 'http', example: tru
 
 let workDir: string;
 let tarball: string;
-const dirOf = (scenario: Scenario) =>
-  path.join(workDir, scenario.standalone ? 'standalone' : 'workspace', scenario.name);
+const dirOf = (scenario: Scenario) => path.join(workDir, scenario.standalone ? 'standalone' : 'workspace', scenario.name);
 
 beforeAll(async () => {
   workDir = makeWorkDir('e2e');
@@ -157,9 +156,7 @@ describe.each(scenarios)('generated project $name ($transport, examples: $exampl
         await expect(anonymous.connect(new StreamableHTTPClientTransport(new URL(server.url)))).rejects.toThrow(/401|Unauthorized/i);
         for (const mode of ['legacy', 'auto'] as const) {
           const client = new Client({ name: `e2e-http-${mode}`, version: '1.0.0' }, { versionNegotiation: { mode } });
-          await client.connect(
-            new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
-          );
+          await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
           await exerciseTools(client, scenario, { canDelete: false });
           await client.close();
         }
@@ -226,7 +223,9 @@ describe('mcp-prod token in a generated project', () => {
   const mcpProd = (args: string[]) => execa('npx', ['--no-install', 'mcp-prod', ...args], { cwd: dirOf(scenario), env: env(), reject: false, stdin: 'ignore' });
 
   it('issues, lists, rotates and revokes, never showing a secret after issue', async () => {
-    const issued = JSON.parse(String((await mcpProd(['token', 'issue', '--scopes', 'notes:read', '--principal', 'alice', '--expires', '30d', '--json'])).stdout));
+    const issued = JSON.parse(
+      String((await mcpProd(['token', 'issue', '--scopes', 'notes:read', '--principal', 'alice', '--expires', '30d', '--json'])).stdout),
+    );
     expect(issued).toMatchObject({ principalId: 'alice', scopes: ['notes:read'], status: 'active' });
     expect(issued.token).toMatch(/^mcpp_[0-9A-Za-z]{36}$/);
 
@@ -330,14 +329,18 @@ describe('clients nobody on this project wrote, against the built server', () =>
     });
 
     it('learns that delete_note needs notes:admin', async () => {
-      const outcome = await client.callTool({ name: 'delete_note', arguments: { id: 1, idempotencyKey: key() } }).catch((error: Error & { errorDescription?: string }) => error);
+      const outcome = await client
+        .callTool({ name: 'delete_note', arguments: { id: 1, idempotencyKey: key() } })
+        .catch((error: Error & { errorDescription?: string }) => error);
       if (transport === 'stdio') {
         expect(readableError(outcome as Record<string, any>)).toMatchObject({ code: 'insufficient_scope', requiredScopes: ['notes:admin'] });
       } else {
         // HTTP refuses with 403 and a Bearer challenge: v1 shows the body, v2 raises InsufficientScopeError.
         const error = outcome as Error & { errorDescription?: string };
         expect(error).toBeInstanceOf(Error);
-        expect(`${error.message} ${error.errorDescription ?? ''}`).toMatch(sdk === 'v1' ? /"code":"insufficient_scope"/ : /Insufficient scope: required "notes:admin"/);
+        expect(`${error.message} ${error.errorDescription ?? ''}`).toMatch(
+          sdk === 'v1' ? /"code":"insufficient_scope"/ : /Insufficient scope: required "notes:admin"/,
+        );
       }
     });
   });
@@ -356,7 +359,18 @@ describe('clients nobody on this project wrote, against the built server', () =>
     expect(listed.exitCode, listed.stderr).toBe(0);
     expect(listed.output.tools.map((t: { name: string }) => t.name).sort()).toEqual(['create_note', 'search_notes']);
 
-    const called = await inspect(cwd(), target, ['--method', 'tools/call', '--tool-name', 'create_note', '--tool-arg', 'title=inspected', '--tool-arg', 'body=by the inspector', '--tool-arg', `idempotencyKey=${transport}-${Date.now()}`]);
+    const called = await inspect(cwd(), target, [
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'create_note',
+      '--tool-arg',
+      'title=inspected',
+      '--tool-arg',
+      'body=by the inspector',
+      '--tool-arg',
+      `idempotencyKey=${transport}-${Date.now()}`,
+    ]);
     expect(called.exitCode, called.stderr).toBe(0);
     expect(called.output.structuredContent).toMatchObject({ id: expect.any(Number) });
 
@@ -381,7 +395,13 @@ describe('the first hour: .env and relative paths from any directory', () => {
       expect(existsSync(path.join(cwd(), 'src', 'data'))).toBe(false);
 
       // Started from test/, the server reads the same .env and recognises the token.
-      const transport = new StdioClientTransport({ command: process.execPath, args: ['../dist/stdio.js'], cwd: path.join(cwd(), 'test'), env: { ...process.env, MCP_PROD_TOKEN: token } as Record<string, string>, stderr: 'pipe' });
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: ['../dist/stdio.js'],
+        cwd: path.join(cwd(), 'test'),
+        env: { ...process.env, MCP_PROD_TOKEN: token } as Record<string, string>,
+        stderr: 'pipe',
+      });
       let stderr = '';
       transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const client = new Client({ name: 'e2e-dotenv', version: '1.0.0' });
@@ -392,7 +412,12 @@ describe('the first hour: .env and relative paths from any directory', () => {
 
       // The real environment wins over .env.
       const other = path.join(cwd(), 'data', 'other.db');
-      const refused = await execa(process.execPath, ['dist/stdio.js'], { cwd: cwd(), env: { MCP_PROD_DB: other, MCP_PROD_TOKEN: token }, reject: false, stdin: 'ignore' });
+      const refused = await execa(process.execPath, ['dist/stdio.js'], {
+        cwd: cwd(),
+        env: { MCP_PROD_DB: other, MCP_PROD_TOKEN: token },
+        reject: false,
+        stdin: 'ignore',
+      });
       expect(refused.exitCode).toBe(1);
       expect(refused.stderr).toContain(`no such token in the store at ${other}`);
     } finally {
@@ -404,7 +429,8 @@ describe('the first hour: .env and relative paths from any directory', () => {
 describe('the contract lockfile in a generated project', () => {
   const scenario = scenarios[0]!;
   const cwd = () => dirOf(scenario);
-  const mcpProd = (args: string[]) => execa('npx', ['--no-install', 'mcp-prod', ...args], { cwd: cwd(), reject: false, stdin: 'ignore', env: { MCP_PROD_NOW: '2026-12-01' } });
+  const mcpProd = (args: string[]) =>
+    execa('npx', ['--no-install', 'mcp-prod', ...args], { cwd: cwd(), reject: false, stdin: 'ignore', env: { MCP_PROD_NOW: '2026-12-01' } });
   const git = (args: string[]) => run('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.com', ...args], { cwd: cwd() });
   const toolFile = () => path.join(cwd(), 'src/tools/search-notes.ts');
   const edit = (from: string, to: string) => {
@@ -423,7 +449,9 @@ describe('the contract lockfile in a generated project', () => {
     expect(failing.exitCode, failing.stdout + failing.stderr).toBe(1);
     expect(failing.stdout).toContain('search_notes (1.0.0 -> 1.0.0; needs a major bump) src/tools/search-notes.ts');
     expect(failing.stdout).toContain('input.maxLength-tightened at /inputSchema/properties/query/maxLength: maxLength 200 -> 100');
-    expect(failing.stdout).toContain("search_notes: run: mcp-prod bump search_notes   (sets version: '2.0.0' in src/tools/search-notes.ts and updates the lockfile)");
+    expect(failing.stdout).toContain(
+      "search_notes: run: mcp-prod bump search_notes   (sets version: '2.0.0' in src/tools/search-notes.ts and updates the lockfile)",
+    );
 
     const json = JSON.parse(String((await mcpProd(['check', '--json'])).stdout));
     expect(json.ok).toBe(false);
@@ -456,7 +484,13 @@ describe('the contract lockfile in a generated project', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     const report = JSON.parse(String(result.stdout));
     expect(report.ok).toBe(true);
-    expect(report.tools.find((t: { name: string }) => t.name === 'search_notes')).toMatchObject({ change: 'changed', requiredBump: 'major', from: '1.0.0', to: '2.0.0', result: 'pass' });
+    expect(report.tools.find((t: { name: string }) => t.name === 'search_notes')).toMatchObject({
+      change: 'changed',
+      requiredBump: 'major',
+      from: '1.0.0',
+      to: '2.0.0',
+      result: 'pass',
+    });
     const missing = await mcpProd(['diff', 'no-such-ref', 'mcp-tools.lock.json']);
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('neither a lockfile path nor a git ref');
@@ -482,7 +516,9 @@ describe('growing a generated project with add-tool, bump and deprecate', () => 
     const added = await mcpProd(['add-tool', 'get_weather', '--scope', 'weather:read', '--description', 'Current weather for a city.']);
     expect(added.exitCode, added.stderr).toBe(0);
     expect(added.stdout).toContain('CREATE src/tools/get-weather.ts');
-    expect((await mcpProd(['add-tool', 'get_weather', '--scope', 'weather:read', '--description', 'Current weather for a city.'])).stdout).toContain('Nothing to do');
+    expect((await mcpProd(['add-tool', 'get_weather', '--scope', 'weather:read', '--description', 'Current weather for a city.'])).stdout).toContain(
+      'Nothing to do',
+    );
     expect((await mcpProd(['add-tool', 'get_forecast', '--scope', 'weather:read', '--description', 'Forecast for a city.'])).exitCode).toBe(0);
     await run('npm', ['run', 'typecheck'], { cwd: cwd() });
     const tests = await run('npx', ['vitest', 'run', 'test/tools/get-weather.test.ts'], { cwd: cwd() });
@@ -511,7 +547,13 @@ describe('growing a generated project with add-tool, bump and deprecate', () => 
     const { token } = await issueWithCli(cwd(), db, ['weather:read']);
     const client = new Client({ name: 'e2e-deprecation', version: '1.0.0' });
     await client.connect(
-      new StdioClientTransport({ command: process.execPath, args: ['dist/stdio.js'], cwd: cwd(), env: { ...process.env, MCP_PROD_DB: db, MCP_PROD_TOKEN: token } as Record<string, string>, stderr: 'pipe' }),
+      new StdioClientTransport({
+        command: process.execPath,
+        args: ['dist/stdio.js'],
+        cwd: cwd(),
+        env: { ...process.env, MCP_PROD_DB: db, MCP_PROD_TOKEN: token } as Record<string, string>,
+        stderr: 'pipe',
+      }),
     );
     const listed = (await client.listTools()).tools.find((t) => t.name === 'get_weather');
     const result = await client.callTool({ name: 'get_weather', arguments: { query: 'Oslo' } });
@@ -550,7 +592,12 @@ describe('costs and evals in a generated project', () => {
 
   it('rolls up what the HTTP calls cost, from the store and from the log lines', async () => {
     const db = path.join(cwd(), 'data', 'http.db');
-    const fromStore = await execa('npx', ['--no-install', 'mcp-prod', 'costs', '--json'], { cwd: cwd(), env: { MCP_PROD_DB: db }, reject: false, stdin: 'ignore' });
+    const fromStore = await execa('npx', ['--no-install', 'mcp-prod', 'costs', '--json'], {
+      cwd: cwd(),
+      env: { MCP_PROD_DB: db },
+      reject: false,
+      stdin: 'ignore',
+    });
     expect(fromStore.exitCode, fromStore.stderr).toBe(0);
     const report = JSON.parse(String(fromStore.stdout));
     const tools = report.groups.map((g: { tool: string }) => g.tool).sort();
@@ -558,11 +605,20 @@ describe('costs and evals in a generated project', () => {
     expect(report.totals.calls).toBeGreaterThan(0);
     expect(report.totals.replays).toBeGreaterThan(0);
 
-    const fromLog = await execa('npx', ['--no-install', 'mcp-prod', 'costs', '--json', '--from-log', path.join(cwd(), 'data', 'http.log')], { cwd: cwd(), reject: false, stdin: 'ignore' });
+    const fromLog = await execa('npx', ['--no-install', 'mcp-prod', 'costs', '--json', '--from-log', path.join(cwd(), 'data', 'http.log')], {
+      cwd: cwd(),
+      reject: false,
+      stdin: 'ignore',
+    });
     expect(fromLog.exitCode, fromLog.stderr).toBe(0);
     expect(JSON.parse(String(fromLog.stdout)).totals).toEqual(report.totals);
 
-    const table = await execa('npx', ['--no-install', 'mcp-prod', 'costs', '--by', 'user'], { cwd: cwd(), env: { MCP_PROD_DB: db }, reject: false, stdin: 'ignore' });
+    const table = await execa('npx', ['--no-install', 'mcp-prod', 'costs', '--by', 'user'], {
+      cwd: cwd(),
+      env: { MCP_PROD_DB: db },
+      reject: false,
+      stdin: 'ignore',
+    });
     expect(table.stdout).toMatch(/^USER\s+CALLS\s+ERRORS\s+REPLAYS/m);
     expect(table.stdout).toMatch(/^e2e\s+\d+/m);
   });
@@ -575,7 +631,10 @@ describe('costs and evals in a generated project', () => {
     expect(passing.stdout).toMatch(/6 passed, 0 failed/);
 
     const failing = path.join(cwd(), 'evals', 'broken.eval.ts');
-    writeFileSync(failing, `import { defineEvals } from './harness.js';\nexport default defineEvals('search_notes', [{ name: 'expects the impossible', arguments: { query: 'x' }, expect: { error: 'note_not_found' } }]);\n`);
+    writeFileSync(
+      failing,
+      `import { defineEvals } from './harness.js';\nexport default defineEvals('search_notes', [{ name: 'expects the impossible', arguments: { query: 'x' }, expect: { error: 'note_not_found' } }]);\n`,
+    );
     try {
       const failed = await execa('npm', ['run', 'evals'], { cwd: cwd(), reject: false, stdin: 'ignore' });
       expect(failed.exitCode).not.toBe(0);
@@ -634,7 +693,12 @@ describe('several instances on one PostgreSQL database (a project made with --st
   let instances: StartedHttp[] = [];
   let token: string;
   // REDIS_URL turns on each instance's token cache (30 s), which only a revocation broadcast keeps honest.
-  const env = () => ({ MCP_PROD_STORE: 'postgres', DATABASE_URL: database.url, MCP_PROD_IDEMPOTENCY_LEASE_SECONDS: '3', REDIS_URL: process.env.MCP_PROD_TEST_REDIS_URL! });
+  const env = () => ({
+    MCP_PROD_STORE: 'postgres',
+    DATABASE_URL: database.url,
+    MCP_PROD_IDEMPOTENCY_LEASE_SECONDS: '3',
+    REDIS_URL: process.env.MCP_PROD_TEST_REDIS_URL!,
+  });
   const mcpProd = (args: string[]) => run('npx', ['--no-install', 'mcp-prod', ...args], { cwd: cwd(), env: env() });
   const clients: AnyClient[] = [];
   const connectAll = async (bearer: string) => Promise.all(instances.map((instance) => connectSdk('v2', { kind: 'http', url: instance.url, token: bearer })));
@@ -644,11 +708,18 @@ describe('several instances on one PostgreSQL database (a project made with --st
   beforeAll(async () => {
     // A tool with an effect outside the store (think: charging a card), added the user's way; it
     // waits when asked to, so that an instance can be killed while it runs.
-    await run('npx', ['--no-install', 'mcp-prod', 'add-tool', 'charge_card', '--mutating', '--scope', 'notes:write', '--description', 'Charge a card (pretend).', '--yes'], { cwd: cwd() });
+    await run(
+      'npx',
+      ['--no-install', 'mcp-prod', 'add-tool', 'charge_card', '--mutating', '--scope', 'notes:write', '--description', 'Charge a card (pretend).', '--yes'],
+      { cwd: cwd() },
+    );
     const file = path.join(cwd(), 'src', 'tools', 'charge-card.ts');
     const body = "ctx.cost.external({ usd: 0, vendor: 'none' });";
     expect(readFileSync(file, 'utf8')).toContain(body);
-    writeFileSync(file, readFileSync(file, 'utf8').replace(body, `${body}\n    if (query === 'wait') await new Promise((resolve) => setTimeout(resolve, 60_000));`));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(body, `${body}\n    if (query === 'wait') await new Promise((resolve) => setTimeout(resolve, 60_000));`),
+    );
     await run('npm', ['run', 'build'], { cwd: cwd() });
     database = await createTestDatabase('instances');
   });
@@ -664,7 +735,9 @@ describe('several instances on one PostgreSQL database (a project made with --st
     const applied = await database.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
     expect(applied.map((row) => row.id)).toEqual([...new Set(applied.map((row) => row.id))]);
     expect(applied.length).toBeGreaterThan(0);
-    ({ token } = JSON.parse(String((await mcpProd(['token', 'issue', '--scopes', 'notes:admin', '--principal', 'alice', '--json'])).stdout)) as { token: string });
+    ({ token } = JSON.parse(String((await mcpProd(['token', 'issue', '--scopes', 'notes:admin', '--principal', 'alice', '--json'])).stdout)) as {
+      token: string;
+    });
     clients.push(...(await connectAll(token)));
   });
 
@@ -672,11 +745,16 @@ describe('several instances on one PostgreSQL database (a project made with --st
     const title = `once ${Date.now()}`;
     const key = `e2e-once-${Date.now()}`;
     const results = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => clients[i % 3]!.callTool({ name: 'create_note', arguments: { title, body: 'x' }, _meta: { 'mcp-prod/idempotencyKey': key } })),
+      Array.from({ length: 60 }, (_, i) =>
+        clients[i % 3]!.callTool({ name: 'create_note', arguments: { title, body: 'x' }, _meta: { 'mcp-prod/idempotencyKey': key } }),
+      ),
     );
     const outcomes = results.map(outcomeOf);
     expect(outcomes.filter((o) => o === 'executed')).toHaveLength(1);
-    expect(outcomes.every((o) => ['executed', 'replay', 'idempotency_key_in_use'].includes(o)), outcomes.join(',')).toBe(true);
+    expect(
+      outcomes.every((o) => ['executed', 'replay', 'idempotency_key_in_use'].includes(o)),
+      outcomes.join(','),
+    ).toBe(true);
     expect(await database.query('SELECT id FROM notes WHERE title = $1', [title])).toHaveLength(1);
   });
 
@@ -698,7 +776,10 @@ describe('several instances on one PostgreSQL database (a project made with --st
   });
 
   it('refuses a token revoked with mcp-prod token revoke on every instance at once, although each caches verified tokens', async () => {
-    const issued = JSON.parse(String((await mcpProd(['token', 'issue', '--scopes', 'notes:read', '--principal', 'bob', '--json'])).stdout)) as { token: string; id: string };
+    const issued = JSON.parse(String((await mcpProd(['token', 'issue', '--scopes', 'notes:read', '--principal', 'bob', '--json'])).stdout)) as {
+      token: string;
+      id: string;
+    };
     const bobs = await connectAll(issued.token);
     for (const client of bobs) expect((await client.callTool({ name: 'search_notes', arguments: { query: 'x' } })).isError).toBeFalsy();
     const revoked = await mcpProd(['token', 'revoke', issued.id]);
@@ -708,7 +789,10 @@ describe('several instances on one PostgreSQL database (a project made with --st
       // Delivery through Redis is asynchronous: allow it a moment, and measure it below.
       await vi.waitFor(
         async () => {
-          const refused = await client.callTool({ name: 'search_notes', arguments: { query: 'x' } }).then(() => undefined, (error: Error) => error);
+          const refused = await client.callTool({ name: 'search_notes', arguments: { query: 'x' } }).then(
+            () => undefined,
+            (error: Error) => error,
+          );
           expect(refused?.message).toMatch(/401|revoked/);
         },
         { timeout: 2_000, interval: 20 },
@@ -763,7 +847,9 @@ describe('several instances on one PostgreSQL database (a project made with --st
     );
     for (let round = 0; round < 3; round++) {
       await new Promise((resolve) => setTimeout(resolve, 700));
-      await database.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database.name]).catch(() => []);
+      await database
+        .query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database.name])
+        .catch(() => []);
     }
     await load;
     expect(i).toBeGreaterThan(10);

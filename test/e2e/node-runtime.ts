@@ -46,7 +46,16 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
     if (key === 'NODE_OPTIONS' || key === 'INIT_CWD' || key.startsWith('VITEST') || key === 'TINYPOOL_WORKER_ID') continue;
     env[key] = value;
   }
-  return { ...env, CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', ...extra };
+  return {
+    ...env,
+    CI: 'true',
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+    ...extra,
+  };
 }
 
 function defaultCacheRoot(): string {
@@ -66,7 +75,11 @@ async function verify(dir: string): Promise<NodeRuntime> {
   for (const header of ['include/node/node.h', 'include/node/common.gypi', 'include/node/config.gypi', 'include/node/v8.h', 'include/node/uv.h']) {
     if (!existsSync(path.join(paths.nodedir, header))) throw new Error(`${NODE24_PACKAGE}@${NODE24_VERSION} in ${dir} has no ${header}`);
   }
-  const { stdout } = await execa(paths.node, ['-p', 'process.version + " " + process.versions.modules'], { env: cleanEnv(), extendEnv: false, stdin: 'ignore' });
+  const { stdout } = await execa(paths.node, ['-p', 'process.version + " " + process.versions.modules'], {
+    env: cleanEnv(),
+    extendEnv: false,
+    stdin: 'ignore',
+  });
   const [version = '', modules = ''] = stdout.trim().split(' ');
   if (version !== `v${NODE24_VERSION}`) throw new Error(`${paths.node} reports ${version}, expected v${NODE24_VERSION}`);
   return { ...paths, version, modules };
@@ -105,7 +118,8 @@ async function install(cacheRoot: string): Promise<NodeRuntime> {
       ['install', '--prefix', staging, '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', `${NODE24_PACKAGE}@${NODE24_VERSION}`],
       { cwd: staging, env: cleanEnv(), extendEnv: false, reject: false, all: true, stdin: 'ignore' },
     );
-    if (result.exitCode !== 0) throw new Error(`npm install ${NODE24_PACKAGE}@${NODE24_VERSION} failed (${result.exitCode}):\n${String(result.all).slice(-4000)}`);
+    if (result.exitCode !== 0)
+      throw new Error(`npm install ${NODE24_PACKAGE}@${NODE24_VERSION} failed (${result.exitCode}):\n${String(result.all).slice(-4000)}`);
     await verify(staging);
     await writeFile(path.join(staging, COMPLETE_MARKER), `${new Date().toISOString()}\n`);
     try {
@@ -181,15 +195,23 @@ export async function testProjectOnNode(projectDir: string, runtime: NodeRuntime
       all: true,
       stdin: 'ignore',
     });
-    if (rebuild.exitCode !== 0) throw new Error(`npm rebuild better-sqlite3 on ${runtime.version} failed (${rebuild.exitCode}):\n${String(rebuild.all).slice(-6000)}`);
-    const probe = await execa(runtime.node, ['-e', "const D = require('better-sqlite3'); const db = new D(':memory:'); console.log(process.version, process.versions.modules, db.prepare('select 1 as one').get().one)"], {
-      cwd: copyDir,
-      env,
-      extendEnv: false,
-      reject: false,
-      all: true,
-      stdin: 'ignore',
-    });
+    if (rebuild.exitCode !== 0)
+      throw new Error(`npm rebuild better-sqlite3 on ${runtime.version} failed (${rebuild.exitCode}):\n${String(rebuild.all).slice(-6000)}`);
+    const probe = await execa(
+      runtime.node,
+      [
+        '-e',
+        "const D = require('better-sqlite3'); const db = new D(':memory:'); console.log(process.version, process.versions.modules, db.prepare('select 1 as one').get().one)",
+      ],
+      {
+        cwd: copyDir,
+        env,
+        extendEnv: false,
+        reject: false,
+        all: true,
+        stdin: 'ignore',
+      },
+    );
     if (probe.exitCode !== 0 || probe.stdout.trim() !== `${runtime.version} ${runtime.modules} 1`) {
       throw new Error(`better-sqlite3 rebuilt for ${runtime.version} does not load there:\n${String(probe.all)}`);
     }
@@ -203,7 +225,14 @@ export async function testProjectOnNode(projectDir: string, runtime: NodeRuntime
       `require('node:fs').appendFileSync(${JSON.stringify(versionLog)}, JSON.stringify({ pid: process.pid, version: process.version, script: process.argv[1] || '' }) + '\\n');\n`,
     );
     await appendFile(versionLog, '');
-    const test = await execa('npm', ['test'], { cwd: copyDir, env: { ...env, NODE_OPTIONS: `--require ${JSON.stringify(recorder)}` }, extendEnv: false, reject: false, all: true, stdin: 'ignore' });
+    const test = await execa('npm', ['test'], {
+      cwd: copyDir,
+      env: { ...env, NODE_OPTIONS: `--require ${JSON.stringify(recorder)}` },
+      extendEnv: false,
+      reject: false,
+      all: true,
+      stdin: 'ignore',
+    });
     const tested = performance.now();
     const output = String(test.all);
     if (test.exitCode !== 0) throw new Error(`npm test on ${runtime.version} in ${copyDir} exited ${test.exitCode}:\n${output.slice(-8000)}`);

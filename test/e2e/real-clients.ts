@@ -24,7 +24,13 @@ export interface AnyClient {
 export async function connectSdk(sdk: Sdk, target: Target): Promise<AnyClient> {
   const info = { name: `e2e-${sdk}`, version: '1.0.0' };
   if (target.kind === 'stdio') {
-    const spawn = { command: process.execPath, args: ['dist/stdio.js'], cwd: target.cwd, env: { ...(process.env as Record<string, string>), ...target.env }, stderr: 'pipe' as const };
+    const spawn = {
+      command: process.execPath,
+      args: ['dist/stdio.js'],
+      cwd: target.cwd,
+      env: { ...(process.env as Record<string, string>), ...target.env },
+      stderr: 'pipe' as const,
+    };
     const client = sdk === 'v1' ? new ClientV1(info) : new ClientV2(info);
     await client.connect(sdk === 'v1' ? new StdioV1(spawn) : new StdioV2(spawn));
     return client as unknown as AnyClient;

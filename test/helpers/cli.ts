@@ -52,11 +52,7 @@ export function cliEnv(overrides: Record<string, string> = {}): Record<string, s
 export type Bin = 'create-mcp-prod' | 'mcp-prod';
 export type CliRun = Result<{ reject: false; stdin: 'ignore' }>;
 
-export async function runBin(
-  bin: Bin,
-  args: readonly string[],
-  options: { cwd: string; env?: Record<string, string> },
-): Promise<CliRun> {
+export async function runBin(bin: Bin, args: readonly string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliRun> {
   return execa(process.execPath, [path.join(repoRoot, 'bin', `${bin}.js`), ...args], {
     cwd: options.cwd,
     env: options.env ?? cliEnv(),

@@ -87,7 +87,10 @@ export function hashTree(dir: string): Record<string, string> {
       const child = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.name === 'node_modules') continue;
       if (entry.isDirectory()) walk(child);
-      else hashes[child] = createHash('sha256').update(readFileSync(path.join(dir, child))).digest('hex');
+      else
+        hashes[child] = createHash('sha256')
+          .update(readFileSync(path.join(dir, child)))
+          .digest('hex');
     }
   };
   walk('');

@@ -10,7 +10,7 @@ describe('inferStyle: quotes', () => {
     ['double-quoted imports', 'import a from "./a.js";\nimport b from "./b.js";\n', '"'],
     ['mostly double-quoted imports', 'import a from "./a.js";\nimport b from "./b.js";\nimport c from \'./c.js\';\n', '"'],
     ['as many single as double: single wins', 'import a from "./a.js";\nimport b from \'./b.js\';\n', "'"],
-    ['imports decide over string literals', "import a from './a.js';\nconst s = \"x\";\nconst t = \"y\";\n", "'"],
+    ['imports decide over string literals', 'import a from \'./a.js\';\nconst s = "x";\nconst t = "y";\n', "'"],
     ['no imports, only double quotes', 'const s = "a";\n', '"'],
     ['no imports, a single quote somewhere', 'const s = "a";\nconst t = \'b\';\n', "'"],
     ['no quotes at all', 'const n = 1;\n', "'"],
@@ -25,7 +25,11 @@ describe('inferStyle: semicolons', () => {
     ['every statement ends with one', "import a from './a.js';\nexport const tools = [a];\n", true],
     ['none does', "import a from './a.js'\nexport const tools = [a]\n", false],
     ['half of them do: semicolons win', "import a from './a.js';\nexport const tools = [a]\n", true],
-    ['lines that open a block are not counted', "import {\n  a,\n} from './a.js';\nexport const tools = [\n  a,\n];\nexport function f() {\n  return 1;\n}\nexport const n = 1\n", false],
+    [
+      'lines that open a block are not counted',
+      "import {\n  a,\n} from './a.js';\nexport const tools = [\n  a,\n];\nexport function f() {\n  return 1;\n}\nexport const n = 1\n",
+      false,
+    ],
     ['no import or export lines: default to semicolons', 'const a = 1\n', true],
   ])('%s', (_, text, semicolons) => {
     expect(inferStyle(text).semicolons).toBe(semicolons);
@@ -62,22 +66,19 @@ describe('quoted', () => {
     ['an apostrophe is escaped in single quotes', "the caller's docs", single, "'the caller\\'s docs'"],
     ['an apostrophe stays as is in double quotes', "the caller's docs", double, '"the caller\'s docs"'],
     ['a double quote is escaped in double quotes', 'say "hi"', double, '"say \\"hi\\""'],
-    ['a double quote stays as is in single quotes', 'say "hi"', single, "'say \"hi\"'"],
-    ['backslashes are escaped first', 'a\\b\\\'', single, "'a\\\\b\\\\\\''"],
+    ['a double quote stays as is in single quotes', 'say "hi"', single, '\'say "hi"\''],
+    ['backslashes are escaped first', "a\\b\\'", single, "'a\\\\b\\\\\\''"],
     ['newlines and carriage returns are escaped', 'a\nb\rc', single, "'a\\nb\\rc'"],
   ])('%s', (_, value, style, literal) => {
     expect(quoted(value, style)).toBe(literal);
   });
 
-  it.each([
-    "the caller's docs",
-    'say "hi"',
-    'back\\slash',
-    'two\nlines',
-    "mixed 'single' and \"double\" and \\ and \r\n",
-  ])('round-trips %j through a JavaScript string literal in both quote styles', (value) => {
-    for (const style of [single, double]) {
-      expect(new Function(`return ${quoted(value, style)};`)()).toBe(value);
-    }
-  });
+  it.each(["the caller's docs", 'say "hi"', 'back\\slash', 'two\nlines', 'mixed \'single\' and "double" and \\ and \r\n'])(
+    'round-trips %j through a JavaScript string literal in both quote styles',
+    (value) => {
+      for (const style of [single, double]) {
+        expect(new Function(`return ${quoted(value, style)};`)()).toBe(value);
+      }
+    },
+  );
 });

@@ -8,7 +8,14 @@ describe('add-tool prompts', () => {
     const { prompter, asked } = fakeAddToolPrompter({ name: 'get_weather', scope: 'weather:read', kind: 'mutating', description: 'Sets the weather.' });
     const options = await resolveAddToolOptions({}, true, prompter);
     expect(asked).toEqual(['name', 'scope', 'kind', 'description']);
-    expect(options).toMatchObject({ name: 'get_weather', scopes: ['weather:read'], kind: 'mutating', description: 'Sets the weather.', version: '1.0.0', dryRun: false });
+    expect(options).toMatchObject({
+      name: 'get_weather',
+      scopes: ['weather:read'],
+      kind: 'mutating',
+      description: 'Sets the weather.',
+      version: '1.0.0',
+      dryRun: false,
+    });
   });
 
   it('asks only for what is missing', async () => {

@@ -6,10 +6,12 @@ import { CliError } from '../../src/core/errors.js';
 const installed = { name: 'create-mcp-prod', version: '0.4.0', root: path.join('/home/u/.npm/_npx/ab12/node_modules', 'create-mcp-prod') };
 const checkout = { name: 'create-mcp-prod', version: '0.4.0', root: '/home/u/src/create-mcp-prod' };
 const lookups: string[] = [];
-const registry = (answer: boolean | undefined): RegistryLookup => async (name, version) => {
-  lookups.push(`${name}@${version}`);
-  return answer;
-};
+const registry =
+  (answer: boolean | undefined): RegistryLookup =>
+  async (name, version) => {
+    lookups.push(`${name}@${version}`);
+    return answer;
+  };
 
 describe('resolveCliPin', () => {
   it('keeps an explicit --cli-version without asking the registry', async () => {

@@ -53,8 +53,32 @@ describe('golden project templates', () => {
 });
 
 const toolVariants: [string, Record<string, unknown>][] = [
-  ['read-only', { name: 'get_weather', fileName: 'get-weather', version: '1.0.0', description: "Today's weather for a city.", scopes: ['weather:read'], readOnly: true, destructive: false, idempotency: 'none' }],
-  ['destructive', { name: 'delete_city', fileName: 'delete-city', version: '2.0.0', description: 'Forget a city.', scopes: ['weather:write', 'weather:admin'], readOnly: false, destructive: true, idempotency: 'required' }],
+  [
+    'read-only',
+    {
+      name: 'get_weather',
+      fileName: 'get-weather',
+      version: '1.0.0',
+      description: "Today's weather for a city.",
+      scopes: ['weather:read'],
+      readOnly: true,
+      destructive: false,
+      idempotency: 'none',
+    },
+  ],
+  [
+    'destructive',
+    {
+      name: 'delete_city',
+      fileName: 'delete-city',
+      version: '2.0.0',
+      description: 'Forget a city.',
+      scopes: ['weather:write', 'weather:admin'],
+      readOnly: false,
+      destructive: true,
+      idempotency: 'required',
+    },
+  ],
 ];
 
 describe('golden tool templates', () => {

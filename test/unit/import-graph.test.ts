@@ -46,7 +46,8 @@ describe('import graph of src/', () => {
 
   it('only the CLI imports commands, and nothing imports the CLI', () => {
     const wrong = edges.filter(
-      ({ file, target }) => (layerOf(target) === 'commands' && !['commands', 'cli'].includes(layerOf(file))) || (layerOf(target) === 'cli' && layerOf(file) !== 'cli'),
+      ({ file, target }) =>
+        (layerOf(target) === 'commands' && !['commands', 'cli'].includes(layerOf(file))) || (layerOf(target) === 'cli' && layerOf(file) !== 'cli'),
     );
     expect(wrong.map(({ file, target }) => `${file} -> ${target}`)).toEqual([]);
   });

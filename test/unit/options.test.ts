@@ -102,10 +102,7 @@ describe('resolveCreateOptions', () => {
 
   describe('explicit invalid --name', () => {
     it.each([false, true])('is a CliError naming the problem (interactive: %s)', async (interactive) => {
-      const { result, fake } = resolve(
-        { directory: 'svc', name: 'Bad Name', transport: 'both', example: true, install: false },
-        { interactive },
-      );
+      const { result, fake } = resolve({ directory: 'svc', name: 'Bad Name', transport: 'both', example: true, install: false }, { interactive });
       const error = await cliErrorFrom(result);
       expect(error.message).toContain('"Bad Name" is not a valid npm package name');
       expect(error.message).toMatch(/upper-case/);
@@ -121,10 +118,7 @@ describe('resolveCreateOptions', () => {
 
   describe('interactive', () => {
     it('asks for everything no flag gave, with the documented defaults', async () => {
-      const { result, fake } = resolve(
-        {},
-        { interactive: true, answers: { directory: 'asked-dir', transport: 'stdio', example: false, install: false } },
-      );
+      const { result, fake } = resolve({}, { interactive: true, answers: { directory: 'asked-dir', transport: 'stdio', example: false, install: false } });
       expect(await result).toMatchObject({
         directory: 'asked-dir',
         name: 'asked-dir',
@@ -141,19 +135,13 @@ describe('resolveCreateOptions', () => {
     });
 
     it('asks only for the values the flags left open', async () => {
-      const { result, fake } = resolve(
-        { directory: 'svc', transport: 'http' },
-        { interactive: true, answers: { example: true, install: false } },
-      );
+      const { result, fake } = resolve({ directory: 'svc', transport: 'http' }, { interactive: true, answers: { example: true, install: false } });
       expect(await result).toMatchObject({ directory: 'svc', name: 'svc', transport: 'http', example: true, install: false });
       expect(fake.askedNames()).toEqual(['example', 'install']);
     });
 
     it('asks nothing when the flags cover every prompt', async () => {
-      const { result, fake } = resolve(
-        { directory: 'svc', transport: 'both', example: false, install: true },
-        { interactive: true },
-      );
+      const { result, fake } = resolve({ directory: 'svc', transport: 'both', example: false, install: true }, { interactive: true });
       expect(await result).toMatchObject({ transport: 'both', example: false, install: true });
       expect(fake.asked).toEqual([]);
     });

@@ -21,7 +21,8 @@ function generate(transport: Transport, overrides: Parameters<typeof createOptio
 
 const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
 
-const ownDevDependencies = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies;
+const ownDevDependencies = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { devDependencies: Record<string, string> })
+  .devDependencies;
 
 describe('generatedPackageJson', () => {
   it.each(['stdio', 'http', 'both'] as const)('is valid JSON with a trailing newline (%s)', (transport) => {
@@ -106,7 +107,9 @@ describe('generatedPackageJson', () => {
   it.each(['stdio', 'http', 'both'] as const)('depends on every OpenTelemetry package the telemetry modules import (%s)', (transport) => {
     const { dependencies } = generate(transport).pkg;
     const imported = ['telemetry.ts', 'telemetry-sdk.ts', 'tool.ts'].flatMap((file) =>
-      [...readFileSync(new URL(`../../templates/project/base/src/platform/${file}`, import.meta.url), 'utf8').matchAll(/from '(@opentelemetry\/[^']+)'/g)].map((m) => m[1]!),
+      [...readFileSync(new URL(`../../templates/project/base/src/platform/${file}`, import.meta.url), 'utf8').matchAll(/from '(@opentelemetry\/[^']+)'/g)].map(
+        (m) => m[1]!,
+      ),
     );
     expect(imported.length).toBeGreaterThan(5);
     for (const name of new Set(imported)) expect(dependencies[name], name).toMatch(EXACT_VERSION);

@@ -2,12 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { packageNameProblems, toPackageName } from '../../src/core/package-name.js';
 
 describe('packageNameProblems', () => {
-  it.each(['my-server', '@scope/pkg', 'a.b_c~d', 'x', '123', '@acme/notes-server', 'a'.repeat(214)])(
-    'accepts %j',
-    (name) => {
-      expect(packageNameProblems(name)).toEqual([]);
-    },
-  );
+  it.each(['my-server', '@scope/pkg', 'a.b_c~d', 'x', '123', '@acme/notes-server', 'a'.repeat(214)])('accepts %j', (name) => {
+    expect(packageNameProblems(name)).toEqual([]);
+  });
 
   it.each([
     ['', /empty/],

@@ -55,24 +55,37 @@ describe('the CLI-project interface', () => {
     ['both', true],
     ['stdio', false],
     ['http', false],
-  ])('type-checks against the rendered %s project (examples: %s)', async (transport, example) => {
-    const dir = path.join(temp, `${transport}-${example}`);
-    for (const [file, content] of renderProject(createOptions({ transport, example }))) {
-      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      writeFileSync(path.join(dir, file), content);
-    }
-    symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-    writeFileSync(path.join(dir, 'stubs.d.ts'), STUBBED.map((name) => `declare module '${name}';`).join('\n'));
-    writeFileSync(path.join(dir, 'interface.check.ts'), CHECK);
-    writeFileSync(
-      path.join(dir, 'tsconfig.interface.json'),
-      JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: true, rootDir: '/' }, include: [], files: ['stubs.d.ts', 'interface.check.ts'] }),
-    );
-    const tsc = await execa(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.interface.json'], { cwd: dir, reject: false, all: true });
-    const aboutTheInterface = (tsc.all ?? '').split('\n').filter((line) => line.startsWith('interface.check.ts'));
-    expect(aboutTheInterface).toEqual([]);
-    expect(tsc.all, 'tsc must have run').not.toContain('error TS5');
-  }, 60_000);
+  ])(
+    'type-checks against the rendered %s project (examples: %s)',
+    async (transport, example) => {
+      const dir = path.join(temp, `${transport}-${example}`);
+      for (const [file, content] of renderProject(createOptions({ transport, example }))) {
+        mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        writeFileSync(path.join(dir, file), content);
+      }
+      symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+      writeFileSync(path.join(dir, 'stubs.d.ts'), STUBBED.map((name) => `declare module '${name}';`).join('\n'));
+      writeFileSync(path.join(dir, 'interface.check.ts'), CHECK);
+      writeFileSync(
+        path.join(dir, 'tsconfig.interface.json'),
+        JSON.stringify({
+          extends: './tsconfig.json',
+          compilerOptions: { noEmit: true, rootDir: '/' },
+          include: [],
+          files: ['stubs.d.ts', 'interface.check.ts'],
+        }),
+      );
+      const tsc = await execa(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.interface.json'], {
+        cwd: dir,
+        reject: false,
+        all: true,
+      });
+      const aboutTheInterface = (tsc.all ?? '').split('\n').filter((line) => line.startsWith('interface.check.ts'));
+      expect(aboutTheInterface).toEqual([]);
+      expect(tsc.all, 'tsc must have run').not.toContain('error TS5');
+    },
+    60_000,
+  );
 
   it('accepts exactly the semantic versions the project accepts', () => {
     const versions = ['1.0.0', '0.1.0', '10.20.30', '1.0.0-beta.1', '1.0.0+build.5', '1.0.0-rc.1+sha', 'v1.0.0', '1.0', '01.0.0', '1.0.0-', '1.0.0 ', ''];

@@ -123,7 +123,15 @@ const httpFiles = [
   'test/http-auth.test.ts',
   'test/http.test.ts',
 ];
-const exampleFiles = ['evals/create-note.eval.ts', 'evals/delete-note.eval.ts', 'evals/search-notes.eval.ts', 'src/tools/create-note.ts', 'src/tools/delete-note.ts', 'src/tools/search-notes.ts', 'test/notes.test.ts'];
+const exampleFiles = [
+  'evals/create-note.eval.ts',
+  'evals/delete-note.eval.ts',
+  'evals/search-notes.eval.ts',
+  'src/tools/create-note.ts',
+  'src/tools/delete-note.ts',
+  'src/tools/search-notes.ts',
+  'test/notes.test.ts',
+];
 
 const patternModules: Record<string, number> = {
   auth: 1,
@@ -135,9 +143,7 @@ const patternModules: Record<string, number> = {
   boundary: 7,
 };
 
-const combinations = (['stdio', 'http', 'both'] as const).flatMap((transport: Transport) =>
-  [true, false].map((example) => ({ transport, example })),
-);
+const combinations = (['stdio', 'http', 'both'] as const).flatMap((transport: Transport) => [true, false].map((example) => ({ transport, example })));
 
 function render(overrides: Parameters<typeof createOptions>[0] = {}): Map<string, string> {
   return renderProject(createOptions(overrides));
@@ -151,12 +157,7 @@ describe('renderProject', () => {
     const http = transport !== 'stdio';
 
     it('renders exactly the files of the enabled layers', () => {
-      const expected = [
-        ...baseFiles,
-        ...(stdio ? stdioFiles : []),
-        ...(http ? httpFiles : []),
-        ...(example ? exampleFiles : []),
-      ].sort();
+      const expected = [...baseFiles, ...(stdio ? stdioFiles : []), ...(http ? httpFiles : []), ...(example ? exampleFiles : [])].sort();
       expect(files).toEqual(expected);
     });
 

@@ -24,9 +24,7 @@ describe('renderString', () => {
   });
 
   it('throws on a missing variable and names the template source (strict)', () => {
-    expect(() => renderString('Hello {{missing}}!', { present: 1 }, 'greeting.md.hbs')).toThrow(
-      /Failed to render template greeting\.md\.hbs: .*missing/,
-    );
+    expect(() => renderString('Hello {{missing}}!', { present: 1 }, 'greeting.md.hbs')).toThrow(/Failed to render template greeting\.md\.hbs: .*missing/);
   });
 
   it('names <inline> when no source is given', () => {

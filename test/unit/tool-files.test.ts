@@ -8,7 +8,10 @@ import { findToolFile } from '../../src/project/tool-files.js';
 const root = mkdtempSync(path.join(os.tmpdir(), 'mcp-prod-tool-files-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 mkdirSync(path.join(root, 'src', 'tools'), { recursive: true });
-writeFileSync(path.join(root, 'src', 'tools', 'a-notes.ts'), "// replaces name: 'search_notes' one day\nexport default defineTool({ name: 'list_notes', version: '1.0.0' });\n");
+writeFileSync(
+  path.join(root, 'src', 'tools', 'a-notes.ts'),
+  "// replaces name: 'search_notes' one day\nexport default defineTool({ name: 'list_notes', version: '1.0.0' });\n",
+);
 writeFileSync(path.join(root, 'src', 'tools', 'b-search.ts'), "const x = defineTool({ name: 'search_notes', version: '1.0.0' });\nexport default x;\n");
 
 describe('findToolFile', () => {

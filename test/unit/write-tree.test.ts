@@ -49,9 +49,7 @@ describe('writeTreeAtomically', () => {
     const target = path.join(parent, 'nested', 'project');
     const result = await writeTreeAtomically(target, tree, { force: false });
     expect(result).toEqual({ overwritten: [] });
-    expect(await snapshotDir(target)).toEqual(
-      Object.fromEntries([...tree].map(([file, content]) => [file, Buffer.from(content).toString('base64')])),
-    );
+    expect(await snapshotDir(target)).toEqual(Object.fromEntries([...tree].map(([file, content]) => [file, Buffer.from(content).toString('base64')])));
     expect(await stagingDirsIn(path.join(parent, 'nested'))).toEqual([]);
   });
 

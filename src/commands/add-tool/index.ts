@@ -66,7 +66,9 @@ export async function addTool(project: Project, options: AddToolOptions, out: { 
     const current = tree.read(file);
     if (current !== undefined && current !== content) {
       if (existing) throw taken();
-      throw new CliError(`${file} already exists and is not the ${options.name} tool add-tool would write.`, { hint: 'Move that file away, or choose another tool name.' });
+      throw new CliError(`${file} already exists and is not the ${options.name} tool add-tool would write.`, {
+        hint: 'Move that file away, or choose another tool name.',
+      });
     }
     tree.write(file, content);
   }
@@ -79,7 +81,9 @@ export async function addTool(project: Project, options: AddToolOptions, out: { 
     return { toolFile, changed: false };
   }
   if (!options.dryRun) {
-    out.write(`\nAdded ${options.name} ${options.version}. Next: implement its handler in ${toolFile}, then run its test: npx vitest run test/tools/${fileName}.test.ts\n`);
+    out.write(
+      `\nAdded ${options.name} ${options.version}. Next: implement its handler in ${toolFile}, then run its test: npx vitest run test/tools/${fileName}.test.ts\n`,
+    );
   }
   return { toolFile, changed: true };
 }

@@ -1,7 +1,16 @@
 import { CliError } from '../../core/errors.js';
 import { parseOptions } from '../../core/options.js';
 import { askSelect, askText } from '../../core/prompts.js';
-import { addToolFlagsSchema, addToolOptionsSchema, SCOPE_RULE, TOOL_NAME, TOOL_NAME_RULE, type AddToolFlags, type AddToolOptions, type ToolKind } from './options.js';
+import {
+  addToolFlagsSchema,
+  addToolOptionsSchema,
+  SCOPE_RULE,
+  TOOL_NAME,
+  TOOL_NAME_RULE,
+  type AddToolFlags,
+  type AddToolOptions,
+  type ToolKind,
+} from './options.js';
 
 export type { AddToolFlags } from './options.js';
 
@@ -25,7 +34,8 @@ export const clackAddToolPrompter: AddToolPrompter = {
         { value: 'destructive', label: 'deletes or overwrites data', hint: 'idempotency keys required' },
       ],
     }),
-  description: () => askText({ message: 'Description (models read it):', validate: (value) => (value.trim() ? undefined : 'Describe the tool in one sentence') }),
+  description: () =>
+    askText({ message: 'Description (models read it):', validate: (value) => (value.trim() ? undefined : 'Describe the tool in one sentence') }),
 };
 
 /**
@@ -33,7 +43,11 @@ export const clackAddToolPrompter: AddToolPrompter = {
  * safe one exists (a read-only tool, a placeholder description). A missing name or scope is an
  * error naming the argument, never a guess.
  */
-export async function resolveAddToolOptions(flags: AddToolFlags | Record<string, unknown>, interactive: boolean, prompter: AddToolPrompter = clackAddToolPrompter): Promise<AddToolOptions> {
+export async function resolveAddToolOptions(
+  flags: AddToolFlags | Record<string, unknown>,
+  interactive: boolean,
+  prompter: AddToolPrompter = clackAddToolPrompter,
+): Promise<AddToolOptions> {
   const given = parseOptions(addToolFlagsSchema, flags, { name: 'the tool name' });
   const ask = interactive && !given.yes ? prompter : undefined;
   const name = given.name ?? (await ask?.name());

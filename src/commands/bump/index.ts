@@ -16,7 +16,9 @@ import type { BumpOptions } from './options.js';
 const ORDER: Bump[] = ['none', 'patch', 'minor', 'major'];
 
 function why(plan: ToolPlan): string {
-  const decisive = plan.findings.filter((f) => (plan.requiredBump === 'major' ? f.verdict === 'breaking' : plan.requiredBump === 'minor' ? f.verdict === 'additive' : true));
+  const decisive = plan.findings.filter((f) =>
+    plan.requiredBump === 'major' ? f.verdict === 'breaking' : plan.requiredBump === 'minor' ? f.verdict === 'additive' : true,
+  );
   const shown = decisive.slice(0, 3).map((f) => `${f.rule} at ${f.pointer || '/'}`);
   return `${shown.join('; ')}${decisive.length > 3 ? `; and ${decisive.length - 3} more` : ''}`;
 }
@@ -27,7 +29,8 @@ function why(plan: ToolPlan): string {
  * Then it records the bumped tools in the lockfile. The same run twice changes nothing.
  */
 export async function bump(project: Project, options: BumpOptions, out: { write(text: string): void }): Promise<void> {
-  if (options.all === Boolean(options.tool)) throw new CliError('Name one tool, or pass --all.', { hint: 'mcp-prod bump <tool> [major|minor|patch], or mcp-prod bump --all' });
+  if (options.all === Boolean(options.tool))
+    throw new CliError('Name one tool, or pass --all.', { hint: 'mcp-prod bump <tool> [major|minor|patch], or mcp-prod bump --all' });
   const tree = new ProjectTree(project.root);
   const { lock } = readLockfile(tree);
   let contracts: Record<string, ToolContract>;
@@ -59,7 +62,9 @@ export async function bump(project: Project, options: BumpOptions, out: { write(
     const needed = tool.change === 'added' ? 'none' : tool.requiredBump;
     const level: Bump = options.level ?? needed;
     if (ORDER.indexOf(level) < ORDER.indexOf(needed)) {
-      throw new CliError(`${tool.name} needs a ${needed} bump (${why(tool)}); a ${level} bump would understate the change.`, { hint: `mcp-prod bump ${tool.name} ${needed}` });
+      throw new CliError(`${tool.name} needs a ${needed} bump (${why(tool)}); a ${level} bump would understate the change.`, {
+        hint: `mcp-prod bump ${tool.name} ${needed}`,
+      });
     }
     if (level === 'none') {
       notes.push(`${tool.name}: nothing to bump, its contract matches the lockfile`);

@@ -71,7 +71,9 @@ export async function bundle(project: Project, input: BundleOptions, out: { writ
     });
   }
   if (!existsSync(path.join(project.root, 'dist', 'stdio.js'))) {
-    throw new CliError('dist/stdio.js is missing: the bundle ships the built server.', { hint: `Run \`npm run build\` in ${project.root}, then mcp-prod bundle again.` });
+    throw new CliError('dist/stdio.js is missing: the bundle ships the built server.', {
+      hint: `Run \`npm run build\` in ${project.root}, then mcp-prod bundle again.`,
+    });
   }
   if (newestMtime(path.join(project.root, 'src'), /\.ts$/) > newestMtime(path.join(project.root, 'dist'), /\.js$/)) {
     out.warn('warning: src/ has changes newer than dist/; the bundle holds the last build. Run `npm run build` first if that is not what you want.\n');
@@ -93,7 +95,13 @@ export async function bundle(project: Project, input: BundleOptions, out: { writ
     // The server reads the lockfile (from next to dist/) to explain schema_mismatch errors.
     if (existsSync(path.join(project.root, LOCKFILE_NAME))) copyFileSync(path.join(project.root, LOCKFILE_NAME), path.join(staging, LOCKFILE_NAME));
     // The server's modules are ESM ("type": "module"); nothing else of the project's package.json is needed to run.
-    const runtimePkg = { name: pkg.name, version: pkg.version ?? '0.1.0', private: true, type: 'module', ...(pkg.dependencies ? { dependencies: pkg.dependencies } : {}) };
+    const runtimePkg = {
+      name: pkg.name,
+      version: pkg.version ?? '0.1.0',
+      private: true,
+      type: 'module',
+      ...(pkg.dependencies ? { dependencies: pkg.dependencies } : {}),
+    };
     writeFileSync(path.join(staging, 'package.json'), `${JSON.stringify(runtimePkg, null, 2)}\n`);
 
     const native = findFiles(path.join(staging, 'node_modules'), /\.node$/);
@@ -118,8 +126,13 @@ export async function bundle(project: Project, input: BundleOptions, out: { writ
     await writeFilesAtomically([{ file, content: readFileSync(packedFile), newFileMode: 0o644 }]);
 
     const size = statSync(file).size;
-    out.write(`Wrote ${file} (${(size / 1_048_576).toFixed(1)} MB): ${pkg.name}@${pkg.version ?? '0.1.0'}, tools ${tools.map((tool) => tool.name).join(', ') || '(none)'}.\n`);
-    if (native.length > 0) out.write(`It contains compiled addons (${native.length}) built for ${process.platform}-${process.arch}; build the bundle on each platform you ship to.\n`);
+    out.write(
+      `Wrote ${file} (${(size / 1_048_576).toFixed(1)} MB): ${pkg.name}@${pkg.version ?? '0.1.0'}, tools ${tools.map((tool) => tool.name).join(', ') || '(none)'}.\n`,
+    );
+    if (native.length > 0)
+      out.write(
+        `It contains compiled addons (${native.length}) built for ${process.platform}-${process.arch}; build the bundle on each platform you ship to.\n`,
+      );
     out.write(
       `Install: open the file with Claude Desktop. It asks for an access token; issue one into the store the bundle uses:\n` +
         `  MCP_PROD_DB="${bundleDbPath(pkg).replace('${HOME}', os.homedir())}" npx mcp-prod token issue --scopes ${[...new Set(tools.flatMap((tool) => tool.scopes))].sort().join(',') || '<scopes>'}\n`,

@@ -67,7 +67,9 @@ export function runtimePackages(projectRoot: string, installHint: string): Runti
       const source = resolveInstalled(item.source, name);
       if (!source) {
         if (optional) continue;
-        throw new CliError(`${name}, which ${item.label} needs at run time, is not installed.`, { hint: `Run \`${installHint}\` in ${projectRoot}, then bundle again.` });
+        throw new CliError(`${name}, which ${item.label} needs at run time, is not installed.`, {
+          hint: `Run \`${installHint}\` in ${projectRoot}, then bundle again.`,
+        });
       }
       const found = lookup(item.target, name);
       if (found && placed.get(found) === source) continue;

@@ -18,7 +18,11 @@ export async function costs(project: () => Project, options: CostsOptions, out: 
   let rows: DailyCostRow[];
   let budgets: ProjectBudgets | null = null;
   if (options.fromLog) rows = readLogRows(options.fromLog, out);
-  else ({ rows, budgets } = await withProjectAdmin(project(), async (admin) => ({ rows: await readDailyCosts(admin, since), budgets: await readBudgets(admin, today()) })));
+  else
+    ({ rows, budgets } = await withProjectAdmin(project(), async (admin) => ({
+      rows: await readDailyCosts(admin, since),
+      budgets: await readBudgets(admin, today()),
+    })));
   const report = aggregateCosts(rows, { by: options.by, since, ...(options.top ? { top: options.top } : {}) });
   out.write(options.json ? renderJson(report, budgets) : `${renderCostTable(report)}${budgets ? renderBudgets(budgets, today()) : ''}`);
   return report;
@@ -49,14 +53,29 @@ export function renderJson(report: CostReport, budgets: ProjectBudgets | null = 
 
 /** The limits in force and, for today, each principal's budget: spent or held, and left. */
 export function renderBudgets({ settings, standing }: ProjectBudgets, day: string): string {
-  const limits = [`rate limit ${settings.rateLimit ?? 'none'}`, `daily budget ${settings.dailyBudgetUsd === null ? 'none' : `$${settings.dailyBudgetUsd}`} per user`];
-  const own = Object.entries(settings.tools).filter(([, tool]) => tool.dailyBudgetUsd !== null || (tool.rateLimit !== null && tool.rateLimit !== settings.rateLimit));
-  for (const [name, tool] of own) limits.push(`${name}: ${[tool.rateLimit && `rate ${tool.rateLimit}`, tool.dailyBudgetUsd !== null && `budget $${tool.dailyBudgetUsd}`].filter(Boolean).join(', ')}`);
+  const limits = [
+    `rate limit ${settings.rateLimit ?? 'none'}`,
+    `daily budget ${settings.dailyBudgetUsd === null ? 'none' : `$${settings.dailyBudgetUsd}`} per user`,
+  ];
+  const own = Object.entries(settings.tools).filter(
+    ([, tool]) => tool.dailyBudgetUsd !== null || (tool.rateLimit !== null && tool.rateLimit !== settings.rateLimit),
+  );
+  for (const [name, tool] of own)
+    limits.push(
+      `${name}: ${[tool.rateLimit && `rate ${tool.rateLimit}`, tool.dailyBudgetUsd !== null && `budget $${tool.dailyBudgetUsd}`].filter(Boolean).join(', ')}`,
+    );
   const lines = ['', `Limits: ${limits.join('; ')}.`];
   if (standing.length > 0) {
     const header = ['USER', 'BUDGET', 'LIMIT $', 'SPENT OR HELD $', 'LEFT $'];
     const rows = standing.map((b) => [b.principalId, b.tool ?? 'all tools', b.budgetUsd.toFixed(2), b.committedUsd.toFixed(6), b.remainingUsd.toFixed(6)]);
-    lines.push('', `Budgets on ${day} (UTC):`, '', ...renderTable([header, ...rows], { alignRight: [2, 3, 4] }).trimEnd().split('\n'));
+    lines.push(
+      '',
+      `Budgets on ${day} (UTC):`,
+      '',
+      ...renderTable([header, ...rows], { alignRight: [2, 3, 4] })
+        .trimEnd()
+        .split('\n'),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -75,10 +94,13 @@ export function renderCostTable(report: CostReport): string {
     share,
   ];
   const rows = [header, ...report.groups.map((g) => row(g.key, g, `${(g.share * 100).toFixed(1)}%`)), row('TOTAL', report.totals, '100.0%')];
-  const table = renderTable(rows, { alignRight: header.map((_, i) => i).slice(1) }).trimEnd().split('\n');
+  const table = renderTable(rows, { alignRight: header.map((_, i) => i).slice(1) })
+    .trimEnd()
+    .split('\n');
   const notes = [`Costs since ${report.since} (UTC days), by ${report.by}.`];
   if (report.omitted > 0) notes.push(`${report.omitted} more ${report.by}(s) not shown (--top).`);
-  if (report.totals.unpriced > 0) notes.push(`${report.totals.unpriced} LLM item(s) had no price and are not in these totals: add their models to src/prices.ts.`);
+  if (report.totals.unpriced > 0)
+    notes.push(`${report.totals.unpriced} LLM item(s) had no price and are not in these totals: add their models to src/prices.ts.`);
   if (report.totals.calls === 0) notes.push('No calls recorded in this period.');
   return `${[...notes.slice(0, 1), '', ...table, ...(notes.length > 1 ? ['', ...notes.slice(1)] : [])].join('\n')}\n`;
 }

@@ -7,12 +7,7 @@ import { withProjectAdmin } from '../../project/admin.js';
 import { loadContracts } from '../../project/contracts.js';
 import { readDailyCosts } from '../../project/costs.js';
 import { readBudgets } from '../../project/budgets.js';
-import {
-  latencyBoundsSchema,
-  type ProjectAdmin,
-  type ProjectToolContract,
-  validateFromProject,
-} from '../../project/interface.js';
+import { latencyBoundsSchema, type ProjectAdmin, type ProjectToolContract, validateFromProject } from '../../project/interface.js';
 import { CLI_ADMIN_SCOPE } from '../../project/scopes.js';
 import { type DashboardOptions, periodQuerySchema } from './options.js';
 import { buildDashboard, type DashboardInputs, type Period } from './report.js';

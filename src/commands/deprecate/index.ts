@@ -35,11 +35,19 @@ export async function deprecate(project: Project, input: DeprecateOptions, out: 
   const contracts = await loadContracts(project);
   // Running it again later must not move a published schedule: keep the date it started.
   const since = options.since ?? contracts[options.tool]?.deprecated?.since ?? today();
-  if (options.refuseAfter && options.refuseAfter < since) throw new CliError(`--refuse-after ${options.refuseAfter} is before the deprecation starts (${since}).`);
-  if (options.removeAfter && options.removeAfter < since) throw new CliError(`--remove-after ${options.removeAfter} is before the deprecation starts (${since}).`);
+  if (options.refuseAfter && options.refuseAfter < since)
+    throw new CliError(`--refuse-after ${options.refuseAfter} is before the deprecation starts (${since}).`);
+  if (options.removeAfter && options.removeAfter < since)
+    throw new CliError(`--remove-after ${options.removeAfter} is before the deprecation starts (${since}).`);
   const replacement = contracts[options.replacement];
-  if (!replacement) throw new CliError(`The replacement ${options.replacement} is not a registered tool.`, { hint: 'Add it first (mcp-prod add-tool), then deprecate the old one.' });
-  if (replacement.deprecated) throw new CliError(`The replacement ${options.replacement} is deprecated itself (in favour of ${replacement.deprecated.replacement}).`, { hint: `Point callers at ${replacement.deprecated.replacement} instead.` });
+  if (!replacement)
+    throw new CliError(`The replacement ${options.replacement} is not a registered tool.`, {
+      hint: 'Add it first (mcp-prod add-tool), then deprecate the old one.',
+    });
+  if (replacement.deprecated)
+    throw new CliError(`The replacement ${options.replacement} is deprecated itself (in favour of ${replacement.deprecated.replacement}).`, {
+      hint: `Point callers at ${replacement.deprecated.replacement} instead.`,
+    });
 
   const { changed, unchanged } = editFile(tree, file, [
     [
@@ -79,7 +87,9 @@ export async function deprecate(project: Project, input: DeprecateOptions, out: 
 function keepAsPath(project: Project, keepAs: string): string {
   const relative = path.relative(project.root, path.resolve(project.root, keepAs));
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw new CliError(`--keep-as ${keepAs}: the kept module must stay inside the project (${project.root}).`, { hint: 'Give a path inside the project, e.g. --keep-as archive/search-notes.ts' });
+    throw new CliError(`--keep-as ${keepAs}: the kept module must stay inside the project (${project.root}).`, {
+      hint: 'Give a path inside the project, e.g. --keep-as archive/search-notes.ts',
+    });
   }
   return relative.split(path.sep).join('/');
 }
@@ -104,7 +114,9 @@ export async function removeTool(project: Project, input: RemoveOptions, out: { 
   }
   const now = today();
   if (now < notice.removeAfter && !options.force) {
-    throw new CliError(`${options.tool} may be removed from ${notice.removeAfter}; today is ${now}.`, { hint: 'Wait until then, or pass --force to remove it now anyway.' });
+    throw new CliError(`${options.tool} may be removed from ${notice.removeAfter}; today is ${now}.`, {
+      hint: 'Wait until then, or pass --force to remove it now anyway.',
+    });
   }
 
   editFile(tree, REGISTRY_FILE, [[unregisterTool, { from: registrySpecifier(file) }]]);

@@ -14,10 +14,14 @@ export const deprecateOptionsSchema = z
     dryRun: z.boolean().default(false),
   })
   .superRefine((options, ctx) => {
-    if (options.refuseAfter && options.since && options.refuseAfter < options.since) ctx.addIssue({ code: 'custom', path: ['refuseAfter'], message: 'is before --since' });
-    if (options.removeAfter && options.refuseAfter && options.removeAfter < options.refuseAfter) ctx.addIssue({ code: 'custom', path: ['removeAfter'], message: 'is before --refuse-after' });
-    if (options.removeAfter && options.since && options.removeAfter < options.since) ctx.addIssue({ code: 'custom', path: ['removeAfter'], message: 'is before --since' });
-    if (options.replacement === options.tool) ctx.addIssue({ code: 'custom', path: ['replacement'], message: `${options.tool} cannot replace itself; name the tool callers should move to` });
+    if (options.refuseAfter && options.since && options.refuseAfter < options.since)
+      ctx.addIssue({ code: 'custom', path: ['refuseAfter'], message: 'is before --since' });
+    if (options.removeAfter && options.refuseAfter && options.removeAfter < options.refuseAfter)
+      ctx.addIssue({ code: 'custom', path: ['removeAfter'], message: 'is before --refuse-after' });
+    if (options.removeAfter && options.since && options.removeAfter < options.since)
+      ctx.addIssue({ code: 'custom', path: ['removeAfter'], message: 'is before --since' });
+    if (options.replacement === options.tool)
+      ctx.addIssue({ code: 'custom', path: ['replacement'], message: `${options.tool} cannot replace itself; name the tool callers should move to` });
   });
 export type DeprecateOptions = z.input<typeof deprecateOptionsSchema>;
 

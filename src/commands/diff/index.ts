@@ -22,7 +22,9 @@ async function readSide(spec: string, cwd: string): Promise<Lockfile> {
   const inRepo = path.posix.join(top.stdout.trim(), LOCKFILE_NAME);
   const shown = await execa('git', ['show', `${spec}:${inRepo}`], { cwd, reject: false });
   if (shown.exitCode !== 0) {
-    throw new CliError(`"${spec}" is neither a lockfile path nor a git ref with a committed ${inRepo} (git said: ${shown.stderr.trim().split('\n')[0]}).`, { hint: SIDE_HINT });
+    throw new CliError(`"${spec}" is neither a lockfile path nor a git ref with a committed ${inRepo} (git said: ${shown.stderr.trim().split('\n')[0]}).`, {
+      hint: SIDE_HINT,
+    });
   }
   return parseLockfileText(shown.stdout, `${spec}:${inRepo}`, `The lockfile committed at ${spec} is damaged; compare against another ref.`);
 }

@@ -159,14 +159,19 @@ export async function install(
   const document: JsonDocument = parseJsonConfig(before ?? '', { file, jsonc: client.jsonc, dropComments: options.stripComments });
   const servers = document.value[client.serversKey] ?? {};
   if (!isJsonObject(servers)) {
-    throw new CliError(`"${client.serversKey}" in ${file} is not an object, so it cannot hold servers.`, { hint: 'Fix the file by hand and run the command again; it was left untouched.' });
+    throw new CliError(`"${client.serversKey}" in ${file} is not an object, so it cannot hold servers.`, {
+      hint: 'Fix the file by hand and run the command again; it was left untouched.',
+    });
   }
   const existing = servers[name];
   const ours = existing !== undefined && entryBelongsTo(existing, project, options.url);
   if (existing !== undefined && !ours && !options.force) {
-    throw new CliError(`${file} already has a server named "${name}" that is not this project (${isJsonObject(existing) ? describeEntry(existing) : 'not an object'}).`, {
-      hint: 'Choose another name with --name, or pass --force to replace that entry.',
-    });
+    throw new CliError(
+      `${file} already has a server named "${name}" that is not this project (${isJsonObject(existing) ? describeEntry(existing) : 'not an object'}).`,
+      {
+        hint: 'Choose another name with --name, or pass --force to replace that entry.',
+      },
+    );
   }
   const scopes = options.token === undefined ? (options.scopes ?? (await defaultScopes(project))) : [];
 
@@ -182,7 +187,8 @@ export async function install(
     ({ token, tokenRecord, replaced, dbPath } = await environment.withTokenStore(project, async (store) => {
       const records = await store.list();
       const current = previousToken ? records.find((record) => record.status === 'active' && record.hint.endsWith(previousToken.slice(-4))) : undefined;
-      if (previousToken && current && sameScopes(current.scopes, scopes)) return { token: previousToken, tokenRecord: current, replaced: undefined, dbPath: store.dbPath };
+      if (previousToken && current && sameScopes(current.scopes, scopes))
+        return { token: previousToken, tokenRecord: current, replaced: undefined, dbPath: store.dbPath };
       const issued = await store.issue({
         scopes,
         name: `${name} in ${client.label}`,
@@ -211,7 +217,9 @@ export async function install(
   const result = { file, entry, tokenId: tokenRecord?.id, deeplink, backup: undefined as string | undefined };
 
   if (unchanged) {
-    out.write(`Nothing to do: ${name} is already installed in ${file} (${describeEntry(entry)}${tokenRecord ? `; token ${tokenRecord.id} expires ${tokenRecord.expiresAt}` : ''}).\n`);
+    out.write(
+      `Nothing to do: ${name} is already installed in ${file} (${describeEntry(entry)}${tokenRecord ? `; token ${tokenRecord.id} expires ${tokenRecord.expiresAt}` : ''}).\n`,
+    );
     printDeeplink(out, deeplink);
     return { ...result, changed: false };
   }
@@ -219,10 +227,13 @@ export async function install(
   if (options.dryRun) {
     const secrets = new Set([...secretValues(document.value), ...secretValues(entry)].filter((value) => !value.includes(PENDING_TOKEN)));
     out.write(`${existed ? 'UPDATE' : 'CREATE'} ${file}\n\n`);
-    out.write(redactSecrets(createTwoFilesPatch(existed ? file : '/dev/null', file, before ?? '', after, '', '', { context: 3 }).replace(/^=+\n/, ''), secrets));
+    out.write(
+      redactSecrets(createTwoFilesPatch(existed ? file : '/dev/null', file, before ?? '', after, '', '', { context: 3 }).replace(/^=+\n/, ''), secrets),
+    );
     out.write(`\nNOTE: --dry-run: nothing was written and no token was issued.\n`);
     if (token === PENDING_TOKEN) out.write(`A real run issues a token with the scopes ${scopes.join(' ')}.\n`);
-    else if (token === previousToken) out.write('A real run keeps the token already in the entry if the store still has it active with the same scopes, and issues a new one otherwise.\n');
+    else if (token === previousToken)
+      out.write('A real run keeps the token already in the entry if the store still has it active with the same scopes, and issues a new one otherwise.\n');
     printDeeplink(out, deeplink);
     return { ...result, changed: true };
   }
@@ -232,15 +243,21 @@ export async function install(
     if (existed) result.backup = await backupFile(file, environment.now());
     await replaceFileAtomically(file, after);
   } catch (error) {
-    const orphan = tokenRecord && token !== previousToken ? ` Token ${tokenRecord.id} was issued for it; revoke it: mcp-prod token revoke ${tokenRecord.id}` : '';
-    throw new CliError(`Could not write ${file}: ${(error as Error).message}.${orphan}`, { hint: 'Check the permissions of the file and its folder, then run the command again.', cause: error });
+    const orphan =
+      tokenRecord && token !== previousToken ? ` Token ${tokenRecord.id} was issued for it; revoke it: mcp-prod token revoke ${tokenRecord.id}` : '';
+    throw new CliError(`Could not write ${file}: ${(error as Error).message}.${orphan}`, {
+      hint: 'Check the permissions of the file and its folder, then run the command again.',
+      cause: error,
+    });
   }
 
   out.write(`${existed ? 'UPDATE' : 'CREATE'} ${file}\n`);
   if (result.backup) out.write(`Backup of the previous file: ${result.backup}\n`);
   out.write(`Installed ${name} in ${client.label}: ${describeEntry(entry)}${spec.transport === 'stdio' ? ` (store ${dbPath})` : ''}.\n`);
   if (tokenRecord && token !== previousToken) {
-    out.write(`Issued token ${tokenRecord.id} (scopes ${tokenRecord.scopes.join(' ')}, expires ${tokenRecord.expiresAt}); it is in that file and nowhere else.\n`);
+    out.write(
+      `Issued token ${tokenRecord.id} (scopes ${tokenRecord.scopes.join(' ')}, expires ${tokenRecord.expiresAt}); it is in that file and nowhere else.\n`,
+    );
   } else if (tokenRecord) {
     out.write(`Kept token ${tokenRecord.id} (expires ${tokenRecord.expiresAt}).\n`);
   }

@@ -32,7 +32,8 @@ export const installOptionsSchema = z
       if (options.expires) conflict('expires', 'applies only to a token mcp-prod issues; leave it out with --token');
       if (options.principal) conflict('principal', 'applies only to a token mcp-prod issues; leave it out with --token');
     }
-    if (options.scope === 'project' && options.client === 'claude-desktop') conflict('scope', 'Claude Desktop has no project configuration file; use --scope user');
+    if (options.scope === 'project' && options.client === 'claude-desktop')
+      conflict('scope', 'Claude Desktop has no project configuration file; use --scope user');
     if (options.scope === 'project' && options.config) conflict('scope', 'cannot be combined with --config (which file should it be?)');
   });
 

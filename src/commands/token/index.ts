@@ -38,7 +38,8 @@ async function checkScopes(project: Project, scopes: string[], strict: boolean, 
     rules = await loadScopeRules(project);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    if (strict) throw new CliError(`--strict: cannot tell which scopes the tools use: ${reason}`, error instanceof CliError && error.hint ? { hint: error.hint } : {});
+    if (strict)
+      throw new CliError(`--strict: cannot tell which scopes the tools use: ${reason}`, error instanceof CliError && error.hint ? { hint: error.hint } : {});
     out.warn?.(`warning: the scopes were not checked against the tools: ${reason}\n`);
     return;
   }
@@ -82,7 +83,16 @@ export async function listTokensCommand(project: Project, out: TokenOutput): Pro
   if (tokens.length === 0) return out.write('No tokens. Issue one with `mcp-prod token issue --scopes <scopes>`.\n');
   const rows = [
     ['ID', 'NAME', 'PRINCIPAL', 'SCOPES', 'STATUS', 'EXPIRES', 'LAST USED', 'TOKEN'],
-    ...tokens.map((t) => [t.id, t.name, t.principalId, t.scopes.join(' '), t.status, t.expiresAt.slice(0, 16).replace('T', ' '), t.lastUsedAt?.slice(0, 16).replace('T', ' ') ?? '-', t.hint]),
+    ...tokens.map((t) => [
+      t.id,
+      t.name,
+      t.principalId,
+      t.scopes.join(' '),
+      t.status,
+      t.expiresAt.slice(0, 16).replace('T', ' '),
+      t.lastUsedAt?.slice(0, 16).replace('T', ' ') ?? '-',
+      t.hint,
+    ]),
   ];
   out.write(renderTable(rows));
 }

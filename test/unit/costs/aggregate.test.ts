@@ -76,7 +76,20 @@ describe('sinceDay', () => {
 describe('rowsFromLog', () => {
   it('rebuilds daily rows from tool_call lines, exactly, skipping calls without a user or tool', () => {
     const line = (fields: Record<string, unknown>) =>
-      JSON.stringify({ level: 'info', event: 'tool_call', time: '2026-06-01T23:59:59.999Z', tool_name: 'search', tool_version: '1.0.0', user_id: 'alice', status: 'ok', idempotency: 'not_applicable', llm_cost_nano_usd: '2100000', external_cost_nano_usd: '0', unpriced_llm_items: 0, ...fields });
+      JSON.stringify({
+        level: 'info',
+        event: 'tool_call',
+        time: '2026-06-01T23:59:59.999Z',
+        tool_name: 'search',
+        tool_version: '1.0.0',
+        user_id: 'alice',
+        status: 'ok',
+        idempotency: 'not_applicable',
+        llm_cost_nano_usd: '2100000',
+        external_cost_nano_usd: '0',
+        unpriced_llm_items: 0,
+        ...fields,
+      });
     const text = [
       line({}),
       line({ time: '2026-06-02T00:00:00.000Z', status: 'error', llm_cost_nano_usd: '1' }),

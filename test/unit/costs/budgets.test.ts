@@ -18,7 +18,7 @@ const budgets = {
 };
 
 describe('mcp-prod costs: limits and budgets', () => {
-  it('prints the limits in force and each principal\'s budgets for the day', () => {
+  it("prints the limits in force and each principal's budgets for the day", () => {
     expect(renderBudgets(budgets, '2026-06-30')).toBe(
       [
         '',

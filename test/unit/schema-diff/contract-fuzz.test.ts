@@ -27,12 +27,22 @@ describe('contract fuzz: the oracle itself', () => {
     for (const format of FORMATS) {
       const samples = FORMAT_SAMPLES[format] ?? [];
       expect(samples.some(formatCheck(format)), format).toBe(true);
-      expect(samples.some((s) => !formatCheck(format)(s)), format).toBe(true);
+      expect(
+        samples.some((s) => !formatCheck(format)(s)),
+        format,
+      ).toBe(true);
     }
   });
   it('keeps the format inclusions the RFCs guarantee, and date/date-time apart', () => {
     const within = (a: string, b: string) => all.filter(formatCheck(a)).every(formatCheck(b));
-    for (const [a, b] of [['email', 'idn-email'], ['hostname', 'idn-hostname'], ['uri', 'uri-reference'], ['uri', 'iri'], ['iri', 'iri-reference'], ['uri-reference', 'iri-reference']]) {
+    for (const [a, b] of [
+      ['email', 'idn-email'],
+      ['hostname', 'idn-hostname'],
+      ['uri', 'uri-reference'],
+      ['uri', 'iri'],
+      ['iri', 'iri-reference'],
+      ['uri-reference', 'iri-reference'],
+    ]) {
       expect(within(a!, b!), `${a} within ${b}`).toBe(true);
     }
     expect(formatCheck('date-time')('2024-01-31')).toBe(false);
@@ -50,12 +60,36 @@ describe('contract fuzz: witness search and policy', () => {
     ['email -> idn-email widens', S('string', { format: 'email' }), S('string', { format: 'idn-email' }), false, true],
     ['minLength raised', S('string', { minLength: 1 }), S('string', { minLength: 2 }), true, false],
     ['multipleOf 2 -> 4', S('integer', { multipleOf: 2 }), S('integer', { multipleOf: 4 }), true, false],
-    ['optional property added to an open input object (policy a)', { properties: { a: S('string') } }, { properties: { a: S('string'), b: S('integer') } }, false, false],
-    ['additionalProperties opened (policy b)', { properties: { a: S('string') }, additionalProperties: false }, { properties: { a: S('string') } }, false, false],
+    [
+      'optional property added to an open input object (policy a)',
+      { properties: { a: S('string') } },
+      { properties: { a: S('string'), b: S('integer') } },
+      false,
+      false,
+    ],
+    [
+      'additionalProperties opened (policy b)',
+      { properties: { a: S('string') }, additionalProperties: false },
+      { properties: { a: S('string') } },
+      false,
+      false,
+    ],
     ['additionalProperties schema narrowed', { additionalProperties: S('string') }, { additionalProperties: S('string', { minLength: 1 }) }, true, false],
-    ['patternProperties added to a closed object', { properties: { a: S('string') }, additionalProperties: false }, { properties: { a: S('string') }, patternProperties: { '^x': S('string') }, additionalProperties: false }, false, false],
+    [
+      'patternProperties added to a closed object',
+      { properties: { a: S('string') }, additionalProperties: false },
+      { properties: { a: S('string') }, patternProperties: { '^x': S('string') }, additionalProperties: false },
+      false,
+      false,
+    ],
     ['oneOf branches made to overlap', { oneOf: [S('number'), S('string')] }, { oneOf: [S('number'), S(['string', 'integer'])] }, true, false],
-    ['if/then/else with the same condition, then narrowed', { if: S('string'), then: { minLength: 1 }, else: S('integer') }, { if: S('string'), then: { minLength: 2 }, else: S('integer') }, true, false],
+    [
+      'if/then/else with the same condition, then narrowed',
+      { if: S('string'), then: { minLength: 1 }, else: S('integer') },
+      { if: S('string'), then: { minLength: 2 }, else: S('integer') },
+      true,
+      false,
+    ],
     ['not of a type vs its complement', { not: S('string') }, { type: ['null', 'boolean', 'object', 'array', 'number'] }, false, false],
     ['items: prefix entry added to an open tuple', { items: S('string') }, { prefixItems: [{}], items: S('string') }, false, true],
   ];

@@ -23,7 +23,12 @@ const base: ToolContract = {
 };
 const tool = (changes: Partial<ToolContract> = {}): ToolContract => ({ ...base, ...changes });
 const deprecation: DeprecationInfo = { since: '2025-01-01', replacement: 'search_notes', refuseAfter: '2025-06-01', removeAfter: '2025-12-01' };
-const output = { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string', enum: ['open', 'closed'] } }, required: ['id', 'status'], additionalProperties: false };
+const output = {
+  type: 'object',
+  properties: { id: { type: 'string' }, status: { type: 'string', enum: ['open', 'closed'] } },
+  required: ['id', 'status'],
+  additionalProperties: false,
+};
 
 interface Row {
   name: string;
@@ -40,44 +45,215 @@ const rows: Row[] = [
   // T1/T2: tool removed / added
   { name: 'T1 tool removed', before: tool(), after: undefined, bump: 'major', findings: [['tool.removed', 'breaking', '']] },
   { name: 'T2 tool added', before: undefined, after: tool(), bump: 'minor', findings: [['tool.added', 'additive', '']] },
-  { name: 'T1 deprecated tool removed is still breaking', before: tool({ deprecated: deprecation }), after: undefined, bump: 'major', findings: [['tool.removed', 'breaking', '']] },
+  {
+    name: 'T1 deprecated tool removed is still breaking',
+    before: tool({ deprecated: deprecation }),
+    after: undefined,
+    bump: 'major',
+    findings: [['tool.removed', 'breaking', '']],
+  },
 
   // T4/T5: scopes are an all-required set; admin covers write covers read
-  { name: 'T4 scope added (new resource)', before: tool(), after: tool({ scopes: ['notes:read', 'files:read'] }), bump: 'major', findings: [['tool.scope-added', 'breaking', '/scopes']] },
-  { name: 'T4 scope added (higher tier of the same resource)', before: tool(), after: tool({ scopes: ['notes:read', 'notes:write'] }), bump: 'major', findings: [['tool.scope-added', 'breaking', '/scopes']] },
-  { name: 'T4 scope replaced by a higher tier (read -> write)', before: tool(), after: tool({ scopes: ['notes:write'] }), bump: 'major', findings: [['tool.scope-added', 'breaking', '/scopes']] },
-  { name: 'T4 scope replaced by another resource', before: tool(), after: tool({ scopes: ['files:read'] }), bump: 'major', findings: [['tool.scope-added', 'breaking', '/scopes'], ['tool.scope-removed', 'additive', '/scopes']] },
-  { name: 'T4 scope replaced by a higher tier (write -> admin)', before: tool({ scopes: ['notes:write'] }), after: tool({ scopes: ['notes:admin'] }), bump: 'major', findings: [['tool.scope-added', 'breaking', '/scopes']] },
-  { name: 'T4 first scope on an unscoped tool', before: tool({ scopes: [] }), after: tool(), bump: 'major', findings: [['tool.scope-added', 'breaking', '/scopes']] },
-  { name: 'T4 unknown tier is not covered by anything', before: tool({ scopes: ['notes:admin'] }), after: tool({ scopes: ['notes:export'] }), bump: 'major', findings: [['tool.scope-added', 'breaking', '/scopes']] },
-  { name: 'T5 scope removed', before: tool({ scopes: ['notes:read', 'files:read'] }), after: tool(), bump: 'minor', findings: [['tool.scope-removed', 'additive', '/scopes']], absent: ['tool.scope-added'] },
+  {
+    name: 'T4 scope added (new resource)',
+    before: tool(),
+    after: tool({ scopes: ['notes:read', 'files:read'] }),
+    bump: 'major',
+    findings: [['tool.scope-added', 'breaking', '/scopes']],
+  },
+  {
+    name: 'T4 scope added (higher tier of the same resource)',
+    before: tool(),
+    after: tool({ scopes: ['notes:read', 'notes:write'] }),
+    bump: 'major',
+    findings: [['tool.scope-added', 'breaking', '/scopes']],
+  },
+  {
+    name: 'T4 scope replaced by a higher tier (read -> write)',
+    before: tool(),
+    after: tool({ scopes: ['notes:write'] }),
+    bump: 'major',
+    findings: [['tool.scope-added', 'breaking', '/scopes']],
+  },
+  {
+    name: 'T4 scope replaced by another resource',
+    before: tool(),
+    after: tool({ scopes: ['files:read'] }),
+    bump: 'major',
+    findings: [
+      ['tool.scope-added', 'breaking', '/scopes'],
+      ['tool.scope-removed', 'additive', '/scopes'],
+    ],
+  },
+  {
+    name: 'T4 scope replaced by a higher tier (write -> admin)',
+    before: tool({ scopes: ['notes:write'] }),
+    after: tool({ scopes: ['notes:admin'] }),
+    bump: 'major',
+    findings: [['tool.scope-added', 'breaking', '/scopes']],
+  },
+  {
+    name: 'T4 first scope on an unscoped tool',
+    before: tool({ scopes: [] }),
+    after: tool(),
+    bump: 'major',
+    findings: [['tool.scope-added', 'breaking', '/scopes']],
+  },
+  {
+    name: 'T4 unknown tier is not covered by anything',
+    before: tool({ scopes: ['notes:admin'] }),
+    after: tool({ scopes: ['notes:export'] }),
+    bump: 'major',
+    findings: [['tool.scope-added', 'breaking', '/scopes']],
+  },
+  {
+    name: 'T5 scope removed',
+    before: tool({ scopes: ['notes:read', 'files:read'] }),
+    after: tool(),
+    bump: 'minor',
+    findings: [['tool.scope-removed', 'additive', '/scopes']],
+    absent: ['tool.scope-added'],
+  },
   { name: 'T5 every scope removed', before: tool(), after: tool({ scopes: [] }), bump: 'minor', findings: [['tool.scope-removed', 'additive', '/scopes']] },
-  { name: 'T5 scope replaced by a lower tier (admin -> write)', before: tool({ scopes: ['notes:admin'] }), after: tool({ scopes: ['notes:write'] }), bump: 'minor', findings: [['tool.scope-relaxed', 'additive', '/scopes']], absent: ['tool.scope-added', 'tool.scope-removed'] },
-  { name: 'T5 scope replaced by a lower tier (admin -> read)', before: tool({ scopes: ['notes:admin'] }), after: tool({ scopes: ['notes:read'] }), bump: 'minor', findings: [['tool.scope-relaxed', 'additive', '/scopes']], absent: ['tool.scope-added'] },
-  { name: 'T5 lower tier plus another resource dropped', before: tool({ scopes: ['notes:admin', 'files:read'] }), after: tool({ scopes: ['notes:write'] }), bump: 'minor', findings: [['tool.scope-relaxed', 'additive', '/scopes'], ['tool.scope-removed', 'additive', '/scopes']] },
-  { name: 'T13 scopes reordered', before: tool({ scopes: ['notes:read', 'files:read'] }), after: tool({ scopes: ['files:read', 'notes:read'] }), bump: 'none', findings: [] },
+  {
+    name: 'T5 scope replaced by a lower tier (admin -> write)',
+    before: tool({ scopes: ['notes:admin'] }),
+    after: tool({ scopes: ['notes:write'] }),
+    bump: 'minor',
+    findings: [['tool.scope-relaxed', 'additive', '/scopes']],
+    absent: ['tool.scope-added', 'tool.scope-removed'],
+  },
+  {
+    name: 'T5 scope replaced by a lower tier (admin -> read)',
+    before: tool({ scopes: ['notes:admin'] }),
+    after: tool({ scopes: ['notes:read'] }),
+    bump: 'minor',
+    findings: [['tool.scope-relaxed', 'additive', '/scopes']],
+    absent: ['tool.scope-added'],
+  },
+  {
+    name: 'T5 lower tier plus another resource dropped',
+    before: tool({ scopes: ['notes:admin', 'files:read'] }),
+    after: tool({ scopes: ['notes:write'] }),
+    bump: 'minor',
+    findings: [
+      ['tool.scope-relaxed', 'additive', '/scopes'],
+      ['tool.scope-removed', 'additive', '/scopes'],
+    ],
+  },
+  {
+    name: 'T13 scopes reordered',
+    before: tool({ scopes: ['notes:read', 'files:read'] }),
+    after: tool({ scopes: ['files:read', 'notes:read'] }),
+    bump: 'none',
+    findings: [],
+  },
 
   // T8: readOnly is a promise
-  { name: 'T8 readOnly true -> false', before: tool(), after: tool({ readOnly: false }), bump: 'major', findings: [['tool.read-only-removed', 'breaking', '/readOnly']] },
-  { name: 'T8 readOnly false -> true', before: tool({ readOnly: false }), after: tool(), bump: 'minor', findings: [['tool.read-only-added', 'additive', '/readOnly']] },
+  {
+    name: 'T8 readOnly true -> false',
+    before: tool(),
+    after: tool({ readOnly: false }),
+    bump: 'major',
+    findings: [['tool.read-only-removed', 'breaking', '/readOnly']],
+  },
+  {
+    name: 'T8 readOnly false -> true',
+    before: tool({ readOnly: false }),
+    after: tool(),
+    bump: 'minor',
+    findings: [['tool.read-only-added', 'additive', '/readOnly']],
+  },
 
   // T6/T7: idempotency is a promise and a demand
-  { name: 'T7 idempotency none -> optional', before: tool(), after: tool({ idempotency: 'optional' }), bump: 'minor', findings: [['tool.idempotency-relaxed', 'additive', '/idempotency']] },
-  { name: 'T7 idempotency required -> optional', before: tool({ idempotency: 'required' }), after: tool({ idempotency: 'optional' }), bump: 'minor', findings: [['tool.idempotency-relaxed', 'additive', '/idempotency']] },
-  { name: 'T6 idempotency none -> required', before: tool(), after: tool({ idempotency: 'required' }), bump: 'major', findings: [['tool.idempotency-tightened', 'breaking', '/idempotency']] },
-  { name: 'T6 idempotency optional -> required', before: tool({ idempotency: 'optional' }), after: tool({ idempotency: 'required' }), bump: 'major', findings: [['tool.idempotency-tightened', 'breaking', '/idempotency']] },
-  { name: 'T6 idempotency optional -> none', before: tool({ idempotency: 'optional' }), after: tool(), bump: 'major', findings: [['tool.idempotency-tightened', 'breaking', '/idempotency']] },
-  { name: 'T6 idempotency required -> none', before: tool({ idempotency: 'required' }), after: tool(), bump: 'major', findings: [['tool.idempotency-tightened', 'breaking', '/idempotency']] },
+  {
+    name: 'T7 idempotency none -> optional',
+    before: tool(),
+    after: tool({ idempotency: 'optional' }),
+    bump: 'minor',
+    findings: [['tool.idempotency-relaxed', 'additive', '/idempotency']],
+  },
+  {
+    name: 'T7 idempotency required -> optional',
+    before: tool({ idempotency: 'required' }),
+    after: tool({ idempotency: 'optional' }),
+    bump: 'minor',
+    findings: [['tool.idempotency-relaxed', 'additive', '/idempotency']],
+  },
+  {
+    name: 'T6 idempotency none -> required',
+    before: tool(),
+    after: tool({ idempotency: 'required' }),
+    bump: 'major',
+    findings: [['tool.idempotency-tightened', 'breaking', '/idempotency']],
+  },
+  {
+    name: 'T6 idempotency optional -> required',
+    before: tool({ idempotency: 'optional' }),
+    after: tool({ idempotency: 'required' }),
+    bump: 'major',
+    findings: [['tool.idempotency-tightened', 'breaking', '/idempotency']],
+  },
+  {
+    name: 'T6 idempotency optional -> none',
+    before: tool({ idempotency: 'optional' }),
+    after: tool(),
+    bump: 'major',
+    findings: [['tool.idempotency-tightened', 'breaking', '/idempotency']],
+  },
+  {
+    name: 'T6 idempotency required -> none',
+    before: tool({ idempotency: 'required' }),
+    after: tool(),
+    bump: 'major',
+    findings: [['tool.idempotency-tightened', 'breaking', '/idempotency']],
+  },
 
   // T9: deprecation
-  { name: 'T9 deprecation added', before: tool(), after: tool({ deprecated: deprecation }), bump: 'minor', findings: [['tool.deprecation-changed', 'additive', '/deprecated']] },
-  { name: 'T9 deprecation removed', before: tool({ deprecated: deprecation }), after: tool(), bump: 'minor', findings: [['tool.deprecation-changed', 'additive', '/deprecated']] },
-  { name: 'T9 deprecation schedule changed', before: tool({ deprecated: deprecation }), after: tool({ deprecated: { ...deprecation, removeAfter: '2026-06-01' } }), bump: 'minor', findings: [['tool.deprecation-changed', 'additive', '/deprecated']] },
-  { name: 'T13 deprecation with keys reordered', before: tool({ deprecated: deprecation }), after: tool({ deprecated: { removeAfter: '2025-12-01', refuseAfter: '2025-06-01', replacement: 'search_notes', since: '2025-01-01' } }), bump: 'none', findings: [] },
+  {
+    name: 'T9 deprecation added',
+    before: tool(),
+    after: tool({ deprecated: deprecation }),
+    bump: 'minor',
+    findings: [['tool.deprecation-changed', 'additive', '/deprecated']],
+  },
+  {
+    name: 'T9 deprecation removed',
+    before: tool({ deprecated: deprecation }),
+    after: tool(),
+    bump: 'minor',
+    findings: [['tool.deprecation-changed', 'additive', '/deprecated']],
+  },
+  {
+    name: 'T9 deprecation schedule changed',
+    before: tool({ deprecated: deprecation }),
+    after: tool({ deprecated: { ...deprecation, removeAfter: '2026-06-01' } }),
+    bump: 'minor',
+    findings: [['tool.deprecation-changed', 'additive', '/deprecated']],
+  },
+  {
+    name: 'T13 deprecation with keys reordered',
+    before: tool({ deprecated: deprecation }),
+    after: tool({ deprecated: { removeAfter: '2025-12-01', refuseAfter: '2025-06-01', replacement: 'search_notes', since: '2025-01-01' } }),
+    bump: 'none',
+    findings: [],
+  },
 
   // T10/T11: output schema
-  { name: 'T10 outputSchema added', before: tool(), after: tool({ outputSchema: output }), bump: 'minor', findings: [['tool.output-schema-added', 'additive', '/outputSchema']] },
-  { name: 'T11 outputSchema removed', before: tool({ outputSchema: output }), after: tool(), bump: 'major', findings: [['tool.output-schema-removed', 'breaking', '/outputSchema']] },
+  {
+    name: 'T10 outputSchema added',
+    before: tool(),
+    after: tool({ outputSchema: output }),
+    bump: 'minor',
+    findings: [['tool.output-schema-added', 'additive', '/outputSchema']],
+  },
+  {
+    name: 'T11 outputSchema removed',
+    before: tool({ outputSchema: output }),
+    after: tool(),
+    bump: 'major',
+    findings: [['tool.output-schema-removed', 'breaking', '/outputSchema']],
+  },
   {
     name: 'outputSchema property added (A2)',
     before: tool({ outputSchema: output }),
@@ -94,11 +270,29 @@ const rows: Row[] = [
   },
 
   // input schema through the tool
-  { name: 'inputSchema required property added', before: tool(), after: tool({ inputSchema: { ...base.inputSchema, properties: { q: { type: 'string' }, page: { type: 'integer' } }, required: ['q', 'page'] } }), bump: 'major', findings: [['input.required-property-added', 'breaking', '/inputSchema/properties/page']] },
-  { name: 'inputSchema optional property added (A1)', before: tool(), after: tool({ inputSchema: { ...base.inputSchema, properties: { q: { type: 'string' }, page: { type: 'integer' } } } }), bump: 'minor', findings: [['input.property-added', 'additive', '/inputSchema/properties/page']] },
+  {
+    name: 'inputSchema required property added',
+    before: tool(),
+    after: tool({ inputSchema: { ...base.inputSchema, properties: { q: { type: 'string' }, page: { type: 'integer' } }, required: ['q', 'page'] } }),
+    bump: 'major',
+    findings: [['input.required-property-added', 'breaking', '/inputSchema/properties/page']],
+  },
+  {
+    name: 'inputSchema optional property added (A1)',
+    before: tool(),
+    after: tool({ inputSchema: { ...base.inputSchema, properties: { q: { type: 'string' }, page: { type: 'integer' } } } }),
+    bump: 'minor',
+    findings: [['input.property-added', 'additive', '/inputSchema/properties/page']],
+  },
 
   // T12: description
-  { name: 'T12 description changed', before: tool(), after: tool({ description: 'Search notes by text' }), bump: 'patch', findings: [['tool.description-changed', 'doc', '/description']] },
+  {
+    name: 'T12 description changed',
+    before: tool(),
+    after: tool({ description: 'Search notes by text' }),
+    bump: 'patch',
+    findings: [['tool.description-changed', 'doc', '/description']],
+  },
 
   // Combinations and no-ops
   {
@@ -106,10 +300,20 @@ const rows: Row[] = [
     before: tool({ scopes: ['notes:read', 'files:read'] }),
     after: tool({ scopes: ['notes:read'], description: 'new', readOnly: false }),
     bump: 'major',
-    findings: [['tool.scope-removed', 'additive', '/scopes'], ['tool.description-changed', 'doc', '/description'], ['tool.read-only-removed', 'breaking', '/readOnly']],
+    findings: [
+      ['tool.scope-removed', 'additive', '/scopes'],
+      ['tool.description-changed', 'doc', '/description'],
+      ['tool.read-only-removed', 'breaking', '/readOnly'],
+    ],
   },
   { name: 'a version bump alone is not a finding', before: tool(), after: tool({ version: '2.0.0' }), bump: 'none', findings: [] },
-  { name: 'identical contracts', before: tool({ outputSchema: output, deprecated: deprecation }), after: tool({ outputSchema: output, deprecated: deprecation }), bump: 'none', findings: [] },
+  {
+    name: 'identical contracts',
+    before: tool({ outputSchema: output, deprecated: deprecation }),
+    after: tool({ outputSchema: output, deprecated: deprecation }),
+    bump: 'none',
+    findings: [],
+  },
   { name: 'neither side exists', before: undefined, after: undefined, bump: 'none', findings: [] },
 ];
 
@@ -130,7 +334,11 @@ describe('compareTools: tool-level rules', () => {
       for (const [rule, verdict, pointer] of row.findings) {
         expect(findings, shown).toContainEqual(expect.objectContaining({ rule, verdict, pointer }));
       }
-      for (const rule of row.absent ?? []) expect(findings.map((f) => f.rule), shown).not.toContain(rule);
+      for (const rule of row.absent ?? [])
+        expect(
+          findings.map((f) => f.rule),
+          shown,
+        ).not.toContain(rule);
     });
   }
 
@@ -153,7 +361,11 @@ describe('compareTools: contracts compare by meaning', () => {
   const reverseKeys = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(reverseKeys);
     if (typeof value !== 'object' || value === null) return value;
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reverseKeys(v)]),
+    );
   };
 
   it('reports nothing for identical contracts', () => {

@@ -5,9 +5,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Bump, Finding, Verdict } from '../../../src/schema-diff/types.js';
-import { checkVersion, declaredBump, parseVersion, requiredBump, suggestVersion, type GateResult, type Version } from '../../../src/schema-diff/version-gate.js';
+import {
+  checkVersion,
+  declaredBump,
+  parseVersion,
+  requiredBump,
+  suggestVersion,
+  type GateResult,
+  type Version,
+} from '../../../src/schema-diff/version-gate.js';
 
-const finding = (verdict: Verdict, undecided = false): Finding => ({ pointer: '/inputSchema', rule: `input.${verdict}`, verdict, message: verdict, ...(undecided ? { undecided } : {}) });
+const finding = (verdict: Verdict, undecided = false): Finding => ({
+  pointer: '/inputSchema',
+  rule: `input.${verdict}`,
+  verdict,
+  message: verdict,
+  ...(undecided ? { undecided } : {}),
+});
 const v = (text: string): Version => {
   const parsed = parseVersion(text);
   if (!parsed) throw new Error(`test fixture ${text} is not a version`);

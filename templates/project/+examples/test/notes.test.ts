@@ -29,7 +29,12 @@ describe('example notes tools', () => {
   it('creates, finds and deletes a note', async () => {
     const { client, app } = await connectAs(['notes:admin']);
     const key = newKey();
-    const create = () => client.callTool({ name: 'create_note', arguments: { title: 'Standup', body: 'Ship the scaffolder', tags: ['work'] }, _meta: { 'mcp-prod/idempotencyKey': key } });
+    const create = () =>
+      client.callTool({
+        name: 'create_note',
+        arguments: { title: 'Standup', body: 'Ship the scaffolder', tags: ['work'] },
+        _meta: { 'mcp-prod/idempotencyKey': key },
+      });
     const created = await create();
     expect((await create())._meta?.['mcp-prod/idempotentReplay']).toBe(true);
     const { id } = created.structuredContent as { id: number };
@@ -69,7 +74,7 @@ describe('example notes tools', () => {
     expect(await app.store.notes.count('local')).toBe(0);
   });
 
-  it('enforces each tool\'s scope tier', async () => {
+  it("enforces each tool's scope tier", async () => {
     const { client, app } = await connectAs(['notes:read']);
     expect(errorOf(await client.callTool({ name: 'create_note', arguments: { title: 'x', idempotencyKey: newKey() } })).code).toBe('insufficient_scope');
     expect(await app.store.notes.count('local')).toBe(0);

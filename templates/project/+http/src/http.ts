@@ -60,11 +60,15 @@ interface ToolCallMessage {
 }
 
 const isMalformedToolCall = (message: unknown): message is { params?: { arguments?: unknown } } =>
-  typeof message === 'object' && message !== null && (message as { method?: unknown }).method === 'tools/call' &&
+  typeof message === 'object' &&
+  message !== null &&
+  (message as { method?: unknown }).method === 'tools/call' &&
   typeof (message as { params?: { name?: unknown } }).params?.name !== 'string';
 
 const isToolCall = (message: unknown): message is ToolCallMessage =>
-  typeof message === 'object' && message !== null && (message as { method?: unknown }).method === 'tools/call' &&
+  typeof message === 'object' &&
+  message !== null &&
+  (message as { method?: unknown }).method === 'tools/call' &&
   typeof (message as { params?: { name?: unknown } }).params?.name === 'string';
 
 const isListen = (message: unknown) => (message as { method?: unknown } | undefined)?.method === 'subscriptions/listen';
@@ -102,7 +106,8 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
     for (const check of [validateHostHeader(req.headers.host, app.config.allowedHosts), validateOriginHeader(req.headers.origin, app.config.allowedOrigins)]) {
       if (!check.ok) return refuse(res, 403, clip(check.message), GateErrorCode.forbidden);
     }
-    if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes) return refuse(res, 413, `Request body exceeds ${maxBodyBytes} bytes.`, GateErrorCode.tooLarge);
+    if (Number(req.headers['content-length'] ?? 0) > maxBodyBytes)
+      return refuse(res, 413, `Request body exceeds ${maxBodyBytes} bytes.`, GateErrorCode.tooLarge);
 
     const principal = await gate.authenticate(req, res);
     if (!principal) return;
@@ -131,11 +136,22 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
       const entry = app.registry.get(message.params.name);
       const missing = entry ? missingScopes(principal.scopes, entry.tool.scopes) : [];
       if (entry && missing.length > 0) {
-        await recordRefusedCall(app, { toolName: clip(entry.tool.name), entry, principal, errorCode: 'insufficient_scope', arguments: message.params.arguments });
-        const text = `${entry.tool.name} requires the scopes ${entry.tool.scopes.join(' ')}.`;
-        return sendJson(res, 403, jsonRpcError(text, message.id, GateErrorCode.forbidden, { code: 'insufficient_scope', requiredScopes: entry.tool.scopes, missingScopes: missing }), {
-          'www-authenticate': gate.challenge({ error: 'insufficient_scope', scope: entry.tool.scopes.join(' '), error_description: text }),
+        await recordRefusedCall(app, {
+          toolName: clip(entry.tool.name),
+          entry,
+          principal,
+          errorCode: 'insufficient_scope',
+          arguments: message.params.arguments,
         });
+        const text = `${entry.tool.name} requires the scopes ${entry.tool.scopes.join(' ')}.`;
+        return sendJson(
+          res,
+          403,
+          jsonRpcError(text, message.id, GateErrorCode.forbidden, { code: 'insufficient_scope', requiredScopes: entry.tool.scopes, missingScopes: missing }),
+          {
+            'www-authenticate': gate.challenge({ error: 'insufficient_scope', scope: entry.tool.scopes.join(' '), error_description: text }),
+          },
+        );
       }
     }
 

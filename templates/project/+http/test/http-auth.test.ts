@@ -176,8 +176,7 @@ describe('bearer tokens over HTTP', () => {
     const store = createMemoryStore();
     const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const broken = new Proxy(store, {
-      get: (target, prop) =>
-        prop === 'tokens' ? { ...target.tokens, findByHash: () => Promise.reject(down) } : Reflect.get(target, prop),
+      get: (target, prop) => (prop === 'tokens' ? { ...target.tokens, findByHash: () => Promise.reject(down) } : Reflect.get(target, prop)),
     });
     const { app, logs } = testApp({ tools: fixtureTools, store: broken, config: loadConfig({ MCP_PROD_STORE: 'memory', PORT: '0' }), authenticate: undefined });
     const server = await startHttpServer(app);

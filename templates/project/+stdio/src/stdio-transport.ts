@@ -83,7 +83,10 @@ export function createDrainingTransport(options: DrainingTransportOptions): Drai
       .send({
         jsonrpc: '2.0',
         id: null,
-        error: { code: -32600, message: `A message of ${bytes} bytes exceeds the limit of ${options.maxLineBytes} bytes and was skipped; send smaller requests.` },
+        error: {
+          code: -32600,
+          message: `A message of ${bytes} bytes exceeds the limit of ${options.maxLineBytes} bytes and was skipped; send smaller requests.`,
+        },
       } as unknown as Parameters<Send>[0])
       .catch(() => undefined);
   };
@@ -112,10 +115,12 @@ export function createDrainingTransport(options: DrainingTransportOptions): Drai
     const sent = send(message);
     // Counted as answered whether or not the write succeeded: a closed pipe ends the call too.
     if (answered) {
-      void sent.finally(() => {
-        pending.delete(id);
-        if (pending.size === 0) settled?.();
-      }).catch(() => undefined);
+      void sent
+        .finally(() => {
+          pending.delete(id);
+          if (pending.size === 0) settled?.();
+        })
+        .catch(() => undefined);
     }
     return sent;
   };

@@ -23,7 +23,12 @@ import {
 const fixtureServer = path.resolve('test/fixtures/matrix-stdio-server.ts');
 
 async function connect(sdk: Sdk, env: Record<string, string>): Promise<{ client: MatrixClient; stderr: () => string }> {
-  const spawn = { command: process.execPath, args: ['--import', 'tsx', fixtureServer], env: { ...(process.env as Record<string, string>), ...env }, stderr: 'pipe' as const };
+  const spawn = {
+    command: process.execPath,
+    args: ['--import', 'tsx', fixtureServer],
+    env: { ...(process.env as Record<string, string>), ...env },
+    stderr: 'pipe' as const,
+  };
   let stderr = '';
   if (sdk === 'v1') {
     const transport = new StdioTransportV1(spawn);
@@ -56,7 +61,13 @@ describe.each(SDKS)('SDK %s client over stdio', (sdk) => {
     const issued = await issueToken(store.tokens, { principal: 'alice', scopes: MATRIX_SCOPES, now: new Date() });
     ({ token } = issued);
     tokenId = issued.record.id;
-    ({ client, stderr } = await connect(sdk, { MCP_PROD_STORE: 'sqlite', MCP_PROD_DB: db, MCP_PROD_TOKEN: token, MATRIX_FAULT_FILE: faultFile, LOG_LEVEL: 'info' }));
+    ({ client, stderr } = await connect(sdk, {
+      MCP_PROD_STORE: 'sqlite',
+      MCP_PROD_DB: db,
+      MCP_PROD_TOKEN: token,
+      MATRIX_FAULT_FILE: faultFile,
+      LOG_LEVEL: 'info',
+    }));
     world = {
       store,
       principalId: 'alice',

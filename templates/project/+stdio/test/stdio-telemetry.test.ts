@@ -53,7 +53,9 @@ it('exports the spans of a stdio session when the server stops', async () => {
   await client.listTools();
   const traceId = randomBytes(16).toString('hex');
   const parentId = randomBytes(8).toString('hex');
-  await expect(client.callTool({ name: 'no_such_tool', arguments: {}, _meta: { traceparent: `00-${traceId}-${parentId}-01` } })).rejects.toThrow(/Unknown tool/);
+  await expect(client.callTool({ name: 'no_such_tool', arguments: {}, _meta: { traceparent: `00-${traceId}-${parentId}-01` } })).rejects.toThrow(
+    /Unknown tool/,
+  );
   await client.close();
 
   // Closing the session stops the server, which flushes spans and metrics before it exits.
@@ -70,7 +72,9 @@ it('exports the spans of a stdio session when the server stops', async () => {
   expect(attrs(call.attributes)).toMatchObject({ 'network.transport': 'pipe', 'error.type': '-32602', 'mcp_prod.error.code': 'unknown_tool' });
   await receiver.waitForMetrics();
   const duration = receiver.metric('mcp.server.operation.duration');
-  expect(duration?.histogram?.dataPoints.map((p) => attrs(p.attributes)['mcp.method.name'])).toEqual(expect.arrayContaining(['initialize', 'tools/list', 'tools/call']));
+  expect(duration?.histogram?.dataPoints.map((p) => attrs(p.attributes)['mcp.method.name'])).toEqual(
+    expect.arrayContaining(['initialize', 'tools/list', 'tools/call']),
+  );
   // The token is checked once at start-up (outside any request), then per call inside its span.
   expect(spans.some((span) => span.parentSpanId === spans.find((s) => s.name === 'tools/list')!.spanId && span.name === 'store tokens.findByHash')).toBe(true);
 });

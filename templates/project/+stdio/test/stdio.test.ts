@@ -59,7 +59,10 @@ describe('stdio transport', () => {
     expect(responses.get(3)?.result.structuredContent).toEqual({ text: 'after the noise' });
     expect(stderr).toContain('console.log from a handler');
     expect(stderr).toContain('raw stdout write from a handler');
-    const logLines = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const logLines = stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(logLines.filter((l) => l.event === 'tool_call').map((l) => l.tool_name)).toEqual(['noisy', 'echo']);
   });
 
@@ -110,7 +113,9 @@ describe('stdio transport', () => {
     const { client, stderr } = await connectToEntry({ MCP_PROD_DB: relative, MCP_PROD_TOKEN: token }, path.resolve('test'));
     await client.listTools();
     await client.close();
-    const started = stderr().split('\n').find((line) => line.includes('"event":"started"'));
+    const started = stderr()
+      .split('\n')
+      .find((line) => line.includes('"event":"started"'));
     expect(JSON.parse(started!)).toMatchObject({ store: 'sqlite', database: absolute });
   });
 

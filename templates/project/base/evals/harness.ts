@@ -41,7 +41,11 @@ export function defineEvals(tool: string, cases: EvalCase[]): EvalSuite {
 export function contains(actual: unknown, expected: unknown): boolean {
   if (Array.isArray(expected)) return Array.isArray(actual) && expected.every((item, i) => contains(actual[i], item));
   if (typeof expected === 'object' && expected !== null) {
-    return typeof actual === 'object' && actual !== null && Object.entries(expected).every(([key, value]) => contains((actual as Record<string, unknown>)[key], value));
+    return (
+      typeof actual === 'object' &&
+      actual !== null &&
+      Object.entries(expected).every(([key, value]) => contains((actual as Record<string, unknown>)[key], value))
+    );
   }
   return isDeepStrictEqual(actual, expected);
 }

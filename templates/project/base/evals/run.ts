@@ -18,7 +18,9 @@ import { tools } from '../src/tools/index.js';
 import { judge, type EvalCall, type EvalSuite } from './harness.js';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
-const files = readdirSync(dir).filter((file) => file.endsWith('.eval.ts')).sort();
+const files = readdirSync(dir)
+  .filter((file) => file.endsWith('.eval.ts'))
+  .sort();
 const suites: EvalSuite[] = [];
 for (const file of files) suites.push((await import(pathToFileURL(path.join(dir, file)).href)).default as EvalSuite);
 
@@ -67,7 +69,9 @@ for (const row of rows) {
 }
 process.stdout.write(`\nCost of this run by tool (USD):\n`);
 for (const [tool, sum] of [...byTool].sort(([a], [b]) => a.localeCompare(b))) {
-  process.stdout.write(`  ${tool.padEnd(24)} ${String(sum.calls).padStart(4)} calls  ${String(sum.errors).padStart(3)} errors  $${usd(sum.nano)}${sum.unpriced ? `  (${sum.unpriced} unpriced)` : ''}\n`);
+  process.stdout.write(
+    `  ${tool.padEnd(24)} ${String(sum.calls).padStart(4)} calls  ${String(sum.errors).padStart(3)} errors  $${usd(sum.nano)}${sum.unpriced ? `  (${sum.unpriced} unpriced)` : ''}\n`,
+  );
 }
 const total = [...byTool.values()].reduce((sum, tool) => sum + tool.nano, 0n);
 process.stdout.write(`  ${'total'.padEnd(24)} $${usd(total)}\n\n${passed} passed, ${failed} failed\n`);

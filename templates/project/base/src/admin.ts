@@ -20,7 +20,6 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-
 export interface TokenView extends TokenRecord {
   status: 'active' | 'expired' | 'revoked';
 }
@@ -43,7 +42,8 @@ async function asUsage<T>(work: () => Promise<T> | T, flag?: string): Promise<T>
 export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
   if (env === process.env) loadDotEnv();
   const config = loadConfig(env);
-  if (config.store === 'memory') throw new UsageError('MCP_PROD_STORE=memory keeps nothing between processes; token and cost commands need the SQLite or the PostgreSQL store.');
+  if (config.store === 'memory')
+    throw new UsageError('MCP_PROD_STORE=memory keeps nothing between processes; token and cost commands need the SQLite or the PostgreSQL store.');
   const store = openStore(config, { onWarning: (event, details) => process.stderr.write(`warning: ${event} ${JSON.stringify(details)}\n`) });
   let busWarning: string | undefined;
   const bus = config.redisUrl ? openRedisBus(config.redisUrl, (error) => (busWarning = error.message)) : noBus;
@@ -51,7 +51,10 @@ export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
   const announce = async (tokenId: string): Promise<string | undefined> => {
     if (!bus.enabled) return undefined;
     try {
-      await Promise.race([bus.publish(TOKEN_CHANNEL, { tokenId }), new Promise((_, reject) => setTimeout(() => reject(new Error(busWarning ?? 'timed out')), 3000))]);
+      await Promise.race([
+        bus.publish(TOKEN_CHANNEL, { tokenId }),
+        new Promise((_, reject) => setTimeout(() => reject(new Error(busWarning ?? 'timed out')), 3000)),
+      ]);
       return undefined;
     } catch (error) {
       return `could not tell running instances through Redis (${(error as Error).message}); they notice within MCP_PROD_TOKEN_CACHE_SECONDS (${config.tokenCacheMs / 1000}s)`;
@@ -64,7 +67,8 @@ export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
       async issue(options: { scopes: string[]; expires?: string; name?: string; principal?: string }) {
         if (options.scopes.length === 0) throw new UsageError('--scopes: give at least one scope, e.g. --scopes notes:read,notes:write');
         const bad = options.scopes.filter((scope) => !SCOPE.test(scope));
-        if (bad.length > 0) throw new UsageError(`--scopes: malformed scope ${bad.map((s) => JSON.stringify(s)).join(', ')}; use resource:tier, e.g. notes:read`);
+        if (bad.length > 0)
+          throw new UsageError(`--scopes: malformed scope ${bad.map((s) => JSON.stringify(s)).join(', ')}; use resource:tier, e.g. notes:read`);
         const principal = options.principal ?? options.name ?? 'default';
         const ttlMs = await asUsage(() => parseDuration(options.expires ?? '90d'), '--expires');
         const issued = await asUsage(() =>
@@ -112,7 +116,14 @@ export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
           tools: Object.fromEntries(
             registeredTools.map((tool) => {
               const limits = limitsOf(tool, config.limits);
-              return [tool.name, { rateLimit: limits.rate ? describeRate(limits.rate) : null, dailyBudgetUsd: usd(tool.dailyBudgetNanoUsd), maxCostUsd: usd(tool.maxCostNanoUsd) }];
+              return [
+                tool.name,
+                {
+                  rateLimit: limits.rate ? describeRate(limits.rate) : null,
+                  dailyBudgetUsd: usd(tool.dailyBudgetNanoUsd),
+                  maxCostUsd: usd(tool.maxCostNanoUsd),
+                },
+              ];
             }),
           ),
         };
@@ -125,7 +136,9 @@ export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
           const used = new Set(rows.filter((row) => row.principalId === principalId).map((row) => row.tool));
           const limits: BudgetLimit[] = [
             ...(config.limits.dailyBudgetNanoUsd === undefined ? [] : [{ nanoUsd: config.limits.dailyBudgetNanoUsd }]),
-            ...registeredTools.filter((tool) => tool.dailyBudgetNanoUsd !== undefined && used.has(tool.name)).map((tool) => ({ nanoUsd: tool.dailyBudgetNanoUsd!, tool: tool.name })),
+            ...registeredTools
+              .filter((tool) => tool.dailyBudgetNanoUsd !== undefined && used.has(tool.name))
+              .map((tool) => ({ nanoUsd: tool.dailyBudgetNanoUsd!, tool: tool.name })),
           ];
           for (const { limit, committedNanoUsd } of await store.budgets.standing(principalId, day, limits, now().getTime())) {
             standings.push({

@@ -29,7 +29,9 @@ describe('configuration paths', () => {
 describe('the store', () => {
   it('needs DATABASE_URL for PostgreSQL, and never echoes it', () => {
     expect(() => loadConfig({ MCP_PROD_STORE: 'postgres' })).toThrow(/DATABASE_URL=.*is required when MCP_PROD_STORE=postgres/);
-    expect(() => loadConfig({ MCP_PROD_STORE: 'postgres', DATABASE_URL: 'postgres://u:hunter2@db/x', MCP_PROD_PG_SCHEMA: 'Bad-Name' })).toThrow(/MCP_PROD_PG_SCHEMA/);
+    expect(() => loadConfig({ MCP_PROD_STORE: 'postgres', DATABASE_URL: 'postgres://u:hunter2@db/x', MCP_PROD_PG_SCHEMA: 'Bad-Name' })).toThrow(
+      /MCP_PROD_PG_SCHEMA/,
+    );
     const refusal = (() => {
       try {
         loadConfig({ MCP_PROD_STORE: 'postgres', DATABASE_URL: 'postgres://u:hunter2@db/x', MCP_PROD_PG_POOL_MAX: 'lots' });

@@ -12,7 +12,10 @@ import type { Store } from '../src/store/types.js';
 import { fixtureTools } from './fixtures/tools.js';
 import { connectClient, newKey, testApp } from './helpers/harness.js';
 
-const prices = { version: 'test-1', models: { 'model-a': { inputPerMillion: 3_000_000_000, outputPerMillion: 15_000_000_000, cachedInputPerMillion: 300_000_000 } } };
+const prices = {
+  version: 'test-1',
+  models: { 'model-a': { inputPerMillion: 3_000_000_000, outputPerMillion: 15_000_000_000, cachedInputPerMillion: 300_000_000 } },
+};
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -127,9 +130,7 @@ describe.each(stores)('cost ledger and daily roll-up on the %s store', (_kind, o
     await once();
     await client.callTool({ name: 'append_effect', arguments: { label: newKey(), delayMs: 0, fail: true }, _meta: { 'mcp-prod/idempotencyKey': newKey() } });
     await store.flush();
-    expect(await store.costs.daily('2026-06-01')).toMatchObject([
-      { tool: 'append_effect', calls: 3, replays: 1, errors: 1, externalNanoUsd: 20_000_000n },
-    ]);
+    expect(await store.costs.daily('2026-06-01')).toMatchObject([{ tool: 'append_effect', calls: 3, replays: 1, errors: 1, externalNanoUsd: 20_000_000n }]);
   });
 
   it('counts 100 concurrent calls exactly 100 times', async () => {
@@ -145,7 +146,15 @@ describe.each(stores)('cost ledger and daily roll-up on the %s store', (_kind, o
     cleanups.push(() => store.close());
     const big = 2n ** 53n + 1n;
     for (const callId of ['a', 'b', 'c']) {
-      await store.costs.record({ callId, at: Date.parse('2026-06-01T00:00:00Z'), tool: 't', toolVersion: '1.0.0', principalId: 'p', outcome: 'ok', items: [{ kind: 'external', nanoUsd: big }] });
+      await store.costs.record({
+        callId,
+        at: Date.parse('2026-06-01T00:00:00Z'),
+        tool: 't',
+        toolVersion: '1.0.0',
+        principalId: 'p',
+        outcome: 'ok',
+        items: [{ kind: 'external', nanoUsd: big }],
+      });
     }
     await store.flush();
     expect((await store.costs.daily('2026-06-01'))[0]!.externalNanoUsd).toBe(3n * big);

@@ -159,7 +159,7 @@ describe.each(stores)('idempotency keys on the %s store', (_kind, openStore) => 
     expect(await store.idempotency.purgeExpired(Date.parse('2026-06-03T00:00:01Z'))).toBe(1);
   });
 
-  it('never replays one principal\'s result to another', async () => {
+  it("never replays one principal's result to another", async () => {
     const alice = await setup({ principal: 'alice' });
     const label = newKey();
     const key = newKey();

@@ -130,7 +130,10 @@ if (pgUrl) {
     async () => {
       const schema = `mcpp_limits_${randomBytes(5).toString('hex')}`;
       cleanups.push(() => admin!.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
-      return { store: openPostgresStore({ connectionString: pgUrl, schema, max: 4 }), twin: () => openPostgresStore({ connectionString: pgUrl, schema, max: 4 }) };
+      return {
+        store: openPostgresStore({ connectionString: pgUrl, schema, max: 4 }),
+        twin: () => openPostgresStore({ connectionString: pgUrl, schema, max: 4 }),
+      };
     },
   ]);
 }
@@ -186,7 +189,17 @@ describe.each(factories)('limits on the %s store', (_kind, open) => {
     const retried = await call('c', refusedKey);
     expect(retried.isError).toBeFalsy();
     expect(retried._meta?.['mcp-prod/idempotentReplay']).toBeUndefined();
-    expect(logs.calls().map((line) => line.idempotency)).toEqual(['executed', 'replayed', 'replayed', 'replayed', 'replayed', 'replayed', 'executed', null, 'executed']);
+    expect(logs.calls().map((line) => line.idempotency)).toEqual([
+      'executed',
+      'replayed',
+      'replayed',
+      'replayed',
+      'replayed',
+      'replayed',
+      'executed',
+      null,
+      'executed',
+    ]);
   });
 
   it('shows each tool its limits in tools/list', async () => {
@@ -207,7 +220,13 @@ describe.each(factories)('limits on the %s store', (_kind, open) => {
     const results = [];
     for (let i = 0; i < 4; i++) results.push(await client.callTool({ name: 'summarise', arguments: { id: `s${i}` } }));
     expect(results.map((r) => r.isError ?? false)).toEqual([false, false, false, true]);
-    expect(errorOf(results[3])).toMatchObject({ code: 'budget_exceeded', retryable: false, budgetUsd: 0.3, spentUsd: 0.3, resetsAt: '2026-06-02T00:00:00.000Z' });
+    expect(errorOf(results[3])).toMatchObject({
+      code: 'budget_exceeded',
+      retryable: false,
+      budgetUsd: 0.3,
+      spentUsd: 0.3,
+      resetsAt: '2026-06-02T00:00:00.000Z',
+    });
     expect(logs.calls().map((line) => [line.budget_usd, line.budget_remaining_usd])).toEqual([
       [0.3, 0.2],
       [0.3, 0.1],
@@ -291,7 +310,15 @@ describe('limits: what the operator sees (src/admin.ts)', () => {
     const file = path.join(dir, 'mcp.db');
     const store = openSqliteStore(file);
     const day = new Date().toISOString().slice(0, 10);
-    await store.costs.record({ callId: 'c1', at: Date.now(), tool: 'anything', toolVersion: '1.0.0', principalId: 'alice', outcome: 'ok', items: [{ kind: 'external', nanoUsd: 250_000_000n }] });
+    await store.costs.record({
+      callId: 'c1',
+      at: Date.now(),
+      tool: 'anything',
+      toolVersion: '1.0.0',
+      principalId: 'alice',
+      outcome: 'ok',
+      items: [{ kind: 'external', nanoUsd: 250_000_000n }],
+    });
     await store.close();
     const admin = openAdmin({ MCP_PROD_STORE: 'sqlite', MCP_PROD_DB: file, MCP_PROD_DAILY_BUDGET_USD: '1', MCP_PROD_RATE_LIMIT: '30/min' });
     cleanups.push(() => admin.close());

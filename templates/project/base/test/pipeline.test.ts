@@ -213,7 +213,7 @@ describe.each<Era>(['legacy', 'auto'])('tool-call pipeline (%s era)', (era) => {
     expect(line).not.toContain('hunter2');
     expect(line).not.toContain('sk-live-123');
     expect(logs.calls()[0]!.input).toMatchObject({ password: '[REDACTED]', nested: { apiKey: '[REDACTED]' } });
-    expect(((logs.calls()[0]!.input as { value: string }).value).length).toBeLessThan(300);
+    expect((logs.calls()[0]!.input as { value: string }).value.length).toBeLessThan(300);
   });
 
   it('writes call_id once per line, and never the idempotency key in any field', async () => {
@@ -250,10 +250,7 @@ describe('boundary check of the raw request', () => {
     });
     expect(message.result.isError).toBeFalsy();
     const drift = logs.events('schema_drift').map((d) => `${d.kind} ${d.path}`);
-    expect(drift.sort()).toEqual([
-      'unexpected_field /params/_meta/mcp-prod~1idempotency_key',
-      'unexpected_field /params/surprise',
-    ]);
+    expect(drift.sort()).toEqual(['unexpected_field /params/_meta/mcp-prod~1idempotency_key', 'unexpected_field /params/surprise']);
     expect(logs.calls()).toHaveLength(1);
   });
 
@@ -284,14 +281,17 @@ describe('schema_mismatch from the lockfile history', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lock-history-'));
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     const lockfile = path.join(dir, 'mcp-tools.lock.json');
-    writeFileSync(lockfile, JSON.stringify({ lockfileVersion: 1, tools: { echo: { history: { '1': { version: '1.4.0', inputSchema: v1Input, outputSchema: null } } } } }));
+    writeFileSync(
+      lockfile,
+      JSON.stringify({ lockfileVersion: 1, tools: { echo: { history: { '1': { version: '1.4.0', inputSchema: v1Input, outputSchema: null } } } } }),
+    );
     const { app, logs } = testApp({ tools: fixtureTools, config: loadConfig({ MCP_PROD_STORE: 'memory', MCP_PROD_LOCKFILE: lockfile }) });
     const connection = await connectClient(app);
     cleanups.push(connection.close);
     return { client: connection.client, logs };
   }
 
-  it('carries the called major\'s locked input schema beside the current one', async () => {
+  it("carries the called major's locked input schema beside the current one", async () => {
     const { client } = await setup();
     const error = errorOf(await client.callTool({ name: 'echo', arguments: { message: 'hi' }, _meta: { 'mcp-prod/toolVersion': '1.2.0' } }));
     expect(error).toMatchObject({ code: 'schema_mismatch', requestedVersion: '1.2.0', currentVersion: '2.3.0', requestedInputSchema: v1Input });

@@ -14,7 +14,9 @@ const url = process.env.MCP_PROD_TEST_REDIS_URL ?? '';
 if (!url && process.env.CI) {
   describe('Redis', () => {
     it('is tested in CI', () => {
-      throw new Error('MCP_PROD_TEST_REDIS_URL is not set, so the Redis features went untested. Give the CI job a Redis service and set it, e.g. redis://127.0.0.1:6379.');
+      throw new Error(
+        'MCP_PROD_TEST_REDIS_URL is not set, so the Redis features went untested. Give the CI job a Redis service and set it, e.g. redis://127.0.0.1:6379.',
+      );
     });
   });
 } else if (!url) {

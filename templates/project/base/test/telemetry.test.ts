@@ -99,7 +99,11 @@ describe('OpenTelemetry (OTLP/HTTP JSON to a receiver)', () => {
     const traceId = randomHex(16);
     const parentId = randomHex(8);
     const key = newKey();
-    const result = await client.callTool({ name: 'charge', arguments: { amount: 5 }, _meta: { traceparent: traceparent(traceId, parentId), 'mcp-prod/idempotencyKey': key } });
+    const result = await client.callTool({
+      name: 'charge',
+      arguments: { amount: 5 },
+      _meta: { traceparent: traceparent(traceId, parentId), 'mcp-prod/idempotencyKey': key },
+    });
     expect(result.isError).toBeFalsy();
     await client.listTools();
     await client.ping();
@@ -155,7 +159,9 @@ describe('OpenTelemetry (OTLP/HTTP JSON to a receiver)', () => {
     expect(total(callDurations)).toBe(1);
     expect(callDurations[0]!.attributes.some((x) => x.key === 'error.type')).toBe(false);
     expect(total(point(duration, { 'mcp.method.name': 'tools/list' }))).toBe(1);
-    expect(total(point(receiver.metric('mcp_prod.tool.calls'), { 'gen_ai.tool.name': 'charge', 'mcp_prod.status': 'ok', 'mcp_prod.idempotency': 'executed' }))).toBe(1);
+    expect(
+      total(point(receiver.metric('mcp_prod.tool.calls'), { 'gen_ai.tool.name': 'charge', 'mcp_prod.status': 'ok', 'mcp_prod.idempotency': 'executed' })),
+    ).toBe(1);
     expect(total(point(receiver.metric('mcp_prod.tool.cost'), { 'gen_ai.tool.name': 'charge', 'mcp_prod.cost.kind': 'external' }))).toBe(2_000_000);
     expect(receiver.metric('mcp_prod.tool.errors')).toBeUndefined();
   });
@@ -212,7 +218,11 @@ describe('OpenTelemetry (OTLP/HTTP JSON to a receiver)', () => {
     receiver.clear();
     await telemetry.flush();
     receiver.clear();
-    const replay = await client.callTool({ name: 'charge', arguments: { amount: 7 }, _meta: { 'mcp-prod/idempotencyKey': key, traceparent: traceparent(traceId, randomHex(8)) } });
+    const replay = await client.callTool({
+      name: 'charge',
+      arguments: { amount: 7 },
+      _meta: { 'mcp-prod/idempotencyKey': key, traceparent: traceparent(traceId, randomHex(8)) },
+    });
     expect(replay.structuredContent).toEqual({ charged: 7 });
     await telemetry.flush();
 
@@ -267,7 +277,9 @@ describe('OpenTelemetry (OTLP/HTTP JSON to a receiver)', () => {
 
   it('is off without OTEL_EXPORTER_OTLP_ENDPOINT (or with OTEL_SDK_DISABLED): no SDK, a no-op span in handlers', async () => {
     expect(await startTelemetry({ serviceName: 'x', serviceVersion: '0' }, {})).toBe(noTelemetry);
-    expect(await startTelemetry({ serviceName: 'x', serviceVersion: '0' }, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SDK_DISABLED: 'true' })).toBe(noTelemetry);
+    expect(await startTelemetry({ serviceName: 'x', serviceVersion: '0' }, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SDK_DISABLED: 'true' })).toBe(
+      noTelemetry,
+    );
     let seen: unknown;
     const probe = defineTool({
       name: 'probe',

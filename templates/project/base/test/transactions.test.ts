@@ -36,7 +36,7 @@ const costRows = async (store: Store) => {
   return (await store.costs.daily('2026-01-01')).filter((row) => row.tool === 'tx_effect');
 };
 
-describe('ctx.tx: a handler\'s writes commit with the idempotency record and the cost record', () => {
+describe("ctx.tx: a handler's writes commit with the idempotency record and the cost record", () => {
   it('commits the write, the completed record and the cost together, and replays without writing again', async () => {
     const { store, call } = await setup();
     const label = newKey();
@@ -65,7 +65,14 @@ describe('ctx.tx: a handler\'s writes commit with the idempotency record and the
     const key = newKey();
     const args = { label, fail: 'none' as const };
     // What a process killed mid-transaction leaves: a claim, and no committed write.
-    const claim = await store.idempotency.claim({ principalId: 'local', tool: txEffect.name, key, fingerprint: fingerprint(txEffect, args), now: clock.now().getTime(), ...app.idempotency });
+    const claim = await store.idempotency.claim({
+      principalId: 'local',
+      tool: txEffect.name,
+      key,
+      fingerprint: fingerprint(txEffect, args),
+      now: clock.now().getTime(),
+      ...app.idempotency,
+    });
     expect(claim.kind).toBe('acquired');
     expect(errorOf(await call(args, key)).code).toBe('idempotency_key_in_use');
     clock.set(new Date(clock.now().getTime() + app.idempotency.leaseMs).toISOString());
@@ -93,7 +100,10 @@ describe('ctx.tx: a handler\'s writes commit with the idempotency record and the
     // SQLite has one writer: the retry waits for the first commit and replays it. A store with
     // row locks (PostgreSQL) lets the retry take over; then the first call's commit loses the
     // lease, rolls back and answers in_use. Either way the work is done once.
-    expect([['executed', 'replay'], ['idempotency_key_in_use', 'executed']]).toContainEqual(outcomes);
+    expect([
+      ['executed', 'replay'],
+      ['idempotency_key_in_use', 'executed'],
+    ]).toContainEqual(outcomes);
     expect(countTxEffects(store, label)).toBe(1);
   });
 
@@ -148,7 +158,7 @@ describe('ctx.tx: a handler\'s writes commit with the idempotency record and the
     expect(countTxEffects(real, label)).toBe(1);
   });
 
-  it('keeps other calls\' writes out of an open transaction, and lets them finish while it waits', async () => {
+  it("keeps other calls' writes out of an open transaction, and lets them finish while it waits", async () => {
     const { store, call, app } = await setup();
     const label = newKey();
     const held = `held-${label}`;
@@ -167,7 +177,16 @@ describe('ctx.tx: a handler\'s writes commit with the idempotency record and the
     const { defineTool } = await import('../src/platform/tool.js');
     const { z } = await import('zod/v4');
     expect(() =>
-      defineTool({ name: 'x', version: '1.0.0', description: 'x', scopes: [], readOnly: true, transactional: true, input: z.object({}), handler: async () => 'x' }),
+      defineTool({
+        name: 'x',
+        version: '1.0.0',
+        description: 'x',
+        scopes: [],
+        readOnly: true,
+        transactional: true,
+        input: z.object({}),
+        handler: async () => 'x',
+      }),
     ).toThrow(/read-only tool writes nothing/);
     const sneaky = defineTool({
       name: 'sneaky',

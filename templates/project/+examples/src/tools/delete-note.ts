@@ -6,7 +6,7 @@ export default defineTool({
   name: 'delete_note',
   version: '1.0.0',
   title: 'Delete a note',
-  description: 'Permanently delete one of the caller\'s notes by id.',
+  description: "Permanently delete one of the caller's notes by id.",
   scopes: ['notes:admin'],
   readOnly: false,
   destructive: true,

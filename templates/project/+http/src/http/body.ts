@@ -49,7 +49,8 @@ export function nestingExceeds(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i += 1; // a backslash escapes the next character, quotes included
+      if (c === 0x5c)
+        i += 1; // a backslash escapes the next character, quotes included
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {

@@ -52,7 +52,9 @@ export function authGate(app: App, options: { metadataUrl: () => string | undefi
     });
     if (retryAfter > 0) {
       const text = `Too many requests without a valid token from this address; retry in ${retryAfter} s.`;
-      sendAndClose(res, 429, jsonRpcError(text, null, GateErrorCode.tooMany, { code: 'rate_limited', retryAfterMs: retryAfter * 1000 }), { 'retry-after': String(retryAfter) });
+      sendAndClose(res, 429, jsonRpcError(text, null, GateErrorCode.tooMany, { code: 'rate_limited', retryAfterMs: retryAfter * 1000 }), {
+        'retry-after': String(retryAfter),
+      });
       return;
     }
     // A missing or misshapen header says nothing about any token, so it may be named exactly.

@@ -19,7 +19,8 @@ import { collectLogs, collectSecrets } from './secret-scan.js';
 
 export const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
 
-export const toolCall = (name: string, args: unknown, id: unknown = 1) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
+export const toolCall = (name: string, args: unknown, id: unknown = 1) =>
+  JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
 
 export interface RawResponse {
   status: number;
@@ -29,7 +30,10 @@ export interface RawResponse {
 }
 
 /** One request over node:http; header values that are arrays are sent as repeated headers. */
-export function send(url: string, options: { method?: string; headers?: Record<string, string | string[]>; body?: string | Buffer; agent?: false } = {}): Promise<RawResponse> {
+export function send(
+  url: string,
+  options: { method?: string; headers?: Record<string, string | string[]>; body?: string | Buffer; agent?: false } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? 'POST', headers: options.headers, agent: options.agent }, (res) => {
       const chunks: Buffer[] = [];

@@ -46,13 +46,16 @@ describe('shutdown drains', () => {
     late.live.socket.write('\r\n');
     await within(2_000, late.mcp.closed);
     expect(late.mcp.received()).toMatch(/^HTTP\/1\.1 503 /);
-    expect(late.mcp.received().toLowerCase()).toMatch(/retry-after: 1\r\n[^]*connection: close/);
+    expect(late.mcp.received().toLowerCase()).toMatch(/retry-after: 1\r\n[\s\S]*connection: close/);
     expect(late.mcp.received()).toContain('"code":"shutting_down"');
-    await within(2_000, (async () => {
-      while (!late.ready.received().includes('}') || !late.live.received().includes('}')) await new Promise((resolve) => setTimeout(resolve, 10));
-    })());
-    expect(late.ready.received()).toMatch(/^HTTP\/1\.1 503 [^]*\{"status":"not_ready","reason":"draining"\}/);
-    expect(late.live.received()).toMatch(/^HTTP\/1\.1 200 [^]*\{"status":"ok"\}/);
+    await within(
+      2_000,
+      (async () => {
+        while (!late.ready.received().includes('}') || !late.live.received().includes('}')) await new Promise((resolve) => setTimeout(resolve, 10));
+      })(),
+    );
+    expect(late.ready.received()).toMatch(/^HTTP\/1\.1 503 [\s\S]*\{"status":"not_ready","reason":"draining"\}/);
+    expect(late.live.received()).toMatch(/^HTTP\/1\.1 200 [\s\S]*\{"status":"ok"\}/);
     // The call that was in flight finishes normally, so nothing was cut off.
     const finished = await call;
     expect(finished.status).toBe(200);
@@ -106,7 +109,9 @@ describe('shutdown drains', () => {
     const env = { ...sqliteEnv(), MCP_PROD_SHUTDOWN_GRACE_SECONDS: '1' };
     const server = await spawnServer(env);
     try {
-      const call = send(server.url, { headers: { ...mcpHeaders, ...server.auth }, body: toolCall('wait_a_while', { ms: 15_000 }) }).catch((error: Error) => error);
+      const call = send(server.url, { headers: { ...mcpHeaders, ...server.auth }, body: toolCall('wait_a_while', { ms: 15_000 }) }).catch(
+        (error: Error) => error,
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       const sent = Date.now();
       server.child.kill('SIGTERM');

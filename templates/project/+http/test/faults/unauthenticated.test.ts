@@ -27,7 +27,9 @@ describe('a client without a token costs almost nothing', () => {
       const body = Buffer.from(toolCall('x'.repeat(MB - 100), {}));
       const bogus = { authorization: 'Bearer mcpp_not-a-real-token' };
       const burst = (count: number, headers: Record<string, string> = {}) =>
-        Promise.all(Array.from({ length: count }, () => send(server.url, { headers: { ...mcpHeaders, ...headers }, body, agent: false }).catch(() => ({ status: 0 }))));
+        Promise.all(
+          Array.from({ length: count }, () => send(server.url, { headers: { ...mcpHeaders, ...headers }, body, agent: false }).catch(() => ({ status: 0 }))),
+        );
       // Warm up first: the first requests load code and grow pools that later ones reuse.
       await burst(10);
       await burst(10, bogus);
@@ -40,7 +42,9 @@ describe('a client without a token costs almost nothing', () => {
       const peak = (after.peakRss - before.rss) / MB;
       const kept = (after.rss - before.rss) / MB;
       const logBytes = server.stderr().length - logBefore;
-      process.stderr.write(`200 token-less 1 MB requests: rss ${(before.rss / MB).toFixed(1)} MB, peak +${peak.toFixed(1)} MB during, +${kept.toFixed(1)} MB after; log +${logBytes} bytes\n`);
+      process.stderr.write(
+        `200 token-less 1 MB requests: rss ${(before.rss / MB).toFixed(1)} MB, peak +${peak.toFixed(1)} MB during, +${kept.toFixed(1)} MB after; log +${logBytes} bytes\n`,
+      );
       // The server answers 401 and closes without reading the body; a client still sending its
       // 1 MB may see that close as a reset (status 0) before it reads the answer. Nothing else.
       expect(statuses.filter((s) => s !== 401 && s !== 0)).toEqual([]);
@@ -90,7 +94,9 @@ describe('a client without a token costs almost nothing', () => {
     const { url, token } = await serve({ settings: { bodyTimeoutMs: 500 } });
     const { hostname, port } = new URL(url);
     const client = rawSocket(url);
-    client.socket.write(`POST /mcp HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"jsonrpc":`);
+    client.socket.write(
+      `POST /mcp HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"jsonrpc":`,
+    );
     const { ms } = await within(3_000, client.closed);
     expect(client.received()).toMatch(/^HTTP\/1\.1 408 /);
     expect(client.received()).toContain('did not arrive within 0.5 s');
@@ -115,7 +121,13 @@ describe('a client without a token costs almost nothing', () => {
 
   it('reads its limits from the configuration, and refuses a value that is not a positive number by name', () => {
     const settings = httpSettings(loadConfig({ MCP_PROD_STORE: 'memory', MCP_PROD_HEADERS_TIMEOUT_SECONDS: '2.5', MCP_PROD_MAX_CONNECTIONS: '64' }));
-    expect(settings).toMatchObject({ headersTimeoutMs: 2_500, bodyTimeoutMs: 10_000, maxConnections: 64, unauthenticatedPerMinute: 60, shutdownGraceMs: 25_000 });
+    expect(settings).toMatchObject({
+      headersTimeoutMs: 2_500,
+      bodyTimeoutMs: 10_000,
+      maxConnections: 64,
+      unauthenticatedPerMinute: 60,
+      shutdownGraceMs: 25_000,
+    });
     expect(() => loadConfig({ MCP_PROD_STORE: 'memory', MCP_PROD_UNAUTHENTICATED_PER_MINUTE: 'lots' })).toThrow(/MCP_PROD_UNAUTHENTICATED_PER_MINUTE="lots"/);
   });
 });

@@ -20,7 +20,12 @@ function session(env: Record<string, string> = {}) {
     else responses.set(message.id, message);
   });
   const send = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
-  send({ jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+  send({
+    jsonrpc: '2.0',
+    id: 'init',
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+  });
   send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
   const waitFor = async (test: () => boolean, ms = 10_000) => {

@@ -185,11 +185,9 @@ export function missingScopes(granted: readonly string[], required: readonly str
 }
 
 export function insufficientScope(tool: { name: string; scopes: readonly string[] }, missing: readonly string[]): ToolError {
-  return new ToolError(
-    ErrorCode.insufficientScope,
-    `${tool.name} requires the scopes ${tool.scopes.join(', ')}; this caller lacks ${missing.join(', ')}.`,
-    { details: { requiredScopes: [...tool.scopes], missingScopes: [...missing] } },
-  );
+  return new ToolError(ErrorCode.insufficientScope, `${tool.name} requires the scopes ${tool.scopes.join(', ')}; this caller lacks ${missing.join(', ')}.`, {
+    details: { requiredScopes: [...tool.scopes], missingScopes: [...missing] },
+  });
 }
 
 /** The pipeline stage: denies before the handler runs, naming every required scope. */

@@ -7,7 +7,7 @@
  * input schema, with JSON-pointer paths the model can act on; and the handler's structured
  * output against the tool's output schema.
  */
-import { z } from 'zod/v4';
+import type { z } from 'zod/v4';
 import { ERROR_META_KEY, ErrorCode, ToolError } from './errors.js';
 import { parseSemver } from './semver.js';
 
@@ -50,8 +50,7 @@ export interface ValidationIssue {
   code: string;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** RFC 6901 JSON pointer for a path such as ['items', 3, 'qty'] -> '/items/3/qty'. */
 export function jsonPointer(path: readonly PropertyKey[]): string {
@@ -109,10 +108,7 @@ function describeIssues(prefix: string, issues: readonly ValidationIssue[]): str
 }
 
 /** Validates arguments against the tool's input schema; the parsed value has defaults applied. */
-export function validateArguments<S extends z.ZodType>(
-  entry: { tool: { name: string }; input: S },
-  args: Record<string, unknown>,
-): z.output<S> {
+export function validateArguments<S extends z.ZodType>(entry: { tool: { name: string }; input: S }, args: Record<string, unknown>): z.output<S> {
   const parsed = entry.input.safeParse(args);
   if (parsed.success) return parsed.data;
   const issues = toIssues(parsed.error);

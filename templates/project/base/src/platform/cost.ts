@@ -71,7 +71,8 @@ export function priceTokens(tokens: number, perMillion: number): bigint {
 }
 
 function assertTokens(value: number | undefined, name: string): void {
-  if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw new RangeError(`ctx.cost.llm: ${name} must be a non-negative integer (got ${value})`);
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < 0))
+    throw new RangeError(`ctx.cost.llm: ${name} must be a non-negative integer (got ${value})`);
 }
 
 export function createCostMeter(prices: PriceTable, onUnpriced: (model: string) => void = () => {}): CostMeter & { totals(): CostTotals; items(): CostItem[] } {

@@ -47,12 +47,8 @@ const formatDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** Validates a deprecation and fills in the default phase dates. */
 export function parseDeprecation(deprecation: Deprecation, where: string): DeprecationNotice {
   const since = parseDay(deprecation.since, 'since', where);
-  const refuseAfter = deprecation.refuseAfter
-    ? parseDay(deprecation.refuseAfter, 'refuseAfter', where)
-    : since + DEFAULT_WINDOW_DAYS * DAY_MS;
-  const removeAfter = deprecation.removeAfter
-    ? parseDay(deprecation.removeAfter, 'removeAfter', where)
-    : refuseAfter + DEFAULT_WINDOW_DAYS * DAY_MS;
+  const refuseAfter = deprecation.refuseAfter ? parseDay(deprecation.refuseAfter, 'refuseAfter', where) : since + DEFAULT_WINDOW_DAYS * DAY_MS;
+  const removeAfter = deprecation.removeAfter ? parseDay(deprecation.removeAfter, 'removeAfter', where) : refuseAfter + DEFAULT_WINDOW_DAYS * DAY_MS;
   if (refuseAfter < since) throw new Error(`${where}: deprecated.refuseAfter is before deprecated.since`);
   if (removeAfter < refuseAfter) throw new Error(`${where}: deprecated.removeAfter is before deprecated.refuseAfter`);
   if (deprecation.replacement.trim() === '') throw new Error(`${where}: deprecated.replacement is empty`);
@@ -84,17 +80,12 @@ export function deprecatedDescription(description: string, notice: DeprecationNo
  * The pipeline stage: returns the notice to attach while deprecated, throws
  * `removed_use_replacement` once the refusal date has passed.
  */
-export function checkDeprecation(
-  tool: { name: string; deprecated: DeprecationNotice | undefined },
-  now: Date,
-): DeprecationNotice | undefined {
+export function checkDeprecation(tool: { name: string; deprecated: DeprecationNotice | undefined }, now: Date): DeprecationNotice | undefined {
   const notice = tool.deprecated;
   const phase = deprecationPhase(notice, now);
   if (phase === 'active' || !notice) return undefined;
   if (phase === 'deprecated') return notice;
-  throw new ToolError(
-    ErrorCode.removedUseReplacement,
-    `${tool.name} was retired on ${notice.refuseAfter}; call ${notice.replacement} instead.`,
-    { details: { replacement: notice.replacement, refusedSince: notice.refuseAfter, removeAfter: notice.removeAfter } },
-  );
+  throw new ToolError(ErrorCode.removedUseReplacement, `${tool.name} was retired on ${notice.refuseAfter}; call ${notice.replacement} instead.`, {
+    details: { replacement: notice.replacement, refusedSince: notice.refuseAfter, removeAfter: notice.removeAfter },
+  });
 }

@@ -81,18 +81,27 @@ export function readToolError(result: { isError?: boolean; _meta?: Record<string
 }
 
 const isErrorBody = (value: unknown): value is ToolErrorBody =>
-  typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'string' && typeof (value as { message?: unknown }).message === 'string';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { code?: unknown }).code === 'string' &&
+  typeof (value as { message?: unknown }).message === 'string';
 
 /** The store could not serve the call now; the same call (and key) may be retried. */
-export function storeUnavailable(message = 'The store is unavailable right now, so the call did not complete. Retry shortly with the same idempotency key.'): ToolError {
+export function storeUnavailable(
+  message = 'The store is unavailable right now, so the call did not complete. Retry shortly with the same idempotency key.',
+): ToolError {
   return new ToolError(ErrorCode.storeUnavailable, message, { retryable: true });
 }
 
 /** The call's signal fired (the client went away, or the server is shutting down) before it finished. */
 export function cancelled(): ToolError {
-  return new ToolError(ErrorCode.cancelled, 'The call was cancelled before it finished (the client went away or the server is stopping); it may or may not have taken effect.', {
-    retryable: true,
-  });
+  return new ToolError(
+    ErrorCode.cancelled,
+    'The call was cancelled before it finished (the client went away or the server is stopping); it may or may not have taken effect.',
+    {
+      retryable: true,
+    },
+  );
 }
 
 /** Anything a handler threw that is not a ToolError: never echo its message (it may hold secrets). */

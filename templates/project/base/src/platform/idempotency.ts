@@ -20,7 +20,7 @@ import { canonicalJson } from './canonical-json.js';
 import { ErrorCode, readToolError, ToolError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { AnyTool } from './tool.js';
-import type { IdempotencyRepository, Store, StoreTransaction } from '../store/types.js';
+import type { ClaimOutcome, IdempotencyRepository, Store, StoreTransaction } from '../store/types.js';
 
 export const KEY_ARGUMENT = 'idempotencyKey';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -79,7 +79,9 @@ export const keyHash = (key: string) => createHash('sha256').update(key).digest(
  */
 export function fingerprint(tool: { name: string; version: string }, args: unknown): string {
   const major = tool.version.split('.')[0];
-  return createHash('sha256').update(canonicalJson({ tool: tool.name, major, arguments: args })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ tool: tool.name, major, arguments: args }))
+    .digest('hex');
 }
 
 export interface IdempotencySettings {
@@ -135,14 +137,17 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
   }
   if (call.key === undefined) {
     if (call.tool.idempotency === 'required') {
-      throw new ToolError(ErrorCode.idempotencyKeyRequired, `${call.tool.name} changes data and needs an idempotency key: send one in _meta["${META.idempotencyKey}"] or the ${KEY_ARGUMENT} argument.`);
+      throw new ToolError(
+        ErrorCode.idempotencyKeyRequired,
+        `${call.tool.name} changes data and needs an idempotency key: send one in _meta["${META.idempotencyKey}"] or the ${KEY_ARGUMENT} argument.`,
+      );
     }
     await call.admit?.();
     return { ...(await runHandler(call, deps.log)), outcome: 'no_key' };
   }
 
   const scope = { principalId: call.principalId, tool: call.tool.name, key: call.key };
-  let claim;
+  let claim: ClaimOutcome;
   try {
     claim = await deps.store.claim({
       ...scope,
@@ -153,7 +158,9 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
     });
   } catch (error) {
     deps.log.error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');
-    throw new ToolError(ErrorCode.storeUnavailable, 'The idempotency store is unavailable, so the call was not run. Retry with the same key.', { retryable: true });
+    throw new ToolError(ErrorCode.storeUnavailable, 'The idempotency store is unavailable, so the call was not run. Retry with the same key.', {
+      retryable: true,
+    });
   }
 
   switch (claim.kind) {
@@ -178,7 +185,7 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
         await release(deps, scope, leaseToken);
         throw error;
       }
-      let run;
+      let run: { result: CallToolResult; committed: boolean };
       try {
         run = await runHandler(call, deps.log, (tx, response) => tx.idempotency.complete(scope, leaseToken, response, call.now));
       } catch (error) {
@@ -209,7 +216,9 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
 
 async function release(deps: IdempotencyDeps, scope: { principalId: string; tool: string; key: string }, leaseToken: string): Promise<void> {
   // If the store is still down the record stays in progress, and its lease decides as after a crash.
-  await deps.store.release(scope, leaseToken).catch((error: unknown) => deps.log.warn({ event: 'idempotency_release_failed', err: error }, 'idempotency_release_failed'));
+  await deps.store
+    .release(scope, leaseToken)
+    .catch((error: unknown) => deps.log.warn({ event: 'idempotency_release_failed', err: error }, 'idempotency_release_failed'));
 }
 
 const inUse = (retryAfterMs: number) =>

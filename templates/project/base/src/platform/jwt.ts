@@ -5,7 +5,7 @@
  * protected-resource metadata so that clients can discover which authorization server to ask.
  */
 import { readFileSync } from 'node:fs';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { AuthFailure, type CredentialVerifier } from './auth.js';
 
 export interface JwtSettings {
@@ -45,7 +45,7 @@ export function jwtVerifier(settings: JwtSettings): CredentialVerifier {
   const keys = settings.jwksUrl ? remoteKeys(settings.jwksUrl) : createLocalJWKSet(JSON.parse(readFileSync(settings.jwksFile!, 'utf8')) as JSONWebKeySet);
   return {
     async verify(credential, now) {
-      let payload;
+      let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(credential, keys, {
           issuer: settings.issuer,

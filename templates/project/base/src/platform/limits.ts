@@ -17,7 +17,18 @@ import { ErrorCode, ToolError } from './errors.js';
 import type { AnyTool } from './tool.js';
 import type { BudgetLimit, BudgetRepository, BudgetStanding, RateCounter, RateRule } from '../store/types.js';
 
-const UNITS: Record<string, number> = { s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000, d: 86_400_000, day: 86_400_000 };
+const UNITS: Record<string, number> = {
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+};
 const RATE = /^\s*(\d+)\s*\/\s*(\d*)\s*([a-z]+?)s?\s*$/i;
 
 /** "60/min", "10/s", "1000/hour", "5/10s": calls per window. Throws a message that says what is accepted. */
@@ -32,7 +43,12 @@ export function parseRate(spec: string): RateRule {
   return { limit, windowMs: unit * count };
 }
 
-const NAMED_WINDOWS: [string, number][] = [['day', 86_400_000], ['hour', 3_600_000], ['min', 60_000], ['s', 1000]];
+const NAMED_WINDOWS: [string, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['min', 60_000],
+  ['s', 1000],
+];
 
 /** The rate as configured: 60/min, 5/10s. */
 export function describeRate(rule: RateRule): string {
@@ -101,10 +117,14 @@ export async function admitCall(deps: AdmitDeps, call: { tool: AnyTool; principa
   if (limits.rate) {
     const decision = await deps.rates.take(JSON.stringify([call.principalId, call.tool.name]), limits.rate, call.now);
     if (!decision.allowed) {
-      throw new ToolError(ErrorCode.rateLimited, `Rate limit for ${call.tool.name} reached (${describeRate(limits.rate)} per caller). Retry after ${Math.ceil(decision.retryAfterMs / 1000)} s.`, {
-        retryable: true,
-        details: { retryAfterMs: decision.retryAfterMs, limit: limits.rate.limit, windowSeconds: limits.rate.windowMs / 1000 },
-      });
+      throw new ToolError(
+        ErrorCode.rateLimited,
+        `Rate limit for ${call.tool.name} reached (${describeRate(limits.rate)} per caller). Retry after ${Math.ceil(decision.retryAfterMs / 1000)} s.`,
+        {
+          retryable: true,
+          details: { retryAfterMs: decision.retryAfterMs, limit: limits.rate.limit, windowSeconds: limits.rate.windowMs / 1000 },
+        },
+      );
     }
     rateRemaining = decision.remaining;
   }
@@ -118,14 +138,18 @@ export async function admitCall(deps: AdmitDeps, call: { tool: AnyTool; principa
   if (!decision.admitted) {
     const { limit, committedNanoUsd } = decision.refusedBy;
     const scope = limit.tool ? `for ${limit.tool} ` : '';
-    throw new ToolError(ErrorCode.budgetExceeded, `The daily budget ${scope}of $${nanoToUsd(limit.nanoUsd)} has no room for this call ($${nanoToUsd(committedNanoUsd)} spent or held today). It resets at 00:00 UTC.`, {
-      details: {
-        budgetUsd: nanoToUsd(limit.nanoUsd),
-        spentUsd: nanoToUsd(committedNanoUsd),
-        ...(limit.tool ? { tool: limit.tool } : {}),
-        resetsAt: new Date(nextUtcMidnight(call.now)).toISOString(),
+    throw new ToolError(
+      ErrorCode.budgetExceeded,
+      `The daily budget ${scope}of $${nanoToUsd(limit.nanoUsd)} has no room for this call ($${nanoToUsd(committedNanoUsd)} spent or held today). It resets at 00:00 UTC.`,
+      {
+        details: {
+          budgetUsd: nanoToUsd(limit.nanoUsd),
+          spentUsd: nanoToUsd(committedNanoUsd),
+          ...(limit.tool ? { tool: limit.tool } : {}),
+          resetsAt: new Date(nextUtcMidnight(call.now)).toISOString(),
+        },
       },
-    });
+    );
   }
   return { rateRemaining, budget: tightest(decision.standings) };
 }

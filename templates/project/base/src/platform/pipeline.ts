@@ -76,9 +76,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
   });
 
   try {
-    const params = checkCallParams(request.params, (drift) =>
-      log.warn({ event: 'schema_drift', ...drift, method: 'tools/call' }, 'schema_drift'),
-    );
+    const params = checkCallParams(request.params, (drift) => log.warn({ event: 'schema_drift', ...drift, method: 'tools/call' }, 'schema_drift'));
     call.toolName = params.name;
     call.input = params.arguments;
 
@@ -98,7 +96,12 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
     checkToolVersion(found, params.toolVersion);
     const notice = checkDeprecation(tool, deps.clock.now());
     const { [KEY_ARGUMENT]: keyArgument, ...args } = validateAgainstCurrentOrStale(found, params) as Record<string, unknown>;
-    const key = resolveKey({ meta: params.meta[META.idempotencyKey], param: params.idempotencyKey, header: request.idempotencyKeyHeader, argument: keyArgument });
+    const key = resolveKey({
+      meta: params.meta[META.idempotencyKey],
+      param: params.idempotencyKey,
+      header: request.idempotencyKeyHeader,
+      argument: keyArgument,
+    });
     if (key !== undefined) call.idempotencyKeyHash = keyHash(key);
 
     const context = (tx: StoreTransaction | undefined): ToolContext => ({
@@ -127,11 +130,13 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
         atomic: tool.transactional ? { store: deps.store, beforeCommit: (tx) => tx.costs.record(costRecord('ok')) } : undefined,
         admit: async () => {
           const limits = { rates: deps.rates, budgets: deps.store.budgets, settings: deps.limits };
-          call.admission = await admitCall(limits, { tool, principalId: caller.id, callId: call.callId, now: deps.clock.now().getTime() }).catch((error: unknown) => {
-            if (error instanceof ToolError) throw error;
-            log.error({ event: 'limits_store_error', err: error }, 'limits_store_error');
-            throw storeUnavailable();
-          });
+          call.admission = await admitCall(limits, { tool, principalId: caller.id, callId: call.callId, now: deps.clock.now().getTime() }).catch(
+            (error: unknown) => {
+              if (error instanceof ToolError) throw error;
+              log.error({ event: 'limits_store_error', err: error }, 'limits_store_error');
+              throw storeUnavailable();
+            },
+          );
         },
       },
       { store: deps.store.idempotency, settings: deps.idempotency, log },

@@ -101,7 +101,8 @@ export function createRegistry(tools: readonly AnyTool[], options: { history?: L
   const byName = new Map<string, RegisteredTool>();
   for (const tool of tools) {
     if (byName.has(tool.name)) throw new Error(`Two tools are registered as "${tool.name}"; tool names must be unique.`);
-    if (KEY_ARGUMENT in tool.input.shape) throw new Error(`${tool.name} declares "${KEY_ARGUMENT}" itself; that argument name is reserved for idempotency keys.`);
+    if (KEY_ARGUMENT in tool.input.shape)
+      throw new Error(`${tool.name} declares "${KEY_ARGUMENT}" itself; that argument name is reserved for idempotency keys.`);
     const input = tool.idempotency === 'none' ? tool.input : tool.input.extend({ [KEY_ARGUMENT]: keyArgumentSchema });
     byName.set(tool.name, {
       tool,

@@ -114,7 +114,10 @@ export async function startSdkTelemetry(options: TelemetryOptions, env: NodeJS.P
   const calls = meter.createCounter('mcp_prod.tool.calls', { unit: '{call}', description: 'Tool calls, by tool, status and idempotency outcome.' });
   const errors = meter.createCounter('mcp_prod.tool.errors', { unit: '{call}', description: 'Tool calls that ended in an error, by tool and error code.' });
   const replays = meter.createCounter('mcp_prod.tool.replays', { unit: '{call}', description: 'Idempotent calls answered from the stored result.' });
-  const cost = meter.createCounter('mcp_prod.tool.cost', { unit: 'nUSD', description: 'What tool calls spent, in nano-USD, by tool and kind (llm, external).' });
+  const cost = meter.createCounter('mcp_prod.tool.cost', {
+    unit: 'nUSD',
+    description: 'What tool calls spent, in nano-USD, by tool and kind (llm, external).',
+  });
 
   const requestState = (active: Context = context.active()) => active.getValue(REQUEST) as RequestState | undefined;
 
@@ -287,7 +290,10 @@ function tracedStore(store: Store, traced: Traced): Store {
   const proxies = new WeakMap<object, Map<string, object>>();
   const wrap = <T extends object>(holder: T, prefix: string, replaced: Record<string, unknown> = {}): T => {
     let byPrefix = proxies.get(holder);
-    if (!byPrefix) proxies.set(holder, (byPrefix = new Map()));
+    if (!byPrefix) {
+      byPrefix = new Map();
+      proxies.set(holder, byPrefix);
+    }
     const existing = byPrefix.get(prefix);
     if (existing) return existing as T;
     const proxy = new Proxy(holder, {

@@ -105,9 +105,7 @@ const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
  * Declares a tool together with its contract metadata. Invalid metadata throws at import time,
  * so a broken tool stops the server at start-up instead of failing on the first call.
  */
-export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefined = undefined>(
-  definition: ToolDefinition<I, O>,
-): Tool<I, O> {
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject | undefined = undefined>(definition: ToolDefinition<I, O>): Tool<I, O> {
   const where = `defineTool(${JSON.stringify(definition.name)})`;
   if (!TOOL_NAME.test(definition.name)) {
     throw new Error(`${where}: the name must be 1-128 characters of A-Z a-z 0-9 _ - .`);

@@ -35,9 +35,12 @@ export function openRedisBus(url: string, onError: (error: Error) => void): Bus 
   const listeners = new Set<BusListener>();
   publisher.on('error', onError);
   subscriber.on('error', onError);
-  subscriber.on('ready', () => listeners.forEach((listener) => listener.connected(true)));
-  subscriber.on('end', () => listeners.forEach((listener) => listener.connected(false)));
-  subscriber.on('reconnecting', () => listeners.forEach((listener) => listener.connected(false)));
+  const tell = (up: boolean) => {
+    for (const listener of listeners) listener.connected(up);
+  };
+  subscriber.on('ready', () => tell(true));
+  subscriber.on('end', () => tell(false));
+  subscriber.on('reconnecting', () => tell(false));
   let connecting: Promise<unknown> | undefined;
   const connect = () => (connecting ??= Promise.all([publisher.connect(), subscriber.connect()]));
 

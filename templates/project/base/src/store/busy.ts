@@ -34,7 +34,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * passed while it queued behind other writers fails without trying: its turn came too late.
  */
 export async function retryWhileBusy<T>(attempt: () => T, deadline: number, location: string): Promise<T> {
-  let lastError: unknown = undefined;
+  let lastError: unknown;
   for (let pause = 1; Date.now() < deadline; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
     try {
       return attempt();

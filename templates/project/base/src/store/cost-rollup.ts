@@ -51,13 +51,17 @@ export function addDelta(row: CostDailyRow, delta: CostDailyRow, sign: 1 | -1 = 
     if (total === 0) delete row.errorCodes[code];
     else row.errorCodes[code] = total;
   }
-  delta.latencyCounts.forEach((count, i) => (row.latencyCounts[i] = (row.latencyCounts[i] ?? 0) + sign * count));
+  delta.latencyCounts.forEach((count, i) => {
+    row.latencyCounts[i] = (row.latencyCounts[i] ?? 0) + sign * count;
+  });
 }
 
 /** A row's error codes and latency buckets as (stat, count) pairs, the shape SQL stores keep them in. */
 export function rowStats(row: CostDailyRow): [string, number][] {
   const stats: [string, number][] = Object.entries(row.errorCodes).map(([code, count]) => [`error:${code}`, count]);
-  row.latencyCounts.forEach((count, i) => count > 0 && stats.push([`latency:${i}`, count]));
+  row.latencyCounts.forEach((count, i) => {
+    if (count > 0) stats.push([`latency:${i}`, count]);
+  });
   return stats;
 }
 

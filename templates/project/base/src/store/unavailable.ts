@@ -9,7 +9,8 @@ const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EH
 // PostgreSQL SQLSTATEs: connection exceptions (08), insufficient resources (53), operator
 // intervention such as a shutdown or a terminated backend (57P0x), and lost serialisation races.
 const POSTGRES_TRANSIENT = /^(08|53|57P0)|^(40001|40P01)$/;
-const DRIVER_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|the database system is (starting up|shutting down)/i;
+const DRIVER_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|the database system is (starting up|shutting down)/i;
 
 export function isStoreUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {

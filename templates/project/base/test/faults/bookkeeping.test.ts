@@ -8,7 +8,15 @@ import { createBookkeeping, type BookkeepingBatch } from '../../src/store/bookke
 import type { CostRecord } from '../../src/store/types.js';
 import { collectLogs } from './secret-scan.js';
 
-const cost = (callId: string): CostRecord => ({ callId, at: Date.parse('2026-03-01T12:00:00Z'), tool: 't', toolVersion: '1.0.0', principalId: 'p', outcome: 'ok', items: [] });
+const cost = (callId: string): CostRecord => ({
+  callId,
+  at: Date.parse('2026-03-01T12:00:00Z'),
+  tool: 't',
+  toolVersion: '1.0.0',
+  principalId: 'p',
+  outcome: 'ok',
+  items: [],
+});
 const busy = () => Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -18,7 +18,13 @@ export function collectLogs(text: string): void {
 
 export function collectSecrets(...secrets: string[]): void {
   mkdirSync(dir, { recursive: true });
-  appendFileSync(path.join(dir, `secrets-${process.pid}.txt`), secrets.filter((s) => s.length >= 8).map((s) => `${s}\n`).join(''));
+  appendFileSync(
+    path.join(dir, `secrets-${process.pid}.txt`),
+    secrets
+      .filter((s) => s.length >= 8)
+      .map((s) => `${s}\n`)
+      .join(''),
+  );
 }
 
 /** Vitest global setup: a fresh collection per run, and the scan when the run ends. */
@@ -35,11 +41,16 @@ export function teardown(): void {
     return;
   }
   const read = (prefix: string) =>
-    files.filter((f) => f.startsWith(prefix)).flatMap((f) => readFileSync(path.join(runDir, f), 'utf8').split('\n')).filter(Boolean);
+    files
+      .filter((f) => f.startsWith(prefix))
+      .flatMap((f) => readFileSync(path.join(runDir, f), 'utf8').split('\n'))
+      .filter(Boolean);
   const secrets = [...new Set(read('secrets-'))];
   const lines = read('logs-');
   rmSync(runDir, { recursive: true, force: true });
-  const leaks = lines.flatMap((line, index) => secrets.filter((secret) => line.includes(secret)).map((secret) => `line ${index + 1} holds a secret starting ${secret.slice(0, 6)}…`));
+  const leaks = lines.flatMap((line, index) =>
+    secrets.filter((secret) => line.includes(secret)).map((secret) => `line ${index + 1} holds a secret starting ${secret.slice(0, 6)}…`),
+  );
   if (leaks.length > 0) {
     process.stderr.write(`FAIL fault suite: secrets reached the logs:\n${leaks.slice(0, 20).join('\n')}\n`);
     // A throw here is only reported; the run itself must fail.

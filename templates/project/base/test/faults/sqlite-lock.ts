@@ -86,6 +86,8 @@ export function timeSqliteCalls(): SqliteCallTimer {
   wrap(database, 'exec', (_self, args) => String(args[0]));
   return {
     longest,
-    stop: () => restore.splice(0).forEach((undo) => undo()),
+    stop: () => {
+      for (const undo of restore.splice(0)) undo();
+    },
   };
 }

@@ -33,7 +33,18 @@ async function existingStore(): Promise<string> {
   const file = path.join(dir, 'mcp.db');
   const store = openSqliteStore(file);
   await store.tokens.insert(
-    { id: 'tok_1', principalId: 'alice', name: 'one', scopes: [], hint: 'h', createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2099-01-01T00:00:00.000Z', revokedAt: null, lastUsedAt: null, rotatedFrom: null },
+    {
+      id: 'tok_1',
+      principalId: 'alice',
+      name: 'one',
+      scopes: [],
+      hint: 'h',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2099-01-01T00:00:00.000Z',
+      revokedAt: null,
+      lastUsedAt: null,
+      rotatedFrom: null,
+    },
     'hash-1',
   );
   await store.close();
@@ -185,7 +196,9 @@ describe.skipIf(!url)('a PostgreSQL store the server cannot write', () => {
     asReader.username = role;
     asReader.password = password;
     const refused = await refusal(asReader.toString(), schema);
-    expect(refused).toMatch(/cannot be written: the PostgreSQL role may not write what the server writes \(missing UPDATE on tokens, INSERT on idempotency_records/);
+    expect(refused).toMatch(
+      /cannot be written: the PostgreSQL role may not write what the server writes \(missing UPDATE on tokens, INSERT on idempotency_records/,
+    );
     expect(refused).not.toContain(password);
   });
 });

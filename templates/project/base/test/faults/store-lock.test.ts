@@ -148,12 +148,7 @@ describe(`a write lock held by another process for ${LOCK_MS / 1000} s`, () => {
         seen.transactionError = transaction.value;
         seen.readinessError = await s.store.checkWritable().catch((error: unknown) => error);
       };
-      await Promise.all([
-        reader(),
-        mutate('append_effect', { label: 'during-lock', delayMs: 0 }),
-        mutate('tx_effect', { label: 'during-lock' }),
-        direct(),
-      ]);
+      await Promise.all([reader(), mutate('append_effect', { label: 'during-lock', delayMs: 0 }), mutate('tx_effect', { label: 'during-lock' }), direct()]);
       seen.callsDuringLock = seen.readLatencies.length;
       seen.writtenDuringLock = echoCalls(s.file) - seen.callsBeforeLock;
       seen.coldTokenLastUse = written<{ last_used_at: string | null }>(s.file, 'SELECT last_used_at FROM tokens WHERE id = ?', cold.id)[0]!.last_used_at;

@@ -6,7 +6,16 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Attribute = { key: string; value: Record<string, unknown> };
-export type OtlpSpan = { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; attributes: Attribute[]; events?: { name: string }[]; status?: { code?: number; message?: string } };
+export type OtlpSpan = {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes: Attribute[];
+  events?: { name: string }[];
+  status?: { code?: number; message?: string };
+};
 export type DataPoint = { attributes: Attribute[]; count?: number | string; sum?: number; asInt?: number | string; asDouble?: number };
 export type OtlpMetric = { name: string; unit?: string; histogram?: { dataPoints: DataPoint[] }; sum?: { dataPoints: DataPoint[] } };
 
@@ -46,7 +55,14 @@ export async function startReceiver() {
     async waitForSpans(done: (spans: OtlpSpan[]) => boolean, timeoutMs = 10_000): Promise<OtlpSpan[]> {
       const deadline = Date.now() + timeoutMs;
       while (!done(this.spans())) {
-        if (Date.now() > deadline) throw new Error(`spans not received within ${timeoutMs} ms; got ${this.spans().map((span) => span.name).join(', ') || 'none'}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `spans not received within ${timeoutMs} ms; got ${
+              this.spans()
+                .map((span) => span.name)
+                .join(', ') || 'none'
+            }`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       return this.spans();

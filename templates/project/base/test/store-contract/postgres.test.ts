@@ -17,11 +17,14 @@ import { describeStoreContract } from './contract.js';
 
 const url = process.env.MCP_PROD_TEST_DATABASE_URL ?? '';
 
-const SKIPPED = 'MCP_PROD_TEST_DATABASE_URL is not set, so the PostgreSQL store tests are skipped (set it, e.g. postgres://postgres@127.0.0.1:5432/postgres, to run them).';
+const SKIPPED =
+  'MCP_PROD_TEST_DATABASE_URL is not set, so the PostgreSQL store tests are skipped (set it, e.g. postgres://postgres@127.0.0.1:5432/postgres, to run them).';
 if (!url && process.env.CI) {
   describe('PostgreSQL store', () => {
     it('is tested in CI', () => {
-      throw new Error('MCP_PROD_TEST_DATABASE_URL is not set, so the PostgreSQL store went untested. Give the CI job a PostgreSQL service and set it, e.g. postgres://postgres:postgres@127.0.0.1:5432/postgres.');
+      throw new Error(
+        'MCP_PROD_TEST_DATABASE_URL is not set, so the PostgreSQL store went untested. Give the CI job a PostgreSQL service and set it, e.g. postgres://postgres:postgres@127.0.0.1:5432/postgres.',
+      );
     });
   });
 } else if (!url) {
@@ -97,11 +100,16 @@ suite(url ? 'PostgreSQL store' : `PostgreSQL store: ${SKIPPED}`, () => {
       const store = open();
       await store.ready();
       const { rows } = await admin!.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [store.schema]);
-      expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['schema_migrations', 'tokens', 'idempotency_records', 'cost_ledger', 'cost_daily']));
+      expect(rows.map((r) => r.table_name)).toEqual(
+        expect.arrayContaining(['schema_migrations', 'tokens', 'idempotency_records', 'cost_ledger', 'cost_daily']),
+      );
       expect(await store.transaction((tx) => tx.sql`SELECT current_schema() AS schema`)).toEqual([{ schema: store.schema }]);
       expect(store.location).toMatch(new RegExp(`^postgres(ql)?://.*\\?schema=${store.schema}$`));
 
-      const remote = openPostgresStore({ connectionString: 'postgres://alice:s3cret@db.example.com:6543/app?sslmode=require&password=again', schema: 'tenant_a' });
+      const remote = openPostgresStore({
+        connectionString: 'postgres://alice:s3cret@db.example.com:6543/app?sslmode=require&password=again',
+        schema: 'tenant_a',
+      });
       expect(remote.location).toBe('postgres://alice@db.example.com:6543/app?schema=tenant_a');
       await remote.close();
     });
@@ -182,12 +190,22 @@ suite(url ? 'PostgreSQL store' : `PostgreSQL store: ${SKIPPED}`, () => {
       const at = Date.parse('2026-03-01T12:00:00.000Z');
       await Promise.all(
         Array.from({ length: 100 }, (_, i) =>
-          (i % 2 ? a : b).costs.record({ callId: `c${i}`, at, tool: 't', toolVersion: '1.0.0', principalId: 'alice', outcome: 'ok', items: [{ kind: 'llm', nanoUsd: big }] }),
+          (i % 2 ? a : b).costs.record({
+            callId: `c${i}`,
+            at,
+            tool: 't',
+            toolVersion: '1.0.0',
+            principalId: 'alice',
+            outcome: 'ok',
+            items: [{ kind: 'llm', nanoUsd: big }],
+          }),
         ),
       );
       await Promise.all([a.flush(), b.flush()]);
       expect(await a.costs.daily('2026-03-01')).toMatchObject([{ calls: 100, llmNanoUsd: 100n * big }]);
-      const ledger = await b.transaction((tx) => tx.sql<{ n: string; total: string }>`SELECT count(*)::text AS n, sum(nano_usd)::text AS total FROM cost_ledger`);
+      const ledger = await b.transaction(
+        (tx) => tx.sql<{ n: string; total: string }>`SELECT count(*)::text AS n, sum(nano_usd)::text AS total FROM cost_ledger`,
+      );
       expect(ledger).toEqual([{ n: '100', total: (100n * big).toString() }]);
     });
 
@@ -195,7 +213,15 @@ suite(url ? 'PostgreSQL store' : `PostgreSQL store: ${SKIPPED}`, () => {
       const warnings: string[] = [];
       const store = open({ onWarning: (event) => warnings.push(event) });
       const record = (callId: string, nanoUsd: bigint) =>
-        store.costs.record({ callId, at: Date.parse('2026-03-01T12:00:00.000Z'), tool: 't', toolVersion: '1.0.0', principalId: 'alice', outcome: 'ok', items: [{ kind: 'llm', nanoUsd }] });
+        store.costs.record({
+          callId,
+          at: Date.parse('2026-03-01T12:00:00.000Z'),
+          tool: 't',
+          toolVersion: '1.0.0',
+          principalId: 'alice',
+          outcome: 'ok',
+          items: [{ kind: 'llm', nanoUsd }],
+        });
       await record('c1', 2n ** 62n);
       // The second sum passes the bigint column's range, so the roll-up upsert fails after the ledger insert:
       // the batch is written again entry by entry, and only the entry that cannot be written is dropped.
@@ -212,12 +238,22 @@ suite(url ? 'PostgreSQL store' : `PostgreSQL store: ${SKIPPED}`, () => {
       await store.ready();
       let reportPid!: (pid: number) => void;
       const pid = new Promise<number>((resolve) => (reportPid = resolve));
-      const running = watch(store.transaction(async (tx) => {
-        await tx.costs.record({ callId: 'c', at: Date.now(), tool: 't', toolVersion: '1.0.0', principalId: 'alice', outcome: 'ok', items: [{ kind: 'llm', nanoUsd: 5n }] });
-        const [row] = await tx.sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`;
-        reportPid(row!.pid);
-        await tx.sql`SELECT pg_sleep(30)`;
-      }));
+      const running = watch(
+        store.transaction(async (tx) => {
+          await tx.costs.record({
+            callId: 'c',
+            at: Date.now(),
+            tool: 't',
+            toolVersion: '1.0.0',
+            principalId: 'alice',
+            outcome: 'ok',
+            items: [{ kind: 'llm', nanoUsd: 5n }],
+          });
+          const [row] = await tx.sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`;
+          reportPid(row!.pid);
+          await tx.sql`SELECT pg_sleep(30)`;
+        }),
+      );
       const backend = await pid;
       await sleep(100);
       const killedAt = Date.now();
@@ -243,7 +279,9 @@ suite(url ? 'PostgreSQL store' : `PostgreSQL store: ${SKIPPED}`, () => {
         let waiter: number | undefined;
         for (let i = 0; i < 100 && waiter === undefined; i++) {
           await sleep(20);
-          const { rows } = await admin!.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [applicationName]);
+          const { rows } = await admin!.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [
+            applicationName,
+          ]);
           waiter = rows[0]?.pid;
         }
         expect(waiter).toBeDefined();
@@ -320,7 +358,9 @@ suite(url ? 'PostgreSQL store' : `PostgreSQL store: ${SKIPPED}`, () => {
         ended = tx;
       });
       await expect(ended!.sql`SELECT 1`).rejects.toThrow(/transaction has ended/);
-      await expect(ended!.costs.record({ callId: 'c', at: Date.now(), tool: 't', toolVersion: '1', principalId: 'p', outcome: 'ok', items: [] })).rejects.toThrow(/ended/);
+      await expect(
+        ended!.costs.record({ callId: 'c', at: Date.now(), tool: 't', toolVersion: '1', principalId: 'p', outcome: 'ok', items: [] }),
+      ).rejects.toThrow(/ended/);
     });
 
     it('refuses calls once closed', async () => {
