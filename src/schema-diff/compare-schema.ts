@@ -179,7 +179,9 @@ class Walker {
     for (const name of new Set([...Object.keys(oldProps), ...Object.keys(newProps)])) {
       const at = `${pointer}/properties/${escapePointer(name)}`;
       if (name in oldProps && name in newProps) this.compare(oldProps[name]!, newProps[name]!, at);
-      else if (this.constraint || knownElsewhere(name in oldProps ? after : before, name)) this.memberMoved(before, after, name, at);
+      // A member declared impossible says what its absence says under a closed object: judged by meaning.
+      else if (this.constraint || knownElsewhere(name in oldProps ? after : before, name) || isNever(oldProps[name] ?? newProps[name]))
+        this.memberMoved(before, after, name, at);
       else if (!(name in newProps)) {
         this.report(at, 'property-removed', 'changed', `property "${name}" removed`);
         continue;

@@ -340,14 +340,6 @@ function canonicalObjects(s: JsonSchema): JsonSchema | undefined {
     }
   }
   for (const keyword of ['additionalProperties', 'unevaluatedProperties']) if (isNever(out[keyword])) out[keyword] = false;
-  // With nothing else allowed, a property declared impossible says what its absence says.
-  if (out.additionalProperties === false && isObject(out.properties)) {
-    const patterns = Object.keys((out.patternProperties ?? {}) as JsonSchema);
-    const kept = Object.entries(out.properties as Record<string, JsonSchema>).filter(
-      ([name, schema]) => !isNever(schema) || required.has(name) || patterns.length > 0,
-    );
-    out.properties = Object.fromEntries(kept);
-  }
   if (typeof out.minProperties === 'number' && out.minProperties <= ((out.required ?? []) as unknown[]).length) delete out.minProperties;
   if (Array.isArray(out.required) && out.required.length === 0) delete out.required;
   return out;

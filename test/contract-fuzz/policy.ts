@@ -16,6 +16,7 @@
  * policy-break check ("no longer declared anywhere") looks at the whole AFTER schema.
  */
 import type { Schema } from './grammar.js';
+import { validatorFor } from './validator.js';
 import { childSchemas, itemSchemas, sameLevel } from './values.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -52,8 +53,21 @@ export function declared(schema: Schema): Declared {
 
 const isDeclared = (d: Declared, name: string) => d.names.has(name) || d.patterns.some((p) => p.test(name));
 
-const constrainsUnknown = (v: unknown) =>
-  v === false || (isObject(v) && Object.keys(v).some((k) => !['title', 'description', '$comment', 'examples', 'default', 'deprecated'].includes(k)));
+/** One value of each kind: enough to tell a schema that takes anything, or nothing, from a typed one. */
+const PROBES: unknown[] = [null, true, 0, -3, 1.5, '', 'ab', [], [1, 'a'], {}, { a: 1 }];
+
+/**
+ * Whether additionalProperties types unknown keys (their values were promised): a schema that
+ * takes some values and not others. `false`, or one nothing passes, closes the object instead,
+ * and one everything passes leaves it open; neither declares the names it would match.
+ */
+const constrainsUnknown = (v: unknown) => {
+  if (!isObject(v)) return false;
+  const validate = validatorFor(v);
+  if (validate instanceof Error) return true;
+  const verdicts = new Set(PROBES.map((probe) => validate(probe)));
+  return verdicts.has(true) && verdicts.has(false);
+};
 
 /** Whether every object key in `value` is declared by `schema` at its level (see above). */
 export function usesOnlyDeclared(value: unknown, schema: Schema | Schema[]): boolean {

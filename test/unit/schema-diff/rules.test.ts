@@ -1286,6 +1286,20 @@ const rows: Row[] = [
     'major',
     'additional-properties-allowed',
   ]),
+  one(
+    'fuzz: a member declared impossible, then allowed',
+    'output',
+    { properties: { b: { allOf: [false] } }, additionalProperties: false },
+    { properties: { b: { anyOf: [{}] } }, additionalProperties: false },
+    ['major', 'values-allowed'],
+  ),
+  one(
+    'fuzz: a member made impossible in one union branch',
+    'input',
+    { anyOf: [{ additionalProperties: { minimum: -2 } }, { items: false }] },
+    { anyOf: [{ additionalProperties: { minimum: -2 } }, { items: false, properties: { a: false } }] },
+    ['major'],
+  ),
   ...same('fuzz: an enum as an anyOf of consts', { enum: [2.5, 1] }, { anyOf: [{ const: 1 }, { const: 2.5 }] }),
   ...same('fuzz: X or not X', {}, { anyOf: [int, { not: int }] }),
   ...same(
