@@ -90,7 +90,7 @@ describe('bump', () => {
   it('--all bumps every changed tool by what its change requires', async () => {
     const copy = copyProject(template);
     copy.edit('src/tools/create-note.ts', 'title: z.string().min(1).max(200)', 'title: z.string().min(1).max(100)');
-    copy.edit('src/tools/delete-note.ts', "description: 'Permanently delete", "description: 'Permanently and irreversibly delete");
+    copy.edit('src/tools/delete-note.ts', 'description: "Permanently delete', 'description: "Permanently and irreversibly delete');
     copy.edit(SEARCH, 'limit: z.number()', "since: z.string().optional().describe('Only notes created from this ISO date'),\n    limit: z.number()");
 
     const output = await runBump(copy, { all: true });

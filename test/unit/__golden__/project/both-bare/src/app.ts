@@ -1,4 +1,12 @@
-import { cachedVerifier, createAuthenticate, missingScopes, storedTokenVerifier, type Authenticate, type CredentialVerifier, type Principal } from './platform/auth.js';
+import {
+  cachedVerifier,
+  createAuthenticate,
+  missingScopes,
+  storedTokenVerifier,
+  type Authenticate,
+  type CredentialVerifier,
+  type Principal,
+} from './platform/auth.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { jwtVerifier } from './platform/jwt.js';
 import { createLogger, type Logger } from './platform/logger.js';
@@ -51,11 +59,10 @@ export function createApp(overrides: AppOverrides = {}): App {
   const clock = overrides.clock ?? systemClock;
   const bus = overrides.bus ?? (config.redisUrl ? openRedisBus(config.redisUrl, throttledWarning(logger, 'bus_error')) : noBus);
   const verifier = overrides.verifier ?? createVerifier(config, store, bus);
-  const redisRates = !overrides.rates && config.redisUrl ? openRedisRateCounter(config.redisUrl, store.rates, throttledWarning(logger, 'rate_counter_error')) : undefined;
+  const redisRates =
+    !overrides.rates && config.redisUrl ? openRedisRateCounter(config.redisUrl, store.rates, throttledWarning(logger, 'rate_counter_error')) : undefined;
   const rates = overrides.rates ?? redisRates ?? store.rates;
-  const authenticate =
-    overrides.authenticate ??
-    createAuthenticate({ verifier, stdioCredential: config.token, now: () => clock.now() });
+  const authenticate = overrides.authenticate ?? createAuthenticate({ verifier, stdioCredential: config.token, now: () => clock.now() });
   const allTools = new Set(registry.tools.map(({ tool }) => tool.name));
   return {
     config,
@@ -107,7 +114,7 @@ function throttledWarning(logger: Logger, event: string): (error: Error) => void
  * then closes the store, exactly once. The exit code is 0 when every call finished, 1 when the
  * transport had to cut calls off at the end of the grace period.
  */
-export function runProcess(app: App, closeTransport: () => Promise<{ cutOff: number } | void>): (reason: string) => Promise<void> {
+export function runProcess(app: App, closeTransport: () => Promise<{ cutOff: number } | undefined>): (reason: string) => Promise<void> {
   const stopMaintenance = startMaintenance(app);
   let stopping = false;
   const stop = async (reason: string) => {

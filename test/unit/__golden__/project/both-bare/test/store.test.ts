@@ -51,7 +51,10 @@ describe('SQLite store', () => {
 
   it('refuses a database written by a newer version', () => {
     const db = new Database(':memory:');
-    migrate(db, [{ id: '0001_a', sql: 'SELECT 1;' }, { id: '0099_future', sql: 'SELECT 1;' }]);
+    migrate(db, [
+      { id: '0001_a', sql: 'SELECT 1;' },
+      { id: '0099_future', sql: 'SELECT 1;' },
+    ]);
     expect(() => migrate(db, [{ id: '0001_a', sql: 'SELECT 1;' }])).toThrow(/0099_future.*newer version/);
     db.close();
   });

@@ -44,7 +44,10 @@ const schema = z
     MCP_PROD_DB: z.string().min(1).default('./data/mcp.db'),
     DATABASE_URL: z.string().optional(),
     /** The PostgreSQL schema that holds this server's tables (default: public). */
-    MCP_PROD_PG_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier').optional(),
+    MCP_PROD_PG_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+      .optional(),
     MCP_PROD_PG_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     /** Redis, optional: tells every instance at once when a token is revoked. */
     REDIS_URL: z.string().optional(),
@@ -113,7 +116,11 @@ const schema = z
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when MCP_PROD_AUTH=jwt' });
     }
     if (!env.MCP_PROD_JWT_JWKS_URL === !env.MCP_PROD_JWT_JWKS_FILE) {
-      ctx.addIssue({ code: 'custom', path: ['MCP_PROD_JWT_JWKS_URL'], message: 'set exactly one of MCP_PROD_JWT_JWKS_URL and MCP_PROD_JWT_JWKS_FILE when MCP_PROD_AUTH=jwt' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MCP_PROD_JWT_JWKS_URL'],
+        message: 'set exactly one of MCP_PROD_JWT_JWKS_URL and MCP_PROD_JWT_JWKS_FILE when MCP_PROD_AUTH=jwt',
+      });
     }
   });
 

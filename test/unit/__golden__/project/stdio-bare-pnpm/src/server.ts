@@ -1,4 +1,4 @@
-import { Server, type ServerContext } from '@modelcontextprotocol/server';
+import type { Server, ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod/v4';
 import type { App } from './app.js';
 import type { CallerInfo } from './platform/auth.js';
@@ -23,7 +23,11 @@ export function buildServer(app: App, transport: Pick<CallerInfo, 'transport'>):
     return authInfo ? { ...transport, authInfo } : transport;
   };
   // Every request (initialize and ping included) runs in its OpenTelemetry span when telemetry is on.
-  const server = new ObservedServer(serverInfo, { capabilities: { tools: { listChanged: false } } }, { telemetry: app.telemetry, transport: transport.transport });
+  const server = new ObservedServer(
+    serverInfo,
+    { capabilities: { tools: { listChanged: false } } },
+    { telemetry: app.telemetry, transport: transport.transport },
+  );
 
   server.setRequestHandler('tools/list', async (_request, ctx) => {
     const principal = await app.authenticate(callerOf(ctx)).catch(() => undefined);

@@ -149,7 +149,9 @@ export async function migratePostgres(client: pg.ClientBase, schema: string, mig
     const known = new Set(migrations.map((m) => m.id));
     const unknown = [...applied].filter((id) => !known.has(id));
     if (unknown.length > 0) {
-      throw new Error(`The schema ${schema} has migrations this server does not know (${unknown.join(', ')}); it was created by a newer version. Refusing to downgrade.`);
+      throw new Error(
+        `The schema ${schema} has migrations this server does not know (${unknown.join(', ')}); it was created by a newer version. Refusing to downgrade.`,
+      );
     }
     const pending = migrations.filter((m) => !applied.has(m.id));
     for (const migration of pending) {

@@ -64,7 +64,15 @@ const costRecord = (overrides: Partial<CostRecord> = {}): CostRecord => ({
   ...overrides,
 });
 
-const llm = (nanoUsd: bigint | null) => ({ kind: 'llm' as const, nanoUsd, model: 'model-a', inputTokens: 1000, outputTokens: 200, cachedInputTokens: 0, priceVersion: 'test-1' });
+const llm = (nanoUsd: bigint | null) => ({
+  kind: 'llm' as const,
+  nanoUsd,
+  model: 'model-a',
+  inputTokens: 1000,
+  outputTokens: 200,
+  cachedInputTokens: 0,
+  priceVersion: 'test-1',
+});
 const external = (nanoUsd: bigint) => ({ kind: 'external' as const, nanoUsd, vendor: 'maps' });
 
 /** The latency histogram of calls that recorded no latency (12 buckets: 11 bounds and the rest). */
@@ -262,7 +270,10 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect(await store.idempotency.claim({ ...request, now: T0 + RETENTION - 1 })).toEqual({ kind: 'replay', response: '"kept"' });
         const fresh = await acquire({ ...request, fingerprint: 'new-arguments', now: T0 + RETENTION });
         expect(fresh).not.toBe(lease);
-        expect(await store.idempotency.claim({ ...request, fingerprint: 'new-arguments', now: T0 + RETENTION + 1 })).toEqual({ kind: 'in_progress', retryAfterMs: 1000 });
+        expect(await store.idempotency.claim({ ...request, fingerprint: 'new-arguments', now: T0 + RETENTION + 1 })).toEqual({
+          kind: 'in_progress',
+          retryAfterMs: 1000,
+        });
         expect(await store.idempotency.complete(scopeOf(request), lease, '"old owner"', T0 + RETENTION + 2)).toBe(false);
       });
 
@@ -320,7 +331,10 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect(await store.idempotency.purgeExpired(T0 + 999)).toBe(0);
         expect(await store.idempotency.purgeExpired(T0 + 1000)).toBe(3);
         expect(await store.idempotency.purgeExpired(T0 + 1000)).toBe(0);
-        expect(await store.idempotency.claim(claimRequest({ key: 'long', retentionMs: 10_000, now: T0 + 1001 }))).toEqual({ kind: 'replay', response: '"long"' });
+        expect(await store.idempotency.claim(claimRequest({ key: 'long', retentionMs: 10_000, now: T0 + 1001 }))).toEqual({
+          kind: 'replay',
+          response: '"long"',
+        });
         await acquire(claimRequest({ key: 'short-0', fingerprint: 'anything', now: T0 + 1001 }));
         expect(await store.idempotency.purgeExpired(T0 + 10_000)).toBe(1);
       });
@@ -331,7 +345,19 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         await store.costs.record(costRecord({ items: [llm(1500n), external(250n), llm(null)] }));
         await store.flush();
         expect(await store.costs.daily('2026-03-01')).toEqual([
-          { day: '2026-03-01', tool: 'summarise', principalId: 'alice', calls: 1, errors: 0, replays: 0, llmNanoUsd: 1500n, externalNanoUsd: 250n, unpriced: 1, errorCodes: {}, latencyCounts: noLatency },
+          {
+            day: '2026-03-01',
+            tool: 'summarise',
+            principalId: 'alice',
+            calls: 1,
+            errors: 0,
+            replays: 0,
+            llmNanoUsd: 1500n,
+            externalNanoUsd: 250n,
+            unpriced: 1,
+            errorCodes: {},
+            latencyCounts: noLatency,
+          },
         ]);
       });
 
@@ -342,17 +368,36 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         await store.costs.record(costRecord({ items: [] }));
         await store.flush();
         expect(await store.costs.daily('2026-03-01')).toEqual([
-          { day: '2026-03-01', tool: 'summarise', principalId: 'alice', calls: 4, errors: 1, replays: 1, llmNanoUsd: 140n, externalNanoUsd: 2n, unpriced: 0, errorCodes: {}, latencyCounts: noLatency },
+          {
+            day: '2026-03-01',
+            tool: 'summarise',
+            principalId: 'alice',
+            calls: 4,
+            errors: 1,
+            replays: 1,
+            llmNanoUsd: 140n,
+            externalNanoUsd: 2n,
+            unpriced: 0,
+            errorCodes: {},
+            latencyCounts: noLatency,
+          },
         ]);
       });
 
       it('counts failed calls by error code and every call in its latency bucket', async () => {
         const timed = (latencyMs: number, errorCode?: string) => costRecord({ latencyMs, ...(errorCode ? { outcome: 'error' as const, errorCode } : {}) });
-        for (const record of [timed(3), timed(5), timed(7, 'rate_limited'), timed(80, 'rate_limited'), timed(80, 'note_not_found'), timed(99_000)]) await store.costs.record(record);
+        for (const record of [timed(3), timed(5), timed(7, 'rate_limited'), timed(80, 'rate_limited'), timed(80, 'note_not_found'), timed(99_000)])
+          await store.costs.record(record);
         await store.costs.record(costRecord({ tool: 'other', latencyMs: 1, outcome: 'error', errorCode: 'internal_error' }));
         await store.flush();
         const [other, summarise] = await store.costs.daily('2026-03-01');
-        expect(summarise).toMatchObject({ tool: 'summarise', calls: 6, errors: 3, errorCodes: { rate_limited: 2, note_not_found: 1 }, latencyCounts: [2, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 1] });
+        expect(summarise).toMatchObject({
+          tool: 'summarise',
+          calls: 6,
+          errors: 3,
+          errorCodes: { rate_limited: 2, note_not_found: 1 },
+          latencyCounts: [2, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 1],
+        });
         expect(other).toMatchObject({ tool: 'other', errorCodes: { internal_error: 1 }, latencyCounts: [1, ...noLatency.slice(1)] });
       });
 
@@ -389,7 +434,9 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
       it('loses no update under 100 concurrent records and flushes', async () => {
         await Promise.all(
           Array.from({ length: 100 }, async (_, i) => {
-            await store.costs.record(costRecord({ tool: i % 2 ? 'odd' : 'even', outcome: i % 10 === 0 ? 'error' : 'ok', items: [llm(7n), external(BigInt(i))] }));
+            await store.costs.record(
+              costRecord({ tool: i % 2 ? 'odd' : 'even', outcome: i % 10 === 0 ? 'error' : 'ok', items: [llm(7n), external(BigInt(i))] }),
+            );
             if (i % 7 === 0) await store.flush();
           }),
         );
@@ -448,7 +495,8 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
 
       it('counts per tool when the limit names a tool', async () => {
         const toolLimit = { nanoUsd: 500n, tool: 'summarise' };
-        const take = (callId: string, tool: string) => store.budgets.hold({ callId, principalId: 'alice', tool, day, nanoUsd: 300n, expiresAt: T0 + 60_000 }, [toolLimit], T0);
+        const take = (callId: string, tool: string) =>
+          store.budgets.hold({ callId, principalId: 'alice', tool, day, nanoUsd: 300n, expiresAt: T0 + 60_000 }, [toolLimit], T0);
         expect((await take('t1', 'summarise')).admitted).toBe(true);
         expect((await take('t2', 'translate')).admitted).toBe(true);
         expect((await take('t3', 'summarise')).admitted).toBe(false);
@@ -464,7 +512,10 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect((await hold('new', 300n)).admitted).toBe(false);
         await store.rates.take('alice:x', { limit: 1, windowMs: 1000 }, T0);
         const later = T0 + 2_000;
-        expect((await store.budgets.hold({ callId: 'new', principalId: 'alice', tool: 'summarise', day, nanoUsd: 300n, expiresAt: later + 60_000 }, [limit], later)).admitted).toBe(true);
+        expect(
+          (await store.budgets.hold({ callId: 'new', principalId: 'alice', tool: 'summarise', day, nanoUsd: 300n, expiresAt: later + 60_000 }, [limit], later))
+            .admitted,
+        ).toBe(true);
         expect(await store.budgets.purgeExpired(later)).toBe(2);
         expect(await store.budgets.standing('alice', day, [limit], later)).toEqual([{ limit, committedNanoUsd: 300n }]);
       });
@@ -537,7 +588,7 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
       if (options.sql) {
         it('runs parameterised SQL on the transaction, committed or rolled back with it', async () => {
           await store.transaction((tx) => tx.sql`CREATE TABLE contract_scratch (id TEXT PRIMARY KEY, v TEXT NOT NULL)`);
-          const tricky = "o'brien\"; DROP TABLE contract_scratch; --";
+          const tricky = 'o\'brien"; DROP TABLE contract_scratch; --';
           await expect(
             store.transaction(async (tx) => {
               await tx.sql`INSERT INTO contract_scratch (id, v) VALUES (${'rolled'}, ${tricky})`;

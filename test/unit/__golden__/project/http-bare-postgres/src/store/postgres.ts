@@ -122,7 +122,19 @@ function postgresTokens(query: Query, bookkeeping: Bookkeeping): TokenRepository
       await query(
         `INSERT INTO tokens (id, token_hash, principal_id, name, scopes, hint, created_at, expires_at, revoked_at, last_used_at, rotated_from)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [record.id, hash, record.principalId, record.name, record.scopes, record.hint, record.createdAt, record.expiresAt, record.revokedAt, record.lastUsedAt, record.rotatedFrom],
+        [
+          record.id,
+          hash,
+          record.principalId,
+          record.name,
+          record.scopes,
+          record.hint,
+          record.createdAt,
+          record.expiresAt,
+          record.revokedAt,
+          record.lastUsedAt,
+          record.rotatedFrom,
+        ],
       );
     },
     async findByHash(hash) {
@@ -194,7 +206,13 @@ function postgresIdempotency(query: Query, inTransaction: InTransaction): Idempo
           );
           const row = rows[0];
           if (!row) return undefined;
-          const existing = { fingerprint: row.fingerprint, status: row.status, leaseExpires: Number(row.lease_expires), response: row.response, expiresAt: Number(row.expires_at) };
+          const existing = {
+            fingerprint: row.fingerprint,
+            status: row.status,
+            leaseExpires: Number(row.lease_expires),
+            response: row.response,
+            expiresAt: Number(row.expires_at),
+          };
           const decision = decideClaim(existing, request);
           if (decision !== 'acquire') return decision;
           // The row lock held since the SELECT makes this takeover the only one.
@@ -437,7 +455,12 @@ async function readDaily(query: Query, sinceDay: string): Promise<CostDailyRow[]
 const sqlOn =
   (query: Query): StoreTransaction['sql'] =>
   async <Row>(strings: TemplateStringsArray, ...values: unknown[]) =>
-    (await query(strings.reduce((text, part, index) => `${text}$${index}${part}`), values)).rows as Row[];
+    (
+      await query(
+        strings.reduce((text, part, index) => `${text}$${index}${part}`),
+        values,
+      )
+    ).rows as Row[];
 
 /** Creates the pool now; connects and migrates on first use. */
 export function openPostgresStore(options: PostgresStoreOptions): PostgresStore {
@@ -562,7 +585,9 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresStore 
         [WRITES.map(([table]) => table), WRITES.map(([, privilege]) => privilege)],
       );
       if (denied.rows.length > 0) {
-        throw new Error(`the PostgreSQL role may not write what the server writes (missing ${denied.rows.map((r) => r.missing).join(', ')} in schema ${schema})`);
+        throw new Error(
+          `the PostgreSQL role may not write what the server writes (missing ${denied.rows.map((r) => r.missing).join(', ')} in schema ${schema})`,
+        );
       }
     },
     flush: () => bookkeeping.flush(),

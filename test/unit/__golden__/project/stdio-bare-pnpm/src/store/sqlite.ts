@@ -72,7 +72,9 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     const known = new Set(migrations.map((m) => m.id));
     const unknown = [...applied].filter((id) => !known.has(id));
     if (unknown.length > 0) {
-      throw new Error(`The database has migrations this server does not know (${unknown.join(', ')}); it was created by a newer version. Refusing to downgrade.`);
+      throw new Error(
+        `The database has migrations this server does not know (${unknown.join(', ')}); it was created by a newer version. Refusing to downgrade.`,
+      );
     }
     const pending = migrations.filter((m) => !applied.has(m.id));
     const record = db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)');
@@ -184,7 +186,13 @@ function sqliteIdempotency(db: Database.Database, run: Runner): IdempotencyRepos
   // "no record" and both insert; a deferred transaction would also risk SQLITE_BUSY on upgrade.
   const claim = db.transaction((request: ClaimRequest): ClaimOutcome => {
     const row = select.get(request.principalId, request.tool, request.key);
-    const existing = row && { fingerprint: row.fingerprint, status: row.status, leaseExpires: row.lease_expires, response: row.response, expiresAt: row.expires_at };
+    const existing = row && {
+      fingerprint: row.fingerprint,
+      status: row.status,
+      leaseExpires: row.lease_expires,
+      response: row.response,
+      expiresAt: row.expires_at,
+    };
     const decision = decideClaim(existing, request);
     if (decision !== 'acquire') return decision;
     const leaseToken = randomUUID();
@@ -223,9 +231,20 @@ function sqliteCosts(db: Database.Database, run: Runner) {
   );
   // Sums are read as BigInt: a busy tool's total can pass 2^53 nano-USD (about $9M).
   const selectDaily = db
-    .prepare<[string], { day: string; tool: string; principal_id: string; calls: bigint; errors: bigint; replays: bigint; llm_nano: bigint; external_nano: bigint; unpriced: bigint }>(
-      'SELECT * FROM cost_daily WHERE day >= ? ORDER BY day, tool, principal_id',
-    )
+    .prepare<
+      [string],
+      {
+        day: string;
+        tool: string;
+        principal_id: string;
+        calls: bigint;
+        errors: bigint;
+        replays: bigint;
+        llm_nano: bigint;
+        external_nano: bigint;
+        unpriced: bigint;
+      }
+    >('SELECT * FROM cost_daily WHERE day >= ? ORDER BY day, tool, principal_id')
     .safeIntegers(true);
   const dropHold = db.prepare<[string]>('DELETE FROM budget_holds WHERE call_id = ?');
   const upsertStat = db.prepare<[string, string, string, string, number]>(
@@ -286,7 +305,9 @@ function sqliteCosts(db: Database.Database, run: Runner) {
 /** Rate counters and budget holds; each decision is one BEGIN IMMEDIATE transaction, so processes on the file take turns. */
 function sqliteLimits(db: Database.Database, run: Runner): { rates: RateCounter; budgets: BudgetRepository } {
   const readTat = db.prepare<[string], number>('SELECT tat FROM rate_limits WHERE rate_key = ?').pluck();
-  const writeTat = db.prepare<[string, number]>('INSERT INTO rate_limits (rate_key, tat) VALUES (?, ?) ON CONFLICT (rate_key) DO UPDATE SET tat = excluded.tat');
+  const writeTat = db.prepare<[string, number]>(
+    'INSERT INTO rate_limits (rate_key, tat) VALUES (?, ?) ON CONFLICT (rate_key) DO UPDATE SET tat = excluded.tat',
+  );
   const take = db.transaction((key: string, rule: RateRule, now: number) => {
     const step = rateStep(readTat.get(key), rule, now);
     if (step.tat !== undefined) writeTat.run(key, step.tat);
@@ -345,7 +366,9 @@ function sqliteBookkeepingWriter(db: Database.Database, run: Runner, insertCost:
 function sqliteSql(db: Database.Database): StoreTransaction['sql'] {
   return async <Row>(strings: TemplateStringsArray, ...values: unknown[]) => {
     const statement = db.prepare(strings.join('?'));
-    return (statement.reader ? statement.all(...values) : (statement.run(...values), [])) as Row[];
+    if (statement.reader) return statement.all(...values) as Row[];
+    statement.run(...values);
+    return [];
   };
 }
 

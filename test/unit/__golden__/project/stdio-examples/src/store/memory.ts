@@ -224,7 +224,12 @@ export function createMemoryStore(): Store {
         notes: {
           async create(note) {
             const created = await store.notes.create(note);
-            undo.push(() => notes.splice(notes.findIndex((n) => n.id === created.id), 1));
+            undo.push(() =>
+              notes.splice(
+                notes.findIndex((n) => n.id === created.id),
+                1,
+              ),
+            );
             return created;
           },
           async delete(ownerId, id) {

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { localPrincipal } from '../../src/platform/auth.js';
 import tool from '../../src/tools/get-weather.js';
-import { connectClient, errorOf, newKey, testApp } from '../helpers/harness.js';
+import { connectClient, errorOf, testApp } from '../helpers/harness.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
