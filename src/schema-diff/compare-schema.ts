@@ -11,6 +11,7 @@ import { accepts } from './evaluate.js';
 import { relateFormats } from './formats.js';
 import { type Family, familiesOf, keywordFamily } from './keywords.js';
 import { normalizeSchema, semanticKey, stableStringify } from './normalize.js';
+import { join } from './simplify.js';
 import type { Direction, Finding, JsonSchema, Verdict } from './types.js';
 
 type Change = 'narrowed' | 'widened' | 'changed';
@@ -663,6 +664,7 @@ function splitByType(schema: JsonSchema, keyword: 'anyOf' | 'oneOf'): JsonSchema
 function knownElsewhere(schema: JsonSchema, name: string): boolean {
   const rest = schema.additionalProperties;
   if (isObject(rest) && semanticKey(rest) !== '{}') return true;
+  if (Object.keys((schema.patternProperties ?? {}) as JsonSchema).some((pattern) => matches(pattern, name) !== false)) return true;
   const branches = [
     ...((schema.anyOf ?? []) as JsonSchema[]),
     ...((schema.oneOf ?? []) as JsonSchema[]),
@@ -675,8 +677,11 @@ function knownElsewhere(schema: JsonSchema, name: string): boolean {
 
 /** What an object schema demands of a member it does not declare; undefined when a pattern applies. */
 function memberConstraint(schema: JsonSchema, name: string): JsonSchema | undefined {
-  const patterns = Object.keys((schema.patternProperties ?? {}) as JsonSchema);
-  if (patterns.some((pattern) => matches(pattern, name) !== false)) return undefined;
+  const patterns = Object.entries((schema.patternProperties ?? {}) as Record<string, JsonSchema>);
+  if (patterns.some(([pattern]) => matches(pattern, name) === undefined)) return undefined;
+  const matched = patterns.filter(([pattern]) => matches(pattern, name)).map(([, member]) => member);
+  // Matching patterns all apply (and additionalProperties then does not).
+  if (matched.length > 0) return matched.reduce<JsonSchema | undefined>((all, member) => all && join(all, member), {});
   const rest = schema.additionalProperties;
   return rest === undefined ? {} : rest === false ? { not: {} } : (rest as JsonSchema);
 }

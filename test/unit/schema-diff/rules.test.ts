@@ -1300,6 +1300,13 @@ const rows: Row[] = [
     { anyOf: [{ additionalProperties: { minimum: -2 } }, { items: false, properties: { a: false } }] },
     ['major'],
   ),
+  one(
+    'fuzz: a property declared where a pattern already named it',
+    'input',
+    { patternProperties: { '^a': {} } },
+    { properties: { a: str }, patternProperties: { '^a': {} } },
+    ['major'],
+  ),
   ...same('fuzz: an enum as an anyOf of consts', { enum: [2.5, 1] }, { anyOf: [{ const: 1 }, { const: 2.5 }] }),
   ...same('fuzz: X or not X', {}, { anyOf: [int, { not: int }] }),
   ...same(
