@@ -230,22 +230,21 @@ class Walker {
     const closed = (s: JsonSchema) => s.additionalProperties === false || isNever(s.additionalProperties);
     const touchesDeclared = (pattern: string, s: JsonSchema) =>
       Object.keys((s.properties ?? {}) as JsonSchema).some((name) => matches(pattern, name) !== false);
+    // What names a pattern matches had to satisfy without it: additionalProperties (or nothing).
+    const rest = (s: JsonSchema): JsonSchema => (s.additionalProperties === undefined ? {} : closed(s) ? { not: {} } : (s.additionalProperties as JsonSchema));
     for (const pattern of new Set([...Object.keys(old), ...Object.keys(now)])) {
       const at = `${pointer}/patternProperties/${escapePointer(pattern)}`;
-      if (pattern in old && pattern in now) this.compare(old[pattern]!, now[pattern]!, at);
+      // A pattern's schema applies beside the declared members it matches: their own members are known.
+      if (pattern in old && pattern in now) this.asConstraint(() => this.compare(old[pattern]!, now[pattern]!, at));
       else if (pattern in now) {
-        if (closed(before) && !touchesDeclared(pattern, after)) {
-          this.report(
-            at,
-            'pattern-properties-allowed',
-            'widened',
-            `members matching "${pattern}" are now allowed`,
-            this.direction === 'output' ? { verdict: 'additive' } : {},
-          );
-        } else this.report(at, 'pattern-properties-added', 'narrowed', `members matching "${pattern}" are now constrained`);
-      } else if (closed(after) && !touchesDeclared(pattern, before)) {
-        this.report(at, 'pattern-properties-removed', 'narrowed', `members matching "${pattern}" are no longer allowed`);
-      } else this.report(at, 'pattern-properties-removed', 'widened', `members matching "${pattern}" are no longer constrained`);
+        if (touchesDeclared(pattern, after)) this.report(at, 'pattern-properties-added', 'narrowed', `members matching "${pattern}" are now constrained`);
+        else if (closed(before)) {
+          const overlay = this.direction === 'output' && !this.constraint ? { verdict: 'additive' as const } : {};
+          this.report(at, 'pattern-properties-allowed', 'widened', `members matching "${pattern}" are now allowed`, overlay);
+        } else this.asConstraint(() => this.compare(rest(before), now[pattern]!, at));
+      } else if (touchesDeclared(pattern, before)) {
+        this.report(at, 'pattern-properties-removed', 'widened', `members matching "${pattern}" are no longer constrained by it`);
+      } else this.asConstraint(() => this.compare(old[pattern]!, rest(after), at));
     }
   }
 
@@ -275,7 +274,8 @@ class Walker {
     if (rank(after) < rank(before)) return this.report(at, 'additional-properties-restricted', 'narrowed', 'unknown properties are now restricted');
     // Consumers of an output ignore members they do not know, so opening a closed object is not
     // a break; members a typed additionalProperties promised were known, and widening them is.
-    const overlay = this.direction === 'output' && rank(before) === 0 ? { verdict: 'additive' as const } : {};
+    // Under then/else or another branch the object's declared members are what this closes off.
+    const overlay = this.direction === 'output' && rank(before) === 0 && !this.constraint ? { verdict: 'additive' as const } : {};
     this.report(at, 'additional-properties-allowed', 'widened', 'more unknown properties are now allowed', overlay);
   }
 
