@@ -74,6 +74,22 @@ class Walker {
     private readonly negated = false,
   ) {}
 
+  /**
+   * Member names the contract knows at the level being compared from outside the schema itself:
+   * declared by a sibling union branch, or by a pattern schema that applies to this member.
+   */
+  private known = new Set<string>();
+
+  private knowing(names: Iterable<string>, run: () => void) {
+    const saved = this.known;
+    this.known = new Set([...saved, ...names]);
+    try {
+      run();
+    } finally {
+      this.known = saved;
+    }
+  }
+
   private asConstraint(run: () => void) {
     const saved = this.constraint;
     this.constraint = true;
@@ -179,9 +195,9 @@ class Walker {
     const newRequired = new Set((after.required ?? []) as string[]);
     for (const name of new Set([...Object.keys(oldProps), ...Object.keys(newProps)])) {
       const at = `${pointer}/properties/${escapePointer(name)}`;
-      if (name in oldProps && name in newProps) this.compare(oldProps[name]!, newProps[name]!, at);
+      if (name in oldProps && name in newProps) this.knowing(patternNames(before, name), () => this.compare(oldProps[name]!, newProps[name]!, at));
       // A member declared impossible says what its absence says under a closed object: judged by meaning.
-      else if (this.constraint || knownElsewhere(name in oldProps ? after : before, name) || isNever(oldProps[name] ?? newProps[name]))
+      else if (this.constraint || this.known.has(name) || knownElsewhere(name in oldProps ? after : before, name) || isNever(oldProps[name] ?? newProps[name]))
         this.memberMoved(before, after, name, at);
       else if (!(name in newProps)) {
         this.report(at, 'property-removed', 'changed', `property "${name}" removed`);
@@ -237,14 +253,17 @@ class Walker {
       // A pattern's schema applies beside the declared members it matches: their own members are known.
       if (pattern in old && pattern in now) this.asConstraint(() => this.compare(old[pattern]!, now[pattern]!, at));
       else if (pattern in now) {
-        if (touchesDeclared(pattern, after)) this.report(at, 'pattern-properties-added', 'narrowed', `members matching "${pattern}" are now constrained`);
-        else if (closed(before)) {
+        if (touchesDeclared(pattern, after))
+          this.report(at, 'pattern-properties-added', 'narrowed', `declared members matching "${pattern}" are now constrained`);
+        if (closed(before)) {
           const overlay = this.direction === 'output' && !this.constraint ? { verdict: 'additive' as const } : {};
           this.report(at, 'pattern-properties-allowed', 'widened', `members matching "${pattern}" are now allowed`, overlay);
         } else this.asConstraint(() => this.compare(rest(before), now[pattern]!, at));
-      } else if (touchesDeclared(pattern, before)) {
-        this.report(at, 'pattern-properties-removed', 'widened', `members matching "${pattern}" are no longer constrained by it`);
-      } else this.asConstraint(() => this.compare(old[pattern]!, rest(after), at));
+      } else {
+        if (touchesDeclared(pattern, before))
+          this.report(at, 'pattern-properties-removed', 'widened', `declared members matching "${pattern}" are no longer constrained by it`);
+        this.asConstraint(() => this.compare(old[pattern]!, rest(after), at));
+      }
     }
   }
 
@@ -503,6 +522,16 @@ class Walker {
    * changes, a single leftover pair is compared as a changed branch, the rest are added/removed.
    */
   private matchBranches(old: JsonSchema[], now: JsonSchema[], at: string): { added: JsonSchema[]; removed: JsonSchema[] } {
+    let result = { added: [] as JsonSchema[], removed: [] as JsonSchema[] };
+    // What one alternative declares, the contract knows while another alternative is compared.
+    this.knowing(
+      old.flatMap((branch) => (isObject(branch.properties) ? Object.keys(branch.properties) : [])),
+      () => (result = this.pairBranches(old, now, at)),
+    );
+    return result;
+  }
+
+  private pairBranches(old: JsonSchema[], now: JsonSchema[], at: string): { added: JsonSchema[]; removed: JsonSchema[] } {
     const unmatchedNew = new Map(now.map((branch, i) => [i, branch]));
     const unmatchedOld: JsonSchema[] = [];
     for (const branch of old) {
@@ -673,6 +702,13 @@ function knownElsewhere(schema: JsonSchema, name: string): boolean {
     ...[schema.then, schema.else].filter(isObject),
   ];
   return branches.some((branch) => isObject(branch.properties) && name in branch.properties);
+}
+
+/** Names declared by the pattern schemas of `schema` that match the member `name` (they apply to it too). */
+function patternNames(schema: JsonSchema, name: string): string[] {
+  return Object.entries((schema.patternProperties ?? {}) as Record<string, JsonSchema>)
+    .filter(([pattern]) => matches(pattern, name) !== false)
+    .flatMap(([, member]) => (isObject(member.properties) ? Object.keys(member.properties) : []));
 }
 
 /** What an object schema demands of a member it does not declare; undefined when a pattern applies. */

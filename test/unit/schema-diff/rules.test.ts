@@ -1328,6 +1328,27 @@ const rows: Row[] = [
     { if: { properties: { c: {} } }, then: { anyOf: [{ additionalProperties: { anyOf: [str] } }] } },
     ['major'],
   ),
+  one(
+    'fuzz: a member one alternative declares, constrained in another',
+    'input',
+    { anyOf: [{ properties: { c: num } }, { prefixItems: [false] }] },
+    { anyOf: [{ properties: { c: num } }, { prefixItems: [false], properties: { c: { type: ['null'] } } }], additionalProperties: true },
+    ['major'],
+  ),
+  one(
+    'fuzz: a pattern on declared members also exempts undeclared ones from additionalProperties',
+    'output',
+    { properties: { a: {}, c: {} }, additionalProperties: { multipleOf: 2 } },
+    { properties: { a: {}, c: {} }, additionalProperties: { multipleOf: 2 }, patternProperties: { '^a': {} } },
+    ['major'],
+  ),
+  one(
+    'fuzz: a member of a member that a pattern schema declares',
+    'input',
+    { properties: { c: {} }, patternProperties: { '^[bc]$': { properties: { b: {} } } } },
+    { properties: { c: { properties: { b: { const: 1 } } } }, patternProperties: { '^[bc]$': { properties: { b: {} } } } },
+    ['major'],
+  ),
   ...same('fuzz: an enum as an anyOf of consts', { enum: [2.5, 1] }, { anyOf: [{ const: 1 }, { const: 2.5 }] }),
   ...same('fuzz: X or not X', {}, { anyOf: [int, { not: int }] }),
   ...same(
