@@ -1,6 +1,6 @@
 /**
- * Contract fuzzer, short CI run (issue 12; the long run is `npm run fuzz:contract`). A fixed seed
- * plus two random ones (named in the test titles, so a failure says how to replay it:
+ * Contract fuzzer, short CI run (issue 12; the long run is `npm run fuzz:contract`). Three fixed
+ * seeds (named in the test titles, so a failure says how to replay it:
  * `npm run fuzz:contract -- --seed S --runs N`). Fails on any missed break (the shrunk
  * counterexample is printed), on a rewrite the oracle finds not equivalent (harness bug), and
  * when false alarms on equivalent pairs reach 2% over all seeds.
@@ -14,11 +14,11 @@ import { formatCheck } from '../../contract-fuzz/validator.js';
 import { FORMAT_SAMPLES } from '../../contract-fuzz/values.js';
 
 const FIXED_SEED = 20_261_130;
-const randomSeed = () => Math.floor(Math.random() * 2 ** 31);
 const SEEDS: [string, number, number, number][] = [
   ['fixed', FIXED_SEED, 240, 12_000],
-  ['random', randomSeed(), 120, 6_000],
-  ['random', randomSeed(), 120, 6_000],
+  // Fixed too, so that CI is deterministic: new ground is what `npm run fuzz:contract` is for.
+  ['fixed', 1999244407, 120, 6_000],
+  ['fixed', 1002454816, 120, 6_000],
 ];
 
 describe('contract fuzz: the oracle itself', () => {
