@@ -551,6 +551,14 @@ class Walker {
 
   /** anyOf and oneOf together: the same branches may move from one keyword to the other. */
   private alternatives(before: JsonSchema, after: JsonSchema, pointer: string) {
+    // Both unions on one schema: each keyword is its own constraint, compared with its own kind.
+    if ((before.anyOf && before.oneOf) || (after.anyOf && after.oneOf)) {
+      for (const keyword of ['anyOf', 'oneOf'] as const) {
+        const only = (s: JsonSchema) => (s[keyword] === undefined ? {} : { [keyword]: s[keyword] });
+        this.alternatives(only(before), only(after), pointer);
+      }
+      return;
+    }
     const oldKind = before.oneOf ? 'oneOf' : before.anyOf ? 'anyOf' : undefined;
     const newKind = after.oneOf ? 'oneOf' : after.anyOf ? 'anyOf' : undefined;
     if (!oldKind && !newKind) return;
@@ -699,7 +707,7 @@ function knownElsewhere(schema: JsonSchema, name: string): boolean {
     ...((schema.oneOf ?? []) as JsonSchema[]),
     ...((schema.allOf ?? []) as JsonSchema[]),
     ...Object.values((schema.dependentSchemas ?? {}) as Record<string, JsonSchema>),
-    ...[schema.then, schema.else].filter(isObject),
+    ...[schema.if, schema.then, schema.else].filter(isObject),
   ];
   return branches.some((branch) => isObject(branch.properties) && name in branch.properties);
 }

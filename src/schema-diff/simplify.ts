@@ -198,7 +198,8 @@ function foldConditional(s: JsonSchema): JsonSchema | undefined {
   const base = without(s, 'if', 'then', 'else');
   const thenAlways = then === undefined || isAlways(then);
   const elseAlways = otherwise === undefined || isAlways(otherwise);
-  if (condition === undefined || (thenAlways && elseAlways)) return base;
+  // A condition that decides nothing goes, but what it names stays declared.
+  if (condition === undefined || (thenAlways && elseAlways)) return condition ? keepDeclarations(base, [condition]) : base;
   if (isAlways(condition)) return thenAlways ? base : (join(base, then!) ?? s);
   if (isNever(condition)) return elseAlways ? base : (join(base, otherwise!) ?? s);
   if (then && otherwise && key(then) === key(otherwise)) return join(base, then) ?? s;

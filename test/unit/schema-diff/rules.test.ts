@@ -1349,6 +1349,20 @@ const rows: Row[] = [
     { properties: { c: { properties: { b: { const: 1 } } } }, patternProperties: { '^[bc]$': { properties: { b: {} } } } },
     ['major'],
   ),
+  one(
+    'fuzz: an anyOf beside a oneOf',
+    'input',
+    { oneOf: [{}, { const: 'a' }] },
+    { anyOf: [{ required: ['a'] }, { type: 'null' }], oneOf: [{}, { const: 'a' }] },
+    ['major'],
+  ),
+  one(
+    'fuzz: a member the if schema declares',
+    'input',
+    { if: { properties: { c: {} } } },
+    { properties: { c: { type: 'boolean' } }, if: { properties: { c: {} } } },
+    ['major'],
+  ),
   ...same('fuzz: an enum as an anyOf of consts', { enum: [2.5, 1] }, { anyOf: [{ const: 1 }, { const: 2.5 }] }),
   ...same('fuzz: X or not X', {}, { anyOf: [int, { not: int }] }),
   ...same(
