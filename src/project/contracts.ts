@@ -3,7 +3,7 @@ import type { Project } from '../core/project.js';
 import type { ProjectTree } from '../core/tree.js';
 import type { ToolContract } from '../schema-diff/types.js';
 import { importInstalled } from '../core/dependencies.js';
-import { contractModuleSchema, toolContractsSchema, validateFromProject } from './interface.js';
+import { contractModuleSchema, scopeModuleSchema, type ScopeRules, toolContractsSchema, validateFromProject } from './interface.js';
 import { withStagedProject } from './staging.js';
 
 const CONTRACT_FILE = 'src/contract.ts';
@@ -15,8 +15,10 @@ function projectCodeError(what: string, error: unknown): CliError {
   return new CliError(`${what}: ${error instanceof Error ? error.message : String(error)}`, { hint: FIX_HINT, cause: error });
 }
 
+type ContractModule = Record<string, unknown> & { toolContracts(tools?: readonly unknown[]): Promise<unknown> };
+
 /** The project's src/contract.ts, checked to export what mcp-prod calls. */
-export async function contractModule(project: Project): Promise<Record<string, unknown> & { toolContracts(tools?: readonly unknown[]): Promise<unknown> }> {
+export async function contractModule(project: Project): Promise<ContractModule> {
   let module: unknown;
   try {
     module = await importInstalled(project, CONTRACT_FILE);
@@ -36,33 +38,41 @@ function exportedTools(module: Record<string, unknown>): unknown[] {
   return [...new Set(Object.values(module).filter(isTool))];
 }
 
-/**
- * The project's tool contracts, produced by its own registry (src/contract.ts) exactly as
- * tools/list would serve them.
- */
-export async function loadContracts(project: Project): Promise<Record<string, ToolContract>> {
-  const { toolContracts } = await contractModule(project);
-  let contracts: unknown;
-  try {
-    contracts = await toolContracts();
-  } catch (error) {
-    throw projectCodeError("The project's tool registry refused to build", error);
-  }
-  return validateFromProject(toolContractsSchema, contracts, `${CONTRACT_FILE} toolContracts()`);
+export interface ContractsAndScopes {
+  contracts: Record<string, ToolContract>;
+  /** The scope hierarchy the project's server enforces. */
+  scopeRules: ScopeRules;
 }
 
-/** The contracts of one tool module (a file under src/tools), without loading the others. */
-export async function loadToolContract(project: Project, toolFile: string): Promise<Record<string, ToolContract>> {
-  const { toolContracts } = await contractModule(project);
+/**
+ * The project's tool contracts, produced by its own registry (src/contract.ts) exactly as
+ * tools/list would serve them, and its scope hierarchy, from one load of the module (each load
+ * compiles the project's module graph afresh). With `toolFile`, only that tool module's
+ * contracts, without loading the others.
+ */
+export async function loadContractsAndScopes(project: Project, toolFile?: string): Promise<ContractsAndScopes> {
+  const module = await contractModule(project);
+  const { scopeRules } = validateFromProject(scopeModuleSchema, module, CONTRACT_FILE);
   let contracts: unknown;
   try {
-    const tools = exportedTools(await importInstalled<Record<string, unknown>>(project, toolFile));
-    if (tools.length === 0) throw new CliError(`${toolFile} exports no tool.`, { hint: 'Export the result of defineTool(...), as default or by name.' });
-    contracts = await toolContracts(tools);
+    if (toolFile === undefined) contracts = await module.toolContracts();
+    else {
+      const tools = exportedTools(await importInstalled<Record<string, unknown>>(project, toolFile));
+      if (tools.length === 0) throw new CliError(`${toolFile} exports no tool.`, { hint: 'Export the result of defineTool(...), as default or by name.' });
+      contracts = await module.toolContracts(tools);
+    }
   } catch (error) {
-    throw projectCodeError(`Could not load ${toolFile}`, error);
+    throw projectCodeError(toolFile === undefined ? "The project's tool registry refused to build" : `Could not load ${toolFile}`, error);
   }
-  return validateFromProject(toolContractsSchema, contracts, `${CONTRACT_FILE} toolContracts()`);
+  return { contracts: validateFromProject(toolContractsSchema, contracts, `${CONTRACT_FILE} toolContracts()`), scopeRules };
+}
+
+export async function loadContracts(project: Project): Promise<Record<string, ToolContract>> {
+  return (await loadContractsAndScopes(project)).contracts;
+}
+
+export async function loadToolContract(project: Project, toolFile: string): Promise<Record<string, ToolContract>> {
+  return (await loadContractsAndScopes(project, toolFile)).contracts;
 }
 
 /** `loadToolContract` with the tree's pending changes in place, the project itself untouched. */

@@ -3,12 +3,11 @@ import { CliError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
 import { today } from '../../core/today.js';
 import { commitTree, ProjectTree } from '../../core/tree.js';
-import { loadContracts, loadToolContract } from '../../project/contracts.js';
+import { loadContractsAndScopes } from '../../project/contracts.js';
 import { readLockfile, recordInLockfile } from '../../project/lockfile.js';
 import { findToolFile } from '../../project/tool-files.js';
-import { loadScopeRules } from '../../project/scopes.js';
 import { assemblePlan, type ToolPlan } from '../../schema-diff/plan.js';
-import type { Bump, ToolContract } from '../../schema-diff/types.js';
+import type { Bump } from '../../schema-diff/types.js';
 import { declaredBump, parseVersion, suggestVersion } from '../../schema-diff/version-gate.js';
 import { setToolVersion } from '../../transforms/set-tool-version.js';
 import type { BumpOptions } from './options.js';
@@ -33,19 +32,17 @@ export async function bump(project: Project, options: BumpOptions, out: { write(
     throw new CliError('Name one tool, or pass --all.', { hint: 'mcp-prod bump <tool> [major|minor|patch], or mcp-prod bump --all' });
   const tree = new ProjectTree(project.root);
   const { lock } = readLockfile(tree);
-  let contracts: Record<string, ToolContract>;
   let compared = lock;
+  let toolFile: string | undefined;
   if (options.tool) {
     // One tool: load only its module and compare only its lock entry.
-    const file = findToolFile(tree, options.tool);
-    if (!file) throw new CliError(`No tool named ${options.tool} in src/tools.`, { hint: '`mcp-prod check` lists the tools the project has.' });
-    contracts = await loadToolContract(project, file);
+    toolFile = findToolFile(tree, options.tool);
+    if (!toolFile) throw new CliError(`No tool named ${options.tool} in src/tools.`, { hint: '`mcp-prod check` lists the tools the project has.' });
     const entry = lock.tools[options.tool];
     compared = { lockfileVersion: 1, tools: entry ? { [options.tool]: entry } : {} };
-  } else {
-    contracts = await loadContracts(project);
   }
-  const plan = assemblePlan(compared, contracts, { today: today(), scopeCovers: (await loadScopeRules(project)).covers });
+  const { contracts, scopeRules } = await loadContractsAndScopes(project, toolFile);
+  const plan = assemblePlan(compared, contracts, { today: today(), scopeCovers: scopeRules.covers });
   const byName = new Map(plan.tools.map((tool) => [tool.name, tool]));
   if (options.tool && !contracts[options.tool]) throw new CliError(`No tool named ${options.tool} is defined in its file.`);
 

@@ -2,11 +2,10 @@ import { ExitError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
 import { today } from '../../core/today.js';
 import { ProjectTree } from '../../core/tree.js';
-import { loadContracts } from '../../project/contracts.js';
+import { loadContractsAndScopes } from '../../project/contracts.js';
 import { LOCKFILE_NAME, readLockfile } from '../../project/lockfile.js';
 import type { CheckOptions } from './options.js';
 import { buildReport, renderReport, toolsWorthLocating, type CheckReport } from '../../reporters/compat/index.js';
-import { loadScopeRules } from '../../project/scopes.js';
 import { assemblePlan } from '../../schema-diff/plan.js';
 
 /**
@@ -16,8 +15,8 @@ import { assemblePlan } from '../../schema-diff/plan.js';
 export async function check(project: Project, options: CheckOptions & { write(text: string): void }): Promise<CheckReport> {
   const tree = new ProjectTree(project.root);
   const { lock, exists } = readLockfile(tree);
-  const contracts = await loadContracts(project);
-  const plan = assemblePlan(lock, contracts, { today: today(), scopeCovers: (await loadScopeRules(project)).covers });
+  const { contracts, scopeRules } = await loadContractsAndScopes(project);
+  const plan = assemblePlan(lock, contracts, { today: today(), scopeCovers: scopeRules.covers });
   const worthLocating = toolsWorthLocating(plan);
   // The file finder loads ts-morph; a passing check (the common case in CI) does not need it.
   const files = worthLocating.length > 0 ? (await import('../../project/tool-files.js')).findToolFiles(tree, worthLocating) : undefined;

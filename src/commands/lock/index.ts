@@ -2,11 +2,10 @@ import { CliError } from '../../core/errors.js';
 import type { Project } from '../../core/project.js';
 import { today } from '../../core/today.js';
 import { commitTree, ProjectTree } from '../../core/tree.js';
-import { loadContracts } from '../../project/contracts.js';
+import { loadContractsAndScopes } from '../../project/contracts.js';
 import { LOCKFILE_NAME, readLockfile, writeLockfile } from '../../project/lockfile.js';
 import { findToolFiles } from '../../project/tool-files.js';
 import { buildReport, renderText, toolsWorthLocating } from '../../reporters/compat/index.js';
-import { loadScopeRules } from '../../project/scopes.js';
 import { assemblePlan, type Plan } from '../../schema-diff/plan.js';
 import type { LockOptions } from './options.js';
 
@@ -23,7 +22,8 @@ export interface LockResult {
 export async function lock(project: Project, options: LockOptions & { write(text: string): void }): Promise<LockResult> {
   const tree = new ProjectTree(project.root);
   const { lock: current } = readLockfile(tree);
-  const plan = assemblePlan(current, await loadContracts(project), { today: today(), scopeCovers: (await loadScopeRules(project)).covers });
+  const { contracts, scopeRules } = await loadContractsAndScopes(project);
+  const plan = assemblePlan(current, contracts, { today: today(), scopeCovers: scopeRules.covers });
   if (!plan.ok && !options.force) {
     const report = buildReport(plan, { title: `Refusing to update ${LOCKFILE_NAME}`, files: findToolFiles(tree, toolsWorthLocating(plan)) });
     throw new CliError(renderText(report).trimEnd(), {
