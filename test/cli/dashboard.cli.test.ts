@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCI } from '../../src/core/env.js';
 import { cliEnv, describeRun, repoRoot, runBin } from '../helpers/cli.js';
-import { fakeAdminModule, seedSqliteStore, TODAY } from '../helpers/dashboard-data.js';
+import { fakeAdminModule, seedStore, TODAY } from '../helpers/dashboard-data.js';
 import { copyProject, generateProjectTemplate, type ProjectTemplate } from '../helpers/generated-project.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -146,7 +146,7 @@ describe.skipIf(!haveChromium && !isCI())('the dashboard in a headless browser',
 
   it('shows what a generated project records in its real SQLite store: costs, error codes, latency and its limits', async () => {
     const copy = copyProject(template);
-    await seedSqliteStore(copy.project);
+    await seedStore(copy.project);
     const server = await startDashboard(copy.root);
     try {
       const { page, errors } = await openPage(browser, server.url);

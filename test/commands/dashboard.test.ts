@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { costs } from '../../src/commands/costs/index.js';
 import { dashboard, type DashboardSource, type RunningDashboard } from '../../src/commands/dashboard/index.js';
@@ -17,7 +18,7 @@ import { generatedDependencies } from '../../src/core/versions.js';
 import { withProjectAdmin } from '../../src/project/admin.js';
 import { loadContracts } from '../../src/project/contracts.js';
 import { repoRoot } from '../helpers/cli.js';
-import { ADMIN_TOKEN, fakeSource, READ_TOKEN, seedSqliteStore, TODAY } from '../helpers/dashboard-data.js';
+import { ADMIN_TOKEN, fakeSource, READ_TOKEN, type SeedStore, seedStore, TODAY } from '../helpers/dashboard-data.js';
 import { captureOutput, cliErrorOf, copyProject, generateProjectTemplate, type ProjectTemplate } from '../helpers/generated-project.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 300_000 });
@@ -179,21 +180,52 @@ describe('options and listening', () => {
   });
 });
 
-describe('on a generated project with a real SQLite store', () => {
-  let template: ProjectTemplate;
-  beforeAll(async () => {
-    template = await generateProjectTemplate('mcp-prod-dashboard-');
-  });
-  afterAll(() => template?.cleanup());
+let template: ProjectTemplate;
+beforeAll(async () => {
+  template = await generateProjectTemplate('mcp-prod-dashboard-');
+});
+afterAll(() => template?.cleanup());
 
+describe('on a generated project', () => {
   it("links this repository's better-sqlite3 and redis, which are the versions generated projects pin", () => {
     const own = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
     expect([own.devDependencies['better-sqlite3'], own.devDependencies.redis]).toEqual([generatedDependencies['better-sqlite3'], generatedDependencies.redis]);
   });
+});
 
+/**
+ * The project's own store, as a deployment configures it: the SQLite file, or a PostgreSQL
+ * schema of this test's own on the server `.ci/run` starts (dropped afterwards).
+ */
+const postgresUrl = process.env.MCP_PROD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const schemas: string[] = [];
+afterAll(async () => {
+  if (schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+});
+
+const stores: { name: string; target(): Promise<SeedStore> }[] = [
+  { name: 'SQLite', target: async () => ({ store: 'sqlite' }) },
+  {
+    name: 'PostgreSQL',
+    async target() {
+      const schema = `dashboard_${process.pid}_${Date.now().toString(36)}_${schemas.length}`;
+      schemas.push(schema);
+      vi.stubEnv('MCP_PROD_STORE', 'postgres');
+      vi.stubEnv('DATABASE_URL', postgresUrl);
+      vi.stubEnv('MCP_PROD_PG_SCHEMA', schema);
+      return { store: 'postgres', postgres: { connectionString: postgresUrl, schema, max: 2 } };
+    },
+  },
+];
+
+describe.each(stores)('on a generated project with a real $name store', (store) => {
   it('serves the numbers `mcp-prod costs --json` prints for the same period, by tool, user and day', async () => {
     const copy = copyProject(template);
-    await seedSqliteStore(copy.project);
+    await seedStore(copy.project, await store.target());
     vi.stubEnv('MCP_PROD_NOW', `${TODAY}T12:00:00Z`);
     await withProjectAdmin(copy.project, async (admin) => {
       const server = await start({ name: copy.project.name, admin, contracts: () => loadContracts(copy.project) });
@@ -231,7 +263,7 @@ describe('on a generated project with a real SQLite store', () => {
 
   it('beyond loopback, checks tokens issued into the store through the admin API (tokens.verify)', async () => {
     const copy = copyProject(template);
-    await seedSqliteStore(copy.project);
+    await seedStore(copy.project, await store.target());
     await withProjectAdmin(copy.project, async (admin) => {
       const issue = async (scopes: string[]) => ((await admin.tokens.issue({ scopes, expires: '1d' })) as { token: string }).token;
       const adminToken = await issue(['mcp-prod:admin']);

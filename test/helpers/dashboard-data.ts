@@ -144,12 +144,16 @@ export function openAdmin() {
  * configuration names (data/mcp.db): in the last 7 days 4 calls, $0.003, 1 error, 1 replay,
  * 1 unpriced item; 30 days: 5 calls, $0.043.
  */
-export async function seedSqliteStore(project: Project): Promise<void> {
+/** Where the seed goes: the project's SQLite file, or a PostgreSQL schema of the test's own. */
+export type SeedStore = { store: 'sqlite' } | { store: 'postgres'; postgres: { connectionString: string; schema: string; max: number } };
+
+/** Records five calls through the project's own store, as its pipeline would. */
+export async function seedStore(project: Project, target: SeedStore = { store: 'sqlite' }): Promise<void> {
   const { openStore } = await importProjectModule<{ openStore(config: object): { costs: { record(record: object): Promise<void> }; close(): Promise<void> } }>(
     project,
     'src/store/index.ts',
   );
-  const store = openStore({ store: 'sqlite', dbPath: path.join(project.root, 'data', 'mcp.db') });
+  const store = openStore({ ...target, dbPath: path.join(project.root, 'data', 'mcp.db') });
   const call = (n: number, day: string, tool: string, principalId: string, outcome: string, nanoUsd: bigint | null) =>
     store.costs.record({
       callId: `call-${n}`,
