@@ -112,7 +112,7 @@ const stdioFiles = [
 const httpFiles = [
   'examples/cursor-mcp-http.json',
   'src/http.ts',
-  ...['body', 'calls', 'drain', 'gate', 'headers', 'limits', 'readiness', 'responses', 'settings'].map((module) => `src/http/${module}.ts`),
+  ...['body', 'calls', 'drain', 'gate', 'headers', 'limits', 'rate-limited', 'readiness', 'responses', 'settings'].map((module) => `src/http/${module}.ts`),
   'test/clients-http.test.ts',
   'test/faults/http-support.ts',
   'test/faults/malformed.test.ts',

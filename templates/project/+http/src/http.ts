@@ -9,6 +9,7 @@
  *   5. the bearer token, from the headers alone         401, 429, 503   http/gate.ts, http/limits.ts
  *   6. the body: size, deadline, nesting, JSON, batch   413, 408, 400   http/body.ts
  *   7. the tool's scopes                                403
+ *   8. the tool's rate limit, decided by the pipeline   429             http/rate-limited.ts
  *
  * Besides /mcp: /healthz (liveness), /readyz (readiness, http/readiness.ts) and, in JWT mode,
  * the RFC 9728 metadata. Slow clients meet header and request timeouts and a connection cap
@@ -23,6 +24,7 @@ import { createApp, runProcess, type App } from './app.js';
 import { loadDotEnv } from './config.js';
 import { missingScopes } from './platform/auth.js';
 import { protectedResourceMetadata } from './platform/jwt.js';
+import { limitsOf } from './platform/limits.js';
 import { recordRefusedCall } from './platform/pipeline.js';
 import { startTelemetry } from './platform/telemetry.js';
 import { buildServer, serverInfo } from './server.js';
@@ -33,6 +35,7 @@ import { createDrain, type InFlight } from './http/drain.js';
 import { authGate } from './http/gate.js';
 import { hostIsWellFormed, repeatedHeader } from './http/headers.js';
 import { addressBuckets, quietLog } from './http/limits.js';
+import { answeringRateLimitsWith429, watchAdmission } from './http/rate-limited.js';
 import { readinessCheck } from './http/readiness.js';
 import { clip, GateErrorCode, jsonRpcError, sendAndClose, sendJson } from './http/responses.js';
 import { httpSettings, type HttpSettings } from './http/settings.js';
@@ -81,7 +84,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
   const onerror = (error: Error) => app.logger.error({ event: 'transport_error', err: error }, 'transport_error');
   const calls = followCalls(app);
   const mcp = createMcpHandler(() => drain.adopt(buildServer(calls.app, { transport: 'http' })), { onerror, maxRequestBodySize: maxBodyBytes });
-  const handleMcp = toNodeHandler(mcp, { onerror, maxRequestBodySize: maxBodyBytes });
+  const handleMcp = toNodeHandler(answeringRateLimitsWith429(mcp), { onerror, maxRequestBodySize: maxBodyBytes });
   const jwtMode = app.config.auth.mode === 'jwt' ? app.config.auth : undefined;
   let resourceUrl = app.config.resourceUrl;
   const quiet = quietLog(app.logger, settings.logQuietMs);
@@ -132,37 +135,37 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
       await recordRefusedCall(app, { toolName: 'unknown', entry: undefined, principal, errorCode: 'invalid_params', arguments: message.params?.arguments });
     }
 
-    if (app.config.scopeDenial === 'http' && isToolCall(message)) {
-      const entry = app.registry.get(message.params.name);
-      const missing = entry ? missingScopes(principal.scopes, entry.tool.scopes) : [];
-      if (entry && missing.length > 0) {
-        await recordRefusedCall(app, {
-          toolName: clip(entry.tool.name),
-          entry,
-          principal,
-          errorCode: 'insufficient_scope',
-          arguments: message.params.arguments,
-        });
-        const text = `${entry.tool.name} requires the scopes ${entry.tool.scopes.join(' ')}.`;
-        return sendJson(
-          res,
-          403,
-          jsonRpcError(text, message.id, GateErrorCode.forbidden, { code: 'insufficient_scope', requiredScopes: entry.tool.scopes, missingScopes: missing }),
-          {
-            'www-authenticate': gate.challenge({ error: 'insufficient_scope', scope: entry.tool.scopes.join(' '), error_description: text }),
-          },
-        );
-      }
+    // Refusals the gate answers with an HTTP status: a missing scope (403) and the rate limit (429).
+    const toolCall = isToolCall(message) ? message : undefined;
+    const gated = app.config.scopeDenial === 'http' && toolCall ? app.registry.get(toolCall.params.name) : undefined;
+    const missing = gated ? missingScopes(principal.scopes, gated.tool.scopes) : [];
+    if (gated && toolCall && missing.length > 0) {
+      const { tool } = gated;
+      await recordRefusedCall(app, {
+        toolName: clip(tool.name),
+        entry: gated,
+        principal,
+        errorCode: 'insufficient_scope',
+        arguments: toolCall.params.arguments,
+      });
+      const text = `${tool.name} requires the scopes ${tool.scopes.join(' ')}.`;
+      return sendJson(
+        res,
+        403,
+        jsonRpcError(text, toolCall.id, GateErrorCode.forbidden, { code: 'insufficient_scope', requiredScopes: tool.scopes, missingScopes: missing }),
+        { 'www-authenticate': gate.challenge({ error: 'insufficient_scope', scope: tool.scopes.join(' '), error_description: text }) },
+      );
     }
 
-    const authInfo: AuthInfo = {
+    const verified: AuthInfo = {
       // The SDK carries `token` into handler contexts; the secret itself never leaves this gate.
       token: principal.tokenId ?? 'verified',
       clientId: principal.id,
       scopes: [...principal.scopes],
       extra: { principalId: principal.id, ...(principal.tokenId ? { tokenId: principal.tokenId } : {}) },
     };
-    (req as IncomingMessage & { auth?: AuthInfo }).auth = authInfo;
+    const rateLimited = gated !== undefined && limitsOf(gated.tool, app.limits).rate !== undefined;
+    (req as IncomingMessage & { auth?: AuthInfo }).auth = rateLimited ? watchAdmission(verified, toolCall?.id) : verified;
     await handleMcp(req, res, message);
   }
 

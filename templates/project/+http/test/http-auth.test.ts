@@ -145,6 +145,49 @@ describe('bearer tokens over HTTP', () => {
     expect(response.body.result.structuredContent).toBeUndefined();
   });
 
+  it('answers a call over its rate limit with 429 and Retry-After, logged and counted like any refused call', async () => {
+    const { url, app, logs } = await start({ MCP_PROD_RATE_LIMIT: '2/min' });
+    const { token } = await issueTestToken(app, ['test:read']);
+    expect((await callEcho(url, bearer(token))).status).toBe(200);
+    expect((await callEcho(url, bearer(token))).status).toBe(200);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25', ...bearer(token) },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 'third', method: 'tools/call', params: { name: 'echo', arguments: { text: 'hi' } } }),
+    });
+    expect(response.status).toBe(429);
+    expect(Number(response.headers.get('retry-after'))).toBe(30);
+    const body = (await response.json()) as Record<string, any>;
+    expect(body).toMatchObject({ id: 'third', error: { code: -31429, data: { code: 'rate_limited', retryable: true, retryAfterMs: 30_000, limit: 2 } } });
+    expect(body.error.message).toContain('Rate limit for echo reached (2/min per caller)');
+    expect(logs.calls().map((line) => line.error_code)).toEqual([null, null, 'rate_limited']);
+    await app.store.flush();
+    expect(await app.store.costs.daily('2026-06-01')).toMatchObject([{ tool: 'echo', calls: 3, errors: 1, errorCodes: { rate_limited: 1 } }]);
+  });
+
+  it('answers a replay over the rate limit from the idempotency record, not with 429', async () => {
+    const { url, app } = await start({ MCP_PROD_RATE_LIMIT: '1/min' });
+    const { token } = await issueTestToken(app, ['test:write']);
+    const label = newKey();
+    const params = { name: 'append_effect', arguments: { label, delayMs: 0 }, idempotencyKey: newKey() };
+    expect((await rpc(url, 'tools/call', params, bearer(token))).status).toBe(200);
+    const replay = await rpc(url, 'tools/call', params, bearer(token));
+    expect(replay.status).toBe(200);
+    expect(replay.body.result._meta['mcp-prod/idempotentReplay']).toBe(true);
+    const fresh = await rpc(url, 'tools/call', { ...params, idempotencyKey: newKey() }, bearer(token));
+    expect(fresh.status).toBe(429);
+    expect(countEffects(app.store, label)).toBe(1);
+  });
+
+  it('can answer a call over its rate limit as a rate_limited tool error instead', async () => {
+    const { url, app } = await start({ MCP_PROD_RATE_LIMIT: '1/min', MCP_PROD_SCOPE_DENIAL: 'tool' });
+    const { token } = await issueTestToken(app, ['test:read']);
+    await callEcho(url, bearer(token));
+    const response = await callEcho(url, bearer(token));
+    expect(response.status).toBe(200);
+    expect(response.body.result).toMatchObject({ isError: true, _meta: { 'mcp-prod/error': { code: 'rate_limited', retryable: true, retryAfterMs: 60_000 } } });
+  });
+
   it('lists only the tools a caller may call, unless configured to list all', async () => {
     const { url, app } = await start();
     const { token } = await issueTestToken(app, ['test:read']);

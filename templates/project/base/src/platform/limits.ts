@@ -163,6 +163,33 @@ function tightest(standings: BudgetStanding[]): Admission['budget'] {
   return best;
 }
 
+/**
+ * Tells whoever serves the call whether it got past its rate limit, as soon as that is known
+ * and before the handler runs: the HTTP layer answers a refused call with 429 and Retry-After
+ * instead of the result the SDK would send. Settles once; a call that ends before the limits
+ * stage settles it as admitted.
+ */
+export class AdmissionWatch {
+  readonly decided: Promise<ToolError | undefined>;
+  #settle!: (refusal: ToolError | undefined) => void;
+
+  constructor() {
+    this.decided = new Promise((resolve) => {
+      this.#settle = resolve;
+    });
+  }
+
+  settle(refusal?: ToolError): void {
+    this.#settle(refusal?.code === ErrorCode.rateLimited ? refusal : undefined);
+  }
+}
+
+/** The watch the HTTP layer put beside a verified caller's identity, if any. */
+export function admissionWatchOf(authInfo: { extra?: Record<string, unknown> } | undefined): AdmissionWatch | undefined {
+  const watch = authInfo?.extra?.admissionWatch;
+  return watch instanceof AdmissionWatch ? watch : undefined;
+}
+
 /** Parses a USD amount from configuration or a tool definition into nano-USD. */
 export function budgetFromUsd(usd: number, where: string): bigint {
   if (!Number.isFinite(usd) || usd <= 0) throw new Error(`${where}: a budget must be a positive amount of USD, e.g. 25 or 2.50`);

@@ -22,7 +22,7 @@ import { createCostMeter, takeReturnedCost, type PriceTable } from './cost.js';
 import { checkDeprecation, type DeprecationNotice } from './deprecation.js';
 import { cancelled, internalError, readToolError, storeUnavailable, ToolError, toolErrorResult } from './errors.js';
 import { KEY_ARGUMENT, keyHash, resolveKey, runIdempotent, type IdempotencySettings } from './idempotency.js';
-import { admitCall, type LimitSettings } from './limits.js';
+import { admitCall, type AdmissionWatch, type LimitSettings } from './limits.js';
 import type { Logger } from './logger.js';
 import { checkToolVersion, staleDefinitionError, type RegisteredTool, type Registry } from './registry.js';
 import type { Telemetry } from './telemetry.js';
@@ -52,6 +52,8 @@ export interface CallRequest {
   signal: AbortSignal;
   /** The `Idempotency-Key` HTTP header, when the call came over HTTP. */
   idempotencyKeyHeader?: string | null;
+  /** Told whether the call passed its rate limit (the HTTP layer answers a refusal with 429). */
+  admissionWatch?: AdmissionWatch;
 }
 
 export async function handleToolCall(deps: PipelineDeps, request: CallRequest): Promise<CallToolResult> {
@@ -132,11 +134,15 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
           const limits = { rates: deps.rates, budgets: deps.store.budgets, settings: deps.limits };
           call.admission = await admitCall(limits, { tool, principalId: caller.id, callId: call.callId, now: deps.clock.now().getTime() }).catch(
             (error: unknown) => {
-              if (error instanceof ToolError) throw error;
+              if (error instanceof ToolError) {
+                request.admissionWatch?.settle(error);
+                throw error;
+              }
               log.error({ event: 'limits_store_error', err: error }, 'limits_store_error');
               throw storeUnavailable();
             },
           );
+          request.admissionWatch?.settle();
         },
       },
       { store: deps.store.idempotency, settings: deps.idempotency, log },
@@ -156,6 +162,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
     call.result = toolErrorResult(failure);
     return call.result;
   } finally {
+    request.admissionWatch?.settle();
     call.costs = cost.totals();
     if (entry && principal && !costCommitted) {
       await recordCost(deps, log, costRecord(call.idempotency === 'replayed' ? 'replayed' : call.status === 'error' ? 'error' : 'ok'));

@@ -3,7 +3,7 @@ import { z } from 'zod/v4';
 import type { App } from './app.js';
 import type { CallerInfo } from './platform/auth.js';
 import { META } from './platform/boundary.js';
-import { advertisedLimits, limitsOf } from './platform/limits.js';
+import { admissionWatchOf, advertisedLimits, limitsOf } from './platform/limits.js';
 import { handleToolCall } from './platform/pipeline.js';
 import { ObservedServer } from './platform/telemetry.js';
 
@@ -48,6 +48,7 @@ export function buildServer(app: App, transport: Pick<CallerInfo, 'transport'>):
       caller: callerOf(ctx),
       signal: ctx.mcpReq.signal,
       idempotencyKeyHeader: ctx.http?.req?.headers.get('idempotency-key'),
+      admissionWatch: admissionWatchOf(ctx.http?.authInfo),
     });
     const name = (params as { name?: unknown } | undefined)?.name;
     const outputSchema = typeof name === 'string' ? app.registry.get(name)?.outputSchema : undefined;
