@@ -112,7 +112,9 @@ const stdioFiles = [
 const httpFiles = [
   'examples/cursor-mcp-http.json',
   'src/http.ts',
-  ...['body', 'calls', 'drain', 'gate', 'headers', 'limits', 'rate-limited', 'readiness', 'responses', 'settings'].map((module) => `src/http/${module}.ts`),
+  ...['body', 'calls', 'direct-call', 'drain', 'gate', 'headers', 'limits', 'rate-limited', 'readiness', 'responses', 'settings'].map(
+    (module) => `src/http/${module}.ts`,
+  ),
   'test/clients-http.test.ts',
   'test/faults/http-support.ts',
   'test/faults/malformed.test.ts',
@@ -121,6 +123,7 @@ const httpFiles = [
   'test/fixtures/http-server.ts',
   'test/fixtures/wait-a-while.ts',
   'test/http-auth.test.ts',
+  'test/http-direct-call.test.ts',
   'test/http.test.ts',
 ];
 const exampleFiles = [

@@ -11,6 +11,9 @@
  *   7. the tool's scopes                                403
  *   8. the tool's rate limit, decided by the pipeline   429             http/rate-limited.ts
  *
+ * A stateless 2025-era tools/call is then served by the pipeline directly (http/direct-call.ts);
+ * every other request by the SDK's handler.
+ *
  * Besides /mcp: /healthz (liveness), /readyz (readiness, http/readiness.ts) and, in JWT mode,
  * the RFC 9728 metadata. Slow clients meet header and request timeouts and a connection cap
  * (http/settings.ts); SIGTERM/SIGINT drain the server (http/drain.ts).
@@ -31,6 +34,7 @@ import { buildServer, serverInfo } from './server.js';
 import { checkStoreAtStart } from './store/index.js';
 import { BodyRefused, parseJsonBody, readBody } from './http/body.js';
 import { followCalls } from './http/calls.js';
+import { directCallOf, serveDirectCall } from './http/direct-call.js';
 import { createDrain, type InFlight } from './http/drain.js';
 import { authGate } from './http/gate.js';
 import { hostIsWellFormed, repeatedHeader } from './http/headers.js';
@@ -85,6 +89,8 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
   const calls = followCalls(app);
   const mcp = createMcpHandler(() => drain.adopt(buildServer(calls.app, { transport: 'http' })), { onerror, maxRequestBodySize: maxBodyBytes });
   const handleMcp = toNodeHandler(answeringRateLimitsWith429(mcp), { onerror, maxRequestBodySize: maxBodyBytes });
+  // Shapes results for the calls answered directly (http/direct-call.ts), as the per-request servers do.
+  const projector = buildServer(calls.app, { transport: 'http' });
   const jwtMode = app.config.auth.mode === 'jwt' ? app.config.auth : undefined;
   let resourceUrl = app.config.resourceUrl;
   const quiet = quietLog(app.logger, settings.logQuietMs);
@@ -165,7 +171,10 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
       extra: { principalId: principal.id, ...(principal.tokenId ? { tokenId: principal.tokenId } : {}) },
     };
     const rateLimited = gated !== undefined && limitsOf(gated.tool, app.limits).rate !== undefined;
-    (req as IncomingMessage & { auth?: AuthInfo }).auth = rateLimited ? watchAdmission(verified, toolCall?.id) : verified;
+    const authInfo = rateLimited ? watchAdmission(verified, toolCall?.id) : verified;
+    const direct = settings.directCalls ? directCallOf(req, message) : undefined;
+    if (direct) return serveDirectCall(calls.app, projector, { req, res, inFlight: request, authInfo }, direct);
+    (req as IncomingMessage & { auth?: AuthInfo }).auth = authInfo;
     await handleMcp(req, res, message);
   }
 

@@ -79,20 +79,29 @@ describe.each(SDKS)('SDK %s client over Streamable HTTP', (sdk) => {
     await server?.close(100);
   });
 
-  it.each(toolErrorCases.filter((c) => c.code !== 'insufficient_scope'))('$code reaches the client with its code and message', async (c) => {
+  // The gate answers these two with an HTTP status (403, 429) unless MCP_PROD_SCOPE_DENIAL=tool.
+  const gated = new Set(['insufficient_scope', 'rate_limited']);
+  it.each(toolErrorCases.filter((c) => !gated.has(c.code)))('$code reaches the client with its code and message', async (c) => {
     expectReadableToolError(await c.run(client, world), c.code, c.message);
+  });
+
+  it('rate_limited: a 429 whose body names the code and the limit', async () => {
+    await client.call('hourly', {});
+    expectReadableRefusal(await client.call('hourly', {}), 'rate_limited', /Rate limit for hourly/);
   });
 
   it('insufficient_scope: a 403 whose body names the code and the scope', async () => {
     expectReadableRefusal(await client.call('admin_only', {}), 'insufficient_scope', /test:admin/);
   });
 
-  it('insufficient_scope as a tool error, when MCP_PROD_SCOPE_DENIAL=tool', async () => {
+  it('insufficient_scope and rate_limited as tool errors, when MCP_PROD_SCOPE_DENIAL=tool', async () => {
     const tool = await serve({ MCP_PROD_SCOPE_DENIAL: 'tool' });
     const { token } = await issueTestToken(tool.app, MATRIX_SCOPES);
     const scoped = await connect(sdk, tool.server.url, token);
     try {
       expectReadableToolError(await scoped.call('admin_only', {}), 'insufficient_scope', /test:admin/);
+      const limited = toolErrorCases.find((c) => c.code === 'rate_limited')!;
+      expectReadableToolError(await limited.run(scoped, tool.world), 'rate_limited', limited.message);
     } finally {
       await scoped.close();
       await tool.server.close(100);

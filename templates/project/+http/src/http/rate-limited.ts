@@ -21,10 +21,11 @@ export function watchAdmission(authInfo: AuthInfo, requestId: unknown): AuthInfo
   return { ...authInfo, extra: { ...authInfo.extra, admissionWatch, requestId } };
 }
 
-function tooManyRequests(refusal: ToolError, requestId: unknown): Response {
+/** The 429 for a refused call: status, headers and JSON-RPC error body. */
+export function rateLimitedAnswer(refusal: ToolError, requestId: unknown): { status: 429; headers: Record<string, string>; body: unknown } {
   const retryAfterMs = Number(refusal.details?.retryAfterMs ?? 1000);
   const body = jsonRpcError(refusal.message, requestId, GateErrorCode.tooMany, { code: ErrorCode.rateLimited, retryable: true, ...refusal.details });
-  return Response.json(body, { status: 429, headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) } });
+  return { status: 429, headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) }, body };
 }
 
 type Chunk = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
@@ -55,7 +56,8 @@ export function answeringRateLimitsWith429(mcp: FetchHandler): FetchHandler {
       const refusal = await Promise.race([watch.decided, first.then(() => undefined)]);
       if (refusal) {
         await reader.cancel();
-        return tooManyRequests(refusal, options?.authInfo?.extra?.requestId);
+        const { status, headers, body } = rateLimitedAnswer(refusal, options?.authInfo?.extra?.requestId);
+        return Response.json(body, { status, headers });
       }
       return new Response(resumed(first, reader), { status: response.status, statusText: response.statusText, headers: response.headers });
     },

@@ -20,9 +20,14 @@ export interface HttpSettings {
   shutdownGraceMs: number;
   /** After cutting calls off, how long to wait for them to write their log lines and costs. */
   unwindMs: number;
+  /** Serve stateless 2025-era tools/call without the SDK's per-request server (http/direct-call.ts); tests turn it off to compare. */
+  directCalls: boolean;
 }
 
 /** The settings of a running server: its configured limits plus the fixed logging and unwind pauses. */
-export function httpSettings(config: { shutdownGraceMs: number; httpLimits: Omit<HttpSettings, 'shutdownGraceMs' | 'logQuietMs' | 'unwindMs'> }): HttpSettings {
-  return { ...config.httpLimits, shutdownGraceMs: config.shutdownGraceMs, logQuietMs: 60_000, unwindMs: 3_000 };
+export function httpSettings(config: {
+  shutdownGraceMs: number;
+  httpLimits: Omit<HttpSettings, 'shutdownGraceMs' | 'logQuietMs' | 'unwindMs' | 'directCalls'>;
+}): HttpSettings {
+  return { ...config.httpLimits, shutdownGraceMs: config.shutdownGraceMs, logQuietMs: 60_000, unwindMs: 3_000, directCalls: true };
 }

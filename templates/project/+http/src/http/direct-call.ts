@@ -1,0 +1,122 @@
+/**
+ * A stateless 2025-era `tools/call` (what every deployed client sends once it has initialized)
+ * answered without building an MCP server for it. Through the SDK, each such request builds a
+ * server and a transport, converts the Node request into a web Request and back, and streams
+ * one SSE event; that work costs more than the pipeline itself. Here the same pipeline runs and
+ * the same single event is written: same status, headers and JSON-RPC message.
+ *
+ * Only requests the SDK would route to its stateless 2025 fallback and serve are taken, decided
+ * with the SDK's own classifier; everything else (initialize, tools/list, the 2026 era, a
+ * request the SDK would refuse) goes to the SDK, which stays the reference:
+ * test/http-direct-call.test.ts sends each request both ways and compares the answers.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type AuthInfo,
+  classifyInboundRequest,
+  DEFAULT_NEGOTIATED_PROTOCOL_VERSION,
+  isJsonContentType,
+  ProtocolError,
+  type Server,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from '@modelcontextprotocol/server';
+import type { App } from '../app.js';
+import { admissionWatchOf } from '../platform/limits.js';
+import { handleToolCall } from '../platform/pipeline.js';
+import type { InFlight } from './drain.js';
+import { rateLimitedAnswer } from './rate-limited.js';
+import { sendJson } from './responses.js';
+
+export interface DirectCall {
+  id: string | number;
+  params: Record<string, unknown> & { name: string };
+  protocolVersion: string;
+}
+
+/** The headers the SDK's stateless transport sends with a one-event SSE answer. */
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRequestId = (id: unknown): id is string | number => typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id));
+const single = (value: string | string[] | undefined) => (Array.isArray(value) ? undefined : value);
+
+/** The call, when the SDK would serve this request as a stateless 2025-era tools/call; otherwise undefined. */
+export function directCallOf(req: IncomingMessage, message: unknown): DirectCall | undefined {
+  if (req.method !== 'POST' || !isPlainObject(message) || message.jsonrpc !== '2.0' || message.method !== 'tools/call') return undefined;
+  const { id, params } = message;
+  if (!isRequestId(id) || !isPlainObject(params) || typeof params.name !== 'string') return undefined;
+  const accept = single(req.headers.accept);
+  if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
+  if (!isJsonContentType(single(req.headers['content-type']) ?? null) || req.headers['mcp-session-id'] !== undefined) return undefined;
+  const versionHeader = req.headers['mcp-protocol-version'];
+  if (Array.isArray(versionHeader) || (versionHeader !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(versionHeader))) return undefined;
+  const route = classifyInboundRequest({
+    httpMethod: 'POST',
+    ...(versionHeader !== undefined ? { protocolVersionHeader: versionHeader } : {}),
+    ...(single(req.headers['mcp-method']) !== undefined ? { mcpMethodHeader: single(req.headers['mcp-method']) } : {}),
+    ...(single(req.headers['mcp-name']) !== undefined ? { mcpNameHeader: single(req.headers['mcp-name']) } : {}),
+    body: message,
+  });
+  if (route.kind !== 'legacy') return undefined;
+  return { id, params: params as DirectCall['params'], protocolVersion: versionHeader ?? DEFAULT_NEGOTIATED_PROTOCOL_VERSION };
+}
+
+/**
+ * Runs the call through the pipeline and writes its one event. `projector` is a server built
+ * once: it shapes a result for the wire exactly as the per-request servers do.
+ */
+export async function serveDirectCall(
+  app: App,
+  projector: Server,
+  exchange: { req: IncomingMessage; res: ServerResponse; inFlight: InFlight; authInfo: AuthInfo },
+  call: DirectCall,
+): Promise<void> {
+  const { req, res, inFlight, authInfo } = exchange;
+  // A client that hangs up, or a shutdown that cuts the call off, aborts the handler, as closing an SDK server would.
+  const abort = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) abort.abort();
+  });
+  inFlight.servers.add({ close: async () => abort.abort() });
+  const admissionWatch = admissionWatchOf(authInfo);
+
+  let message: Record<string, unknown>;
+  try {
+    const result = await app.telemetry.observeRequest(
+      {
+        method: 'tools/call',
+        id: call.id,
+        params: call.params,
+        meta: isPlainObject(call.params._meta) ? call.params._meta : undefined,
+        sessionId: undefined,
+        transport: 'http',
+        protocolVersion: () => call.protocolVersion,
+      },
+      () =>
+        handleToolCall(app, {
+          params: call.params,
+          caller: { transport: 'http', authInfo },
+          signal: abort.signal,
+          idempotencyKeyHeader: single(req.headers['idempotency-key']) ?? null,
+          ...(admissionWatch ? { admissionWatch } : {}),
+        }),
+    );
+    const refusal = await admissionWatch?.decided;
+    if (refusal) {
+      const { status, headers, body } = rateLimitedAnswer(refusal, call.id);
+      return sendJson(res, status, body, headers);
+    }
+    message = { result: projector.projectCallToolResult(result, app.registry.get(call.params.name)?.outputSchema), jsonrpc: '2.0', id: call.id };
+  } catch (error) {
+    if (!(error instanceof ProtocolError)) throw error;
+    message = { jsonrpc: '2.0', id: call.id, error: { code: error.code, message: error.message, ...(error.data !== undefined ? { data: error.data } : {}) } };
+  }
+  if (res.destroyed) return;
+  res.writeHead(200, SSE_HEADERS);
+  res.end(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+}
