@@ -1,7 +1,12 @@
 // Lockfile benchmarks (part of `npm run bench`): `mcp-prod check` on a project with 200 tools,
-// and the compatibility engine alone comparing 200 tool pairs.
+// `add-tool` and `bump` on 50, and the compatibility engine alone comparing 200 tool pairs.
+//
+// Each command is timed against a baseline CLI built from BENCH_BASELINE_REF (default a30ea0b,
+// the last commit before the commands were restructured into one tree and one commit per run),
+// the two interleaved run by run so that the machine's background load lands on both alike.
+// BENCH_BASELINE_REF=none skips the baseline.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,15 +61,48 @@ writeFileSync(
   `import type { AnyTool } from '../platform/tool.js';\n${names.map((n, i) => `import t${i} from './${n.replace(/_/g, '-')}.js';`).join('\n')}\n\nexport const tools: AnyTool[] = [${names.map((_, i) => `t${i}`).join(', ')}];\n`,
 );
 
-const mcpProd = (args) => {
+const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? 'a30ea0b';
+const RUNS = 7;
+
+/** The baseline's CLI, built once per ref under .bench/ from `git archive` with this checkout's node_modules. */
+function baselineCli(ref) {
+  const dir = path.join(root, '.bench', `baseline-${ref}`);
+  const bin = path.join(dir, 'bin', 'mcp-prod.js');
+  if (existsSync(path.join(dir, 'dist', 'cli', 'mcp-prod.js'))) return bin;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync('sh', ['-c', `git archive ${ref} | tar -x -C ${JSON.stringify(dir)}`], { cwd: root });
+  symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: dir, stdio: 'inherit' });
+  return bin;
+}
+
+const clis = [{ name: 'this checkout', bin: path.join(root, 'bin', 'mcp-prod.js') }];
+if (BASELINE_REF !== 'none') clis.push({ name: `baseline ${BASELINE_REF}`, bin: baselineCli(BASELINE_REF) });
+
+const timed = (bin, cwd, args) => {
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [path.join(root, 'bin', 'mcp-prod.js'), ...args], { cwd: project, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.status !== 0) throw new Error(`mcp-prod ${args.join(' ')} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0) throw new Error(`${bin} ${args.join(' ')} in ${cwd} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
   return ms;
 };
-mcpProd(['lock']);
-const checkRuns = Array.from({ length: 7 }, () => mcpProd(['check']));
+
+/** Runs `argsOf(run)` in `cwdOf(cli)` with every CLI, RUNS times, the order of the CLIs alternating. */
+function interleaved(cwdOf, argsOf) {
+  const times = clis.map(() => []);
+  for (let run = 0; run < RUNS; run++) {
+    const order = run % 2 === 0 ? clis.map((_, i) => i) : clis.map((_, i) => clis.length - 1 - i);
+    for (const i of order) times[i].push(timed(clis[i].bin, cwdOf(clis[i]), argsOf(run)));
+  }
+  return times;
+}
+
+timed(clis[0].bin, project, ['lock']);
+const checkRuns = interleaved(
+  () => project,
+  () => ['check'],
+);
 
 // The engine alone: compare each locked contract with a changed copy (some breaking, some additive).
 const { compareTools } = await import(path.join(root, 'dist', 'schema-diff', 'compare-tool.js'));
@@ -89,34 +127,47 @@ const engineRuns = Array.from({ length: 15 }, () => {
   return Number(process.hrtime.bigint() - started) / 1e6;
 });
 
-// add-tool and bump on a project with 50 tools: each run adds, or bumps, a different tool.
+// add-tool and bump on a project with 50 tools, one copy per CLI: each run adds, or bumps, a different tool.
 const fifty = path.join(root, '.bench', 'project-50');
 rmSync(fifty, { recursive: true, force: true });
 execFileSync('cp', ['-r', project, fifty]);
-const registry = path.join(fifty, 'src', 'tools', 'index.ts');
 const keep = names.slice(0, 50);
 for (const name of names.slice(50)) rmSync(path.join(fifty, 'src', 'tools', `${name.replace(/_/g, '-')}.ts`));
 writeFileSync(
-  registry,
+  path.join(fifty, 'src', 'tools', 'index.ts'),
   `import type { AnyTool } from '../platform/tool.js';\n${keep.map((n, i) => `import t${i} from './${n.replace(/_/g, '-')}.js';`).join('\n')}\n\nexport const tools: AnyTool[] = [${keep.map((_, i) => `t${i}`).join(', ')}];\n`,
 );
-const inFifty = (args) => {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [path.join(root, 'bin', 'mcp-prod.js'), ...args], { cwd: fifty, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`mcp-prod ${args.join(' ')} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
-  return Number(process.hrtime.bigint() - started) / 1e6;
-};
-inFifty(['lock', '--force']);
-const addRuns = Array.from({ length: 5 }, (_, i) =>
-  inFifty(['add-tool', `added_tool_${i}`, '--scope', 'bench:read', '--description', 'Added by the benchmark.']),
+timed(clis[0].bin, fifty, ['lock', '--force']);
+const copies = new Map(
+  clis.map((cli, i) => {
+    const copy = `${fifty}-${i}`;
+    rmSync(copy, { recursive: true, force: true });
+    execFileSync('cp', ['-r', fifty, copy]);
+    return [cli, copy];
+  }),
 );
-const bumpRuns = Array.from({ length: 5 }, (_, i) => inFifty(['bump', keep[i], 'minor']));
+const addRuns = interleaved(
+  (cli) => copies.get(cli),
+  (run) => ['add-tool', `added_tool_${run}`, '--scope', 'bench:read', '--description', 'Added by the benchmark.'],
+);
+const bumpRuns = interleaved(
+  (cli) => copies.get(cli),
+  (run) => ['bump', keep[run], 'minor'],
+);
 
-console.log(`\nLockfile and AST commands (check on ${TOOLS} tools; add-tool and bump on 50)\n`);
-console.log('| measurement | median | runs | target |');
-console.log('|---|---|---|---|');
-console.log(`| \`mcp-prod check\`, whole process | ${median(checkRuns).toFixed(0)} ms | ${checkRuns.length} | < 3000 ms |`);
-console.log(`| engine: compare ${pairs.length} tool pairs | ${median(engineRuns).toFixed(1)} ms | ${engineRuns.length} | < 100 ms |`);
-console.log(`| \`mcp-prod add-tool\` on 50 tools, whole process | ${median(addRuns).toFixed(0)} ms | ${addRuns.length} | < 1500 ms |`);
-console.log(`| \`mcp-prod bump <tool> minor\` on 50 tools, whole process | ${median(bumpRuns).toFixed(0)} ms | ${bumpRuns.length} | < 1500 ms |`);
+const rows = [
+  [`\`mcp-prod check\` on ${TOOLS} tools, whole process`, checkRuns, '< 3000 ms'],
+  ['`mcp-prod add-tool` on 50 tools, whole process', addRuns, '< 1500 ms'],
+  ['`mcp-prod bump <tool> minor` on 50 tools, whole process', bumpRuns, '< 1500 ms'],
+];
+console.log(`\nLockfile and AST commands, medians of ${RUNS} runs interleaved with ${clis[1]?.name ?? 'no baseline'}\n`);
+console.log('| measurement | this checkout | baseline | ratio | target |');
+console.log('|---|---|---|---|---|');
+for (const [label, [current, baseline]] of rows) {
+  const ratio = baseline ? `${(median(current) / median(baseline)).toFixed(2)}x` : '-';
+  console.log(
+    `| ${label} | ${median(current).toFixed(0)} ms | ${baseline ? `${median(baseline).toFixed(0)} ms` : '-'} | ${ratio} | ${rows.find((r) => r[0] === label)[2]} |`,
+  );
+}
+console.log(`| engine: compare ${pairs.length} tool pairs | ${median(engineRuns).toFixed(1)} ms | | | < 100 ms |`);
 if (!existsSync(path.join(project, 'mcp-tools.lock.json'))) process.exit(1);
