@@ -10,8 +10,16 @@ import { readFileSync } from 'node:fs';
  */
 export const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
-/** The middle value (upper middle for an even count); undefined for an empty array. */
-export const median = (values) => (values.length === 0 ? undefined : [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]);
+/**
+ * The median: the middle value, or the mean of the two middle values of an even count; undefined for none.
+ * @example median([4, 1, 3, 2]) // 2.5
+ */
+export function median(values) {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
+}
 
 let clockTicks;
 /** Clock ticks per second (`getconf CLK_TCK`), the unit of utime/stime in /proc/<pid>/stat; 100 when getconf is missing. */

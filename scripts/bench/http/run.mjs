@@ -15,7 +15,8 @@
 // 5. Prints a markdown table and writes it with the raw numbers to .bench/http/.
 //
 // Environment: BENCH_HTTP_SECONDS (3) measured after BENCH_HTTP_WARMUP_SECONDS (1) per cell,
-// BENCH_HTTP_ROUNDS (4), BENCH_HTTP_CONCURRENCY ("1,8,32"), BENCH_HTTP_SERVERS (row ids, comma-
+// BENCH_HTTP_INITIAL_WARMUP_SECONDS (6: every server's JIT warm-up at concurrency 8 before the
+// first round), BENCH_HTTP_ROUNDS (4), BENCH_HTTP_CONCURRENCY ("1,8,32"), BENCH_HTTP_SERVERS (row ids, comma-
 // separated; default all), BENCH_HTTP_PROFILE (row ids, or "ours": run under --cpu-prof),
 // BENCH_HTTP_SKIP_PREPARE=1 (reuse .bench/project as it is, without rebuilding this checkout).
 import { execFileSync, spawn } from 'node:child_process';
@@ -34,6 +35,7 @@ const logDir = path.join(outDir, 'logs');
 const profileDir = path.join(outDir, 'profiles');
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
 const WARMUP_SECONDS = Number(process.env.BENCH_HTTP_WARMUP_SECONDS ?? 1);
+const INITIAL_WARMUP_SECONDS = Number(process.env.BENCH_HTTP_INITIAL_WARMUP_SECONDS ?? 6);
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 4);
 const CONCURRENCY = (process.env.BENCH_HTTP_CONCURRENCY ?? '1,8,32').split(',').map(Number);
 const PROTOCOL = '2025-11-25';
@@ -254,7 +256,7 @@ async function openSession(pool, server) {
  * inside the window count toward throughput and latency; a failure anywhere counts as an error.
  * The server's CPU time is read from /proc at both ends of the window.
  */
-async function runCell(server, concurrency, expectedContent) {
+async function runCell(server, concurrency, expectedContent, { warmupSeconds = WARMUP_SECONDS, seconds = SECONDS } = {}) {
   const { row } = server;
   const pool = new Pool(new URL(server.url).origin, { connections: concurrency, pipelining: 1 });
   const headers = [];
@@ -270,13 +272,13 @@ async function runCell(server, concurrency, expectedContent) {
   const latencies = [];
   const failures = [];
   const started = performance.now();
-  const measureFrom = started + WARMUP_SECONDS * 1000;
-  const end = measureFrom + SECONDS * 1000;
+  const measureFrom = started + warmupSeconds * 1000;
+  const end = measureFrom + seconds * 1000;
   // CPU at both ends of the window: the server's, this process's (the load generator) and the machine's.
   const sample = () => ({ server: processCpu(server.child.pid), self: process.cpuUsage(), machine: machineCpu() });
   let from;
   let to;
-  const marks = [setTimeout(() => (from = sample()), WARMUP_SECONDS * 1000), setTimeout(() => (to = sample()), (WARMUP_SECONDS + SECONDS) * 1000)];
+  const marks = [setTimeout(() => (from = sample()), warmupSeconds * 1000), setTimeout(() => (to = sample()), (warmupSeconds + seconds) * 1000)];
 
   const worker = async (w) => {
     while (performance.now() < end) {
@@ -303,17 +305,17 @@ async function runCell(server, concurrency, expectedContent) {
   const machineSeconds = from?.machine && to?.machine ? to.machine.busy - from.machine.busy : undefined;
   return {
     requests: sorted.length,
-    rps: sorted.length / SECONDS,
+    rps: sorted.length / seconds,
     p50: sorted.length ? quantile(sorted, 0.5) : undefined,
     p99: sorted.length ? quantile(sorted, 0.99) : undefined,
     cpuUsPerRequest: cpuSeconds !== undefined && sorted.length ? (cpuSeconds * 1e6) / sorted.length : undefined,
     // Cores busy during the window: the server, the load generator, and everything else on the machine.
-    serverCores: cpuSeconds === undefined ? undefined : cpuSeconds / SECONDS,
-    generatorCores: selfSeconds === undefined ? undefined : selfSeconds / SECONDS,
+    serverCores: cpuSeconds === undefined ? undefined : cpuSeconds / seconds,
+    generatorCores: selfSeconds === undefined ? undefined : selfSeconds / seconds,
     otherCores:
       machineSeconds === undefined || cpuSeconds === undefined || selfSeconds === undefined
         ? undefined
-        : Math.max(0, machineSeconds - cpuSeconds - selfSeconds) / SECONDS,
+        : Math.max(0, machineSeconds - cpuSeconds - selfSeconds) / seconds,
     failures,
   };
 }
@@ -368,6 +370,17 @@ try {
     if (server.row.tool !== 'create_note' && JSON.stringify(result.content) !== expectedContent) {
       throw new Error(`${server.row.id} answers search_notes with something other than the fixture: ${JSON.stringify(result).slice(0, 300)}`);
     }
+  }
+
+  // The first few thousand calls of a fresh process run unoptimized code at several times the
+  // CPU per call of later ones: every server gets through that before the first round.
+  for (const server of servers.values()) {
+    const warm = await runCell(server, 8, server.row.tool === 'create_note' ? undefined : expectedContent, {
+      warmupSeconds: INITIAL_WARMUP_SECONDS,
+      seconds: 0,
+    });
+    if (warm.failures.length > 0) throw new Error(`${server.row.id} failed during its warm-up: ${warm.failures[0]}`);
+    process.stderr.write(`  warmed up ${server.row.id} for ${INITIAL_WARMUP_SECONDS} s\n`);
   }
 
   // 4. Interleaved rounds: every cell once per round, the server order rotated each round and
@@ -435,7 +448,7 @@ const lines = [
   `## HTTP throughput, ${startedAt.toISOString().slice(0, 10)}`,
   '',
   `${cpuModel}, ${cpus.length} cores, Node ${process.version}, load average ${loadBefore.toFixed(2)} before the run. ` +
-    `${ROUNDS} interleaved rounds; per cell ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up; medians over rounds. ` +
+    `Each server warmed up for ${INITIAL_WARMUP_SECONDS} s at concurrency 8, then ${ROUNDS} interleaved rounds; per cell ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up; medians over rounds. ` +
     `Closed-loop load generator (undici ${peerVersions.undici} Pool, one connection per worker) in the harness process, sharing the ${cpus.length} cores with the server under test. ` +
     `Every request is a tools/call POST (protocol ${PROTOCOL}); every response was checked (HTTP 200, a result without isError, for search_notes the fixture's exact content of ${Buffer.byteLength(fixture?.content?.map((c) => c.text ?? '').join('') ?? '')} bytes).`,
   '',
