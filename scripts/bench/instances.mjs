@@ -18,12 +18,13 @@
 // the next, and interleaving keeps it from landing on one instance count.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { machineCpu, processCpu, quantile, rpcResponse, waitForStarted } from './measure.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const project = path.join(root, '.bench', 'project');
@@ -75,34 +76,11 @@ const env = {
 };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-
-/** CPU seconds (user + system) a process has used so far, from /proc; undefined elsewhere. */
-function processCpu(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return undefined;
-  }
-}
 /** CPU seconds used so far by this run's PostgreSQL backends (the servers' connections), by pid. */
 async function backendCpu() {
   const { rows } = await sampler.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [SCHEMA]);
   return new Map(rows.map(({ pid }) => [pid, processCpu(pid)]).filter(([, cpu]) => cpu !== undefined));
 }
-/** Busy and total CPU seconds of the whole machine, from /proc/stat. */
-function machineCpu() {
-  try {
-    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-    const idle = ticks[3] + ticks[4];
-    const total = ticks.reduce((a, b) => a + b, 0);
-    return { busy: (total - idle) / 100, total: total / 100 };
-  } catch {
-    return undefined;
-  }
-}
-
 const servers = [];
 async function startServer(index) {
   const logFile = path.join(logDir, `instance-${index}.log`);
@@ -113,20 +91,8 @@ async function startServer(index) {
   const server = { child, logFile, url: undefined, exited: undefined };
   child.on('exit', (code, signal) => (server.exited = { code, signal }));
   servers.push(server);
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (server.exited) throw new Error(`instance ${index} exited (${JSON.stringify(server.exited)}) before it started:\n${readFileSync(logFile, 'utf8')}`);
-    for (const line of readFileSync(logFile, 'utf8').split('\n')) {
-      if (!line.includes('"started"')) continue;
-      const event = JSON.parse(line);
-      if (event.event === 'started' && event.url) {
-        server.url = event.url;
-        return server;
-      }
-    }
-    await sleep(50);
-  }
-  throw new Error(`instance ${index} did not print its "started" line within 20 s; see ${logFile}`);
+  server.url = await waitForStarted({ logFile, exited: () => server.exited, name: `instance ${index}` });
+  return server;
 }
 
 async function stopServers() {
@@ -194,19 +160,6 @@ function httpClient(urls, concurrency) {
     },
     close: async () => undefined,
   };
-}
-
-/** The JSON-RPC response in a JSON body or in the SSE stream the Streamable HTTP transport answers with. */
-function rpcResponse(contentType, text, id) {
-  if (contentType.includes('text/event-stream')) {
-    for (const line of text.split('\n')) {
-      if (!line.startsWith('data:')) continue;
-      const message = JSON.parse(line.slice(5));
-      if (message.id === id) return message;
-    }
-    return undefined;
-  }
-  return JSON.parse(text);
 }
 
 let requestId = 0;

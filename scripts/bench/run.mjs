@@ -5,40 +5,15 @@
 // instances on PostgreSQL (scripts/bench/instances.mjs, from this checkout), and the lockfile
 // and AST commands.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { prepareSampleProject, root } from './sample-project.mjs';
 
 const benchStarted = Date.now();
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const benchDir = path.join(root, '.bench');
-const project = path.join(benchDir, 'project');
 const sh = (file, args, cwd = root) => execFileSync(file, args, { cwd, stdio: 'inherit', env: { ...process.env, CI: 'true' } });
-
-sh('npm', ['run', 'build', '--silent']);
-mkdirSync(path.join(benchDir, 'pack'), { recursive: true });
-for (const old of readdirSync(path.join(benchDir, 'pack'))) rmSync(path.join(benchDir, 'pack', old));
-sh('npm', ['pack', '--silent', '--pack-destination', path.join(benchDir, 'pack')]);
-const tarball = path.join(
-  benchDir,
-  'pack',
-  readdirSync(path.join(benchDir, 'pack')).find((f) => f.endsWith('.tgz')),
-);
-
-sh(process.execPath, [
-  path.join(root, 'bin', 'create-mcp-prod.js'),
-  project,
-  '--yes',
-  '--force',
-  '--no-git',
-  '--name=bench-project',
-  `--cli-version=file:${tarball}`,
-  '--no-install',
-]);
-// Incremental after the first run: only what changed (the packed tarball, new dependencies) is fetched.
-sh('npm', ['install', '--no-audit', '--no-fund'], project);
+const project = prepareSampleProject();
 mkdirSync(path.join(project, 'bench'), { recursive: true });
 for (const file of ['pipeline.bench.ts', 'stores.bench.ts']) copyFileSync(path.join(root, 'scripts', 'bench', file), path.join(project, 'bench', file));
 sh(process.execPath, ['--import', 'tsx', 'bench/pipeline.bench.ts'], project);
