@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { machineCpu, processCpu, quantile, rpcResponse, waitForStarted } from './measure.mjs';
+import { machineCpu, processCpu, quantile, rpcResponse, stopProcesses, waitForStarted } from './measure.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const project = path.join(root, '.bench', 'project');
@@ -95,18 +95,7 @@ async function startServer(index) {
   return server;
 }
 
-async function stopServers() {
-  await Promise.all(
-    servers.map(async ({ child, exited }) => {
-      if (exited) return;
-      const gone = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await gone;
-      clearTimeout(timer);
-    }),
-  );
-}
+const stopServers = () => stopProcesses(servers);
 
 let sampler;
 /**

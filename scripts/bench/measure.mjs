@@ -122,3 +122,20 @@ export function rpcResponse(contentType, text, id) {
   }
   return JSON.parse(text);
 }
+
+/**
+ * Stops started servers ({ child, exited }): SIGTERM, which drains a generated server and lets
+ * node write a --cpu-prof profile on exit, then SIGKILL after 15 s.
+ */
+export async function stopProcesses(servers) {
+  await Promise.all(
+    servers.map(async ({ child, exited }) => {
+      if (exited) return;
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await gone;
+      clearTimeout(timer);
+    }),
+  );
+}

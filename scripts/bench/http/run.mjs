@@ -26,7 +26,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machineCpu, median, processCpu, processRss, quantile, rpcResponse, waitForStarted } from '../measure.mjs';
+import { machineCpu, median, processCpu, processRss, quantile, rpcResponse, stopProcesses, waitForStarted } from '../measure.mjs';
 import { benchDir, prepareSampleProject, projectDir, root } from '../sample-project.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -128,19 +128,8 @@ async function startProcess(row, args, { cwd, env }) {
   return server;
 }
 
-async function stopAll() {
-  await Promise.all(
-    running.map(async ({ child, exited }) => {
-      if (exited) return;
-      const gone = new Promise((resolve) => child.once('exit', resolve));
-      // SIGTERM drains the generated server and lets node write the --cpu-prof profile on exit.
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await gone;
-      clearTimeout(timer);
-    }),
-  );
-}
+const stopAll = () => stopProcesses(running);
+
 let stopping;
 process.once('SIGINT', () => {
   stopping ??= stopAll().finally(() => process.exit(130));
