@@ -106,11 +106,16 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
     });
     if (key !== undefined) call.idempotencyKeyHash = keyHash(key);
 
+    let toolLog: Logger | undefined;
     const context = (tx: StoreTransaction | undefined): ToolContext => ({
       callId: call.callId,
       principal: caller,
       store: deps.store,
-      log: log.child({ tool_name: tool.name }),
+      // Made when the handler first logs: most never do, and a child logger costs an allocation per call.
+      get log(): Logger {
+        toolLog ??= log.child({ tool_name: tool.name });
+        return toolLog;
+      },
       cost,
       span: deps.telemetry.activeSpan(),
       now: () => deps.clock.now(),
