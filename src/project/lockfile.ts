@@ -23,11 +23,15 @@ export function parseLockfileText(text: string, source: string, hint = RESTORE_L
   }
 }
 
-/** The tree's lockfile, or an empty one when the project has none yet. */
+// A command reads the lockfile more than once (to check, then to record); validating it is the costly part.
+let lastRead: { text: string; lock: Lockfile } | undefined;
+
+/** The tree's lockfile, or an empty one when the project has none yet. Each call gets its own copy. */
 export function readLockfile(tree: ProjectTree): { lock: Lockfile; exists: boolean } {
   const text = tree.read(LOCKFILE_NAME);
   if (text === undefined) return { lock: emptyLockfile(), exists: false };
-  return { lock: parseLockfileText(text, LOCKFILE_NAME), exists: true };
+  if (lastRead?.text !== text) lastRead = { text, lock: parseLockfileText(text, LOCKFILE_NAME) };
+  return { lock: structuredClone(lastRead.lock), exists: true };
 }
 
 export function writeLockfile(tree: ProjectTree, lock: Lockfile): void {
