@@ -21,6 +21,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/server';
 import type { App } from '../app.js';
+import { serializedResult } from '../platform/call-log.js';
 import { admissionWatchOf } from '../platform/limits.js';
 import { handleToolCall } from '../platform/pipeline.js';
 import type { InFlight } from './drain.js';
@@ -85,7 +86,7 @@ export async function serveDirectCall(
   inFlight.servers.add({ close: async () => abort.abort() });
   const admissionWatch = admissionWatchOf(authInfo);
 
-  let message: Record<string, unknown>;
+  let answer: string;
   try {
     const result = await app.telemetry.observeRequest(
       {
@@ -111,12 +112,16 @@ export async function serveDirectCall(
       const { status, headers, body } = rateLimitedAnswer(refusal, call.id);
       return sendJson(res, status, body, headers);
     }
-    message = { result: projector.projectCallToolResult(result, app.registry.get(call.params.name)?.outputSchema), jsonrpc: '2.0', id: call.id };
+    const projected = projector.projectCallToolResult(result, app.registry.get(call.params.name)?.outputSchema);
+    // The log line has serialized this very result already (unless the projection changed it).
+    const json = (projected === result && serializedResult(result)) || JSON.stringify(projected);
+    answer = `{"result":${json},"jsonrpc":"2.0","id":${JSON.stringify(call.id)}}`;
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;
-    message = { jsonrpc: '2.0', id: call.id, error: { code: error.code, message: error.message, ...(error.data !== undefined ? { data: error.data } : {}) } };
+    const data = error.data !== undefined ? { data: error.data } : {};
+    answer = JSON.stringify({ jsonrpc: '2.0', id: call.id, error: { code: error.code, message: error.message, ...data } });
   }
   if (res.destroyed) return;
   res.writeHead(200, SSE_HEADERS);
-  res.end(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+  res.end(`event: message\ndata: ${answer}\n\n`);
 }

@@ -153,12 +153,21 @@ export function redactInput(value: unknown, depth = 0): unknown {
   return out;
 }
 
+// Each result's JSON as its log line measured it: the HTTP layer writes it as the answer instead
+// of serializing the result a second time.
+const serialized = new WeakMap<CallToolResult, string>();
+
+/** The JSON of a result this module has summarized, if it has. */
+export const serializedResult = (result: CallToolResult): string | undefined => serialized.get(result);
+
 export function summarizeOutput(result: CallToolResult): OutputSummary {
+  const json = JSON.stringify(result);
+  serialized.set(result, json);
   return {
     is_error: result.isError === true,
     content_items: result.content?.length ?? 0,
     structured: result.structuredContent !== undefined,
-    bytes: Buffer.byteLength(JSON.stringify(result)),
+    bytes: Buffer.byteLength(json),
   };
 }
 
