@@ -57,6 +57,7 @@ const baseFiles = [
   'src/store/postgres-migrations.ts',
   'src/store/postgres.ts',
   'src/store/rate-cell.ts',
+  'src/store/redis-client.ts',
   'src/store/redis-rates.ts',
   'src/store/types.ts',
   'src/store/unavailable.ts',

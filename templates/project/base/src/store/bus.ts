@@ -5,7 +5,7 @@
  * travels here: idempotency records, tokens and the cost ledger stay in the database, and a
  * listener is told when its subscription drops so it can stop trusting what it cached.
  */
-import { createClient } from 'redis';
+import { createClient } from './redis-client.js';
 
 export interface BusListener {
   message(payload: unknown): void;

@@ -5,7 +5,7 @@
  * on the store instead (still shared by every instance), so an outage neither lifts the limits
  * nor refuses every call.
  */
-import { createClient } from 'redis';
+import { createClient } from './redis-client.js';
 import type { RateCounter } from './types.js';
 
 const GCRA = `

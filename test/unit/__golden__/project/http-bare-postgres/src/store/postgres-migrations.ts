@@ -5,7 +5,7 @@
  * Append new migrations; never edit or reorder applied ones.
  */
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 
 export interface PostgresMigration {
   id: string;
@@ -130,7 +130,7 @@ const lockKey = (schema: string) => createHash('sha256').update(schema).digest()
  * does not know: it was written by a newer version of the server.
  */
 export async function migratePostgres(client: pg.ClientBase, schema: string, migrations: readonly PostgresMigration[] = postgresMigrations): Promise<string[]> {
-  const quoted = pg.escapeIdentifier(schema);
+  const quoted = client.escapeIdentifier(schema);
   await client.query('BEGIN');
   try {
     // Held until COMMIT: a second instance waits here, then finds everything already applied.

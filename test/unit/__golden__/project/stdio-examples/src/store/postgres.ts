@@ -5,7 +5,8 @@
  * records are written behind in batches (store/bookkeeping.ts), saving every call a transaction.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import { judgeBudgets } from './budget-rule.js';
 import { createBookkeeping, type Bookkeeping, type BookkeepingBatch, type BookkeepingOptions } from './bookkeeping.js';
 import { decideClaim } from './claim.js';
@@ -26,6 +27,9 @@ import type {
   TokenRecord,
   TokenRepository,
 } from './types.js';
+
+/** pg, loaded when a PostgreSQL store opens: a server on SQLite or memory never holds it in memory. */
+const loadPg = (): typeof pg => createRequire(import.meta.url)('pg') as typeof pg;
 
 export interface PostgresStoreOptions extends BookkeepingOptions {
   /** `postgres://user:password@host:5432/database`; the password never appears in `location`. */
@@ -85,7 +89,7 @@ function withSearchPath(connectionString: string, schema: string): { connectionS
 }
 
 /** Server errors that leave the connection usable; anything else (timeouts, resets, shutdowns) does not. */
-const leavesConnectionUsable = (error: unknown) => error instanceof pg.DatabaseError && !/^(08|57P)/.test(error.code ?? '');
+const leavesConnectionUsable = (error: unknown) => error instanceof loadPg().DatabaseError && !/^(08|57P)/.test(error.code ?? '');
 
 interface TokenRow {
   id: string;
@@ -523,7 +527,7 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresStore 
   }
   const location = describeLocation(options.connectionString, schema);
   const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     ...withSearchPath(options.connectionString, schema),
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
