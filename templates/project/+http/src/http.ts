@@ -87,7 +87,11 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
   const { maxBodyBytes } = app.config;
   const onerror = (error: Error) => app.logger.error({ event: 'transport_error', err: error }, 'transport_error');
   const calls = followCalls(app);
-  const mcp = createMcpHandler(() => drain.adopt(buildServer(calls.app, { transport: 'http' })), { onerror, maxRequestBodySize: maxBodyBytes });
+  const mcp = createMcpHandler(() => drain.adopt(buildServer(calls.app, { transport: 'http' })), {
+    onerror,
+    maxRequestBodySize: maxBodyBytes,
+    keepAliveMs: settings.sseKeepAliveMs,
+  });
   const handleMcp = toNodeHandler(answeringRateLimitsWith429(mcp), { onerror, maxRequestBodySize: maxBodyBytes });
   // Shapes results for the calls answered directly (http/direct-call.ts), as the per-request servers do.
   const projector = buildServer(calls.app, { transport: 'http' });
@@ -173,7 +177,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
     const rateLimited = gated !== undefined && limitsOf(gated.tool, app.limits).rate !== undefined;
     const authInfo = rateLimited ? watchAdmission(verified, toolCall?.id) : verified;
     const direct = settings.directCalls ? directCallOf(req, message) : undefined;
-    if (direct) return serveDirectCall(calls.app, projector, { req, res, inFlight: request, authInfo }, direct);
+    if (direct) return serveDirectCall(calls.app, projector, { req, res, inFlight: request, authInfo, keepAliveMs: settings.sseKeepAliveMs }, direct);
     (req as IncomingMessage & { auth?: AuthInfo }).auth = authInfo;
     await handleMcp(req, res, message);
   }

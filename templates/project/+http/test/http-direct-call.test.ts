@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { startHttpServer, type RunningHttpServer } from '../src/http.js';
+import { startHttpServer, type HttpSettings, type RunningHttpServer } from '../src/http.js';
 import { fixedClock } from '../src/platform/clock.js';
 import * as serverModule from '../src/server.js';
 import { fixtureTools } from './fixtures/tools.js';
@@ -23,10 +23,10 @@ afterEach(async () => {
   for (const server of running.splice(0)) await server.close(100);
 });
 
-async function start(directCalls: boolean, env: Record<string, string>) {
+async function start(directCalls: boolean, env: Record<string, string>, settings: Partial<HttpSettings> = {}) {
   const config = loadConfig({ MCP_PROD_STORE: 'memory', PORT: '0', ...env });
   const { app } = testApp({ tools: fixtureTools, clock: fixedClock('2026-06-01T00:00:00Z'), config, authenticate: undefined });
-  const server = await startHttpServer(app, { settings: { directCalls } });
+  const server = await startHttpServer(app, { settings: { ...settings, directCalls } });
   running.push(server);
   const { token } = await issueTestToken(app, ['test:read', 'test:write']);
   return { url: server.url, token };
@@ -61,6 +61,7 @@ async function send(target: { url: string; token: string }, exchange: Exchange) 
     cacheControl: response.headers.get('cache-control'),
     retryAfter: response.headers.get('retry-after'),
     events: (text.match(/^event: /gm) ?? []).length,
+    keepAlives: (text.match(/^: keepalive$/gm) ?? []).length,
     message: data ? JSON.parse(data.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')) : null,
   };
 }
@@ -70,9 +71,9 @@ const call = (name: string, args: Record<string, unknown>, extra: Record<string,
 });
 
 /** Both servers get the same requests in the same order; returns both answers per request. */
-async function compare(exchanges: Exchange[], env: Record<string, string> = {}) {
-  const direct = await start(true, env);
-  const viaSdk = await start(false, env);
+async function compare(exchanges: Exchange[], env: Record<string, string> = {}, settings: Partial<HttpSettings> = {}) {
+  const direct = await start(true, env, settings);
+  const viaSdk = await start(false, env, settings);
   const pairs = [];
   for (const exchange of exchanges) pairs.push({ exchange, direct: await send(direct, exchange), sdk: await send(viaSdk, exchange) });
   return pairs;
@@ -119,6 +120,17 @@ describe('tools/call served directly', () => {
     expect(denied[0]!.direct).toEqual(denied[0]!.sdk);
   });
 
+  it('keeps the stream of a slow call alive with the comments the SDK sends, then gives the same answer', async () => {
+    const exchange = call('append_effect', { label: newKey(), delayMs: 450 }, { _meta: { 'mcp-prod/idempotencyKey': newKey() } });
+    const [pair] = await compare([exchange], {}, { sseKeepAliveMs: 100 });
+    const { direct, sdk } = pair!;
+    expect(direct.keepAlives).toBeGreaterThanOrEqual(2);
+    expect(sdk.keepAlives).toBeGreaterThanOrEqual(2);
+    // The effect counter is shared by the two servers' fixtures, so only the numbers differ.
+    expect({ ...direct, keepAlives: 0, message: null }).toEqual({ ...sdk, keepAlives: 0, message: null });
+    for (const { message } of [direct, sdk]) expect(message).toMatchObject({ result: { structuredContent: { effect: expect.any(Number) } } });
+  });
+
   it('leaves to the SDK what it would refuse or route elsewhere, with the same answers', async () => {
     const built = vi.mocked(serverModule.buildServer);
     const exchanges: Exchange[] = [
@@ -129,11 +141,19 @@ describe('tools/call served directly', () => {
       { body: { jsonrpc: '2.0', id: 1.5, method: 'tools/call', params: { name: 'echo', arguments: { text: 'hi' } } } },
       { body: { jsonrpc: '1.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { text: 'hi' } } } },
       { body: { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} } },
+      // Params the SDK's server validates or rewrites before a handler sees them.
+      call('echo', [1] as unknown as Record<string, unknown>),
+      { body: { jsonrpc: '2.0', id: 'c1', method: 'tools/call', params: { name: 'echo', arguments: null } } },
+      call('echo', { text: 'hi' }, { task: 5 }),
+      call('echo', { text: 'hi' }, { requestState: 5 }),
+      call('echo', { text: 'hi' }, { _meta: { 'io.modelcontextprotocol/related-task': { taskId: 1 } } }),
     ];
     const before = built.mock.calls.length;
     const pairs = await compare(exchanges);
     for (const { exchange, direct, sdk } of pairs) expect(direct, `${JSON.stringify(exchange)}`).toEqual(sdk);
-    expect(pairs.map(({ direct }) => direct.status)).toEqual([400, 406, 415, 400, 400, 400, 200]);
+    expect(pairs.map(({ direct }) => direct.status)).toEqual([400, 406, 415, 400, 400, 400, 200, 200, 200, 200, 200, 400]);
+    // The SDK refuses these params with a JSON-RPC error before any handler runs: no tool ran, nothing was counted.
+    for (const { direct } of pairs.slice(7)) expect(direct.message, JSON.stringify(direct.message)).toMatchObject({ error: { code: expect.any(Number) } });
     expect(built.mock.calls.length - before).toBeGreaterThanOrEqual(2 + 2);
   });
 });

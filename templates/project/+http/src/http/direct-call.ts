@@ -14,7 +14,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type AuthInfo,
   classifyInboundRequest,
-  DEFAULT_NEGOTIATED_PROTOCOL_VERSION,
   isJsonContentType,
   ProtocolError,
   type Server,
@@ -31,7 +30,8 @@ import { sendJson } from './responses.js';
 export interface DirectCall {
   id: string | number;
   params: Record<string, unknown> & { name: string };
-  protocolVersion: string;
+  /** The MCP-Protocol-Version header; without one, nothing was negotiated (as the SDK's servers report it). */
+  protocolVersion: string | undefined;
 }
 
 /** The headers the SDK's stateless transport sends with a one-event SSE answer. */
@@ -42,15 +42,35 @@ const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 };
 
+/** The SSE headers, minus `connection` when the drain has already asked to close the connection. */
+const sseHeaders = (res: ServerResponse) => {
+  if (!res.hasHeader('connection')) return SSE_HEADERS;
+  const { connection: _kept, ...rest } = SSE_HEADERS;
+  return rest;
+};
+
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isRequestId = (id: unknown): id is string | number => typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id));
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? undefined : value);
+
+/**
+ * Params the SDK's per-request server would pass to the handler untouched: arguments absent or an
+ * object, and none of the fields it validates or strips first (`task`, `requestState`,
+ * `inputResponses`, its reserved `io.modelcontextprotocol/` _meta keys). Anything else goes to
+ * the SDK, which refuses or rewrites it.
+ */
+function hasPlainCallParams(params: Record<string, unknown>): boolean {
+  if (params.arguments !== undefined && !isPlainObject(params.arguments)) return false;
+  if ('task' in params || 'requestState' in params || 'inputResponses' in params) return false;
+  if (params._meta === undefined) return true;
+  return isPlainObject(params._meta) && !Object.keys(params._meta).some((key) => key.startsWith('io.modelcontextprotocol/'));
+}
 
 /** The call, when the SDK would serve this request as a stateless 2025-era tools/call; otherwise undefined. */
 export function directCallOf(req: IncomingMessage, message: unknown): DirectCall | undefined {
   if (req.method !== 'POST' || !isPlainObject(message) || message.jsonrpc !== '2.0' || message.method !== 'tools/call') return undefined;
   const { id, params } = message;
-  if (!isRequestId(id) || !isPlainObject(params) || typeof params.name !== 'string') return undefined;
+  if (!isRequestId(id) || !isPlainObject(params) || typeof params.name !== 'string' || !hasPlainCallParams(params)) return undefined;
   const accept = single(req.headers.accept);
   if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
   if (!isJsonContentType(single(req.headers['content-type']) ?? null) || req.headers['mcp-session-id'] !== undefined) return undefined;
@@ -64,7 +84,7 @@ export function directCallOf(req: IncomingMessage, message: unknown): DirectCall
     body: message,
   });
   if (route.kind !== 'legacy') return undefined;
-  return { id, params: params as DirectCall['params'], protocolVersion: versionHeader ?? DEFAULT_NEGOTIATED_PROTOCOL_VERSION };
+  return { id, params: params as DirectCall['params'], protocolVersion: versionHeader };
 }
 
 /**
@@ -74,10 +94,10 @@ export function directCallOf(req: IncomingMessage, message: unknown): DirectCall
 export async function serveDirectCall(
   app: App,
   projector: Server,
-  exchange: { req: IncomingMessage; res: ServerResponse; inFlight: InFlight; authInfo: AuthInfo },
+  exchange: { req: IncomingMessage; res: ServerResponse; inFlight: InFlight; authInfo: AuthInfo; keepAliveMs: number },
   call: DirectCall,
 ): Promise<void> {
-  const { req, res, inFlight, authInfo } = exchange;
+  const { req, res, inFlight, authInfo, keepAliveMs } = exchange;
   // A client that hangs up, or a shutdown that cuts the call off, aborts the handler, as closing an SDK server would.
   const abort = new AbortController();
   res.once('close', () => {
@@ -85,6 +105,12 @@ export async function serveDirectCall(
   });
   inFlight.servers.add({ close: async () => abort.abort() });
   const admissionWatch = admissionWatchOf(authInfo);
+  // As the SDK's stream does: the headers and then a comment every keepAliveMs while a slow call runs, so
+  // that proxies and clients with idle timeouts see a live stream.
+  const keepAlive = setInterval(() => {
+    if (!res.headersSent) res.writeHead(200, sseHeaders(res));
+    res.write(': keepalive\n\n');
+  }, keepAliveMs).unref();
 
   let answer: string;
   try {
@@ -108,7 +134,8 @@ export async function serveDirectCall(
         }),
     );
     const refusal = await admissionWatch?.decided;
-    if (refusal) {
+    // Decided before the handler ran, so normally before any keep-alive; if not, the refusal travels as the tool error it is.
+    if (refusal && !res.headersSent) {
       const { status, headers, body } = rateLimitedAnswer(refusal, call.id);
       return sendJson(res, status, body, headers);
     }
@@ -117,11 +144,15 @@ export async function serveDirectCall(
     const json = (projected === result && serializedResult(result)) || JSON.stringify(projected);
     answer = `{"result":${json},"jsonrpc":"2.0","id":${JSON.stringify(call.id)}}`;
   } catch (error) {
-    if (!(error instanceof ProtocolError)) throw error;
-    const data = error.data !== undefined ? { data: error.data } : {};
-    answer = JSON.stringify({ jsonrpc: '2.0', id: call.id, error: { code: error.code, message: error.message, ...data } });
+    // As the SDK answers a handler's throw: a protocol error as it is, anything else as -32603.
+    if (!(error instanceof ProtocolError)) app.logger.error({ event: 'transport_error', err: error }, 'transport_error');
+    const { code, message, data } =
+      error instanceof ProtocolError ? error : { code: -32603, message: (error as Error).message ?? 'Internal error', data: undefined };
+    answer = JSON.stringify({ jsonrpc: '2.0', id: call.id, error: { code, message, ...(data !== undefined ? { data } : {}) } });
+  } finally {
+    clearInterval(keepAlive);
   }
   if (res.destroyed) return;
-  res.writeHead(200, SSE_HEADERS);
+  if (!res.headersSent) res.writeHead(200, sseHeaders(res));
   res.end(`event: message\ndata: ${answer}\n\n`);
 }

@@ -22,12 +22,14 @@ export interface HttpSettings {
   unwindMs: number;
   /** Serve stateless 2025-era tools/call without the SDK's per-request server (http/direct-call.ts); tests turn it off to compare. */
   directCalls: boolean;
+  /** A call's SSE stream carries a comment this often while the call runs (the SDK's default, 15 s). */
+  sseKeepAliveMs: number;
 }
 
 /** The settings of a running server: its configured limits plus the fixed logging and unwind pauses. */
 export function httpSettings(config: {
   shutdownGraceMs: number;
-  httpLimits: Omit<HttpSettings, 'shutdownGraceMs' | 'logQuietMs' | 'unwindMs' | 'directCalls'>;
+  httpLimits: Omit<HttpSettings, 'shutdownGraceMs' | 'logQuietMs' | 'unwindMs' | 'directCalls' | 'sseKeepAliveMs'>;
 }): HttpSettings {
-  return { ...config.httpLimits, shutdownGraceMs: config.shutdownGraceMs, logQuietMs: 60_000, unwindMs: 3_000, directCalls: true };
+  return { ...config.httpLimits, shutdownGraceMs: config.shutdownGraceMs, logQuietMs: 60_000, unwindMs: 3_000, directCalls: true, sseKeepAliveMs: 15_000 };
 }
