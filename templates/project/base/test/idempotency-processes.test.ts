@@ -50,7 +50,10 @@ describe('idempotency across OS processes sharing one SQLite file', () => {
     const perWorker = workers.map((w) => JSON.parse(w.lines.at(-1)!) as string[]);
     const outcomes = perWorker.flat();
     expect(outcomes).toHaveLength(50);
-    expect(outcomes.filter((o) => o === 'executed'), JSON.stringify(perWorker)).toHaveLength(1);
+    expect(
+      outcomes.filter((o) => o === 'executed'),
+      JSON.stringify(perWorker),
+    ).toHaveLength(1);
     // Whether the second process arrives while the first still runs depends on the machine's load;
     // either way it never runs the call again.
     expect(perWorker.every((o) => o.length === 25)).toBe(true);
