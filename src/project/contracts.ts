@@ -38,21 +38,17 @@ function exportedTools(module: Record<string, unknown>): unknown[] {
   return [...new Set(Object.values(module).filter(isTool))];
 }
 
-export interface ContractsAndScopes {
-  contracts: Record<string, ToolContract>;
-  /** The scope hierarchy the project's server enforces. */
-  scopeRules: ScopeRules;
+/** The project's scope hierarchy, from an already loaded src/contract.ts. */
+export function scopeRulesOf(module: ContractModule): ScopeRules {
+  return validateFromProject(scopeModuleSchema, module, CONTRACT_FILE).scopeRules;
 }
 
 /**
  * The project's tool contracts, produced by its own registry (src/contract.ts) exactly as
- * tools/list would serve them, and its scope hierarchy, from one load of the module (each load
- * compiles the project's module graph afresh). With `toolFile`, only that tool module's
- * contracts, without loading the others.
+ * tools/list would serve them. With `toolFile`, only that tool module's contracts, without
+ * loading the others.
  */
-export async function loadContractsAndScopes(project: Project, toolFile?: string): Promise<ContractsAndScopes> {
-  const module = await contractModule(project);
-  const { scopeRules } = validateFromProject(scopeModuleSchema, module, CONTRACT_FILE);
+async function contractsOf(project: Project, module: ContractModule, toolFile?: string): Promise<Record<string, ToolContract>> {
   let contracts: unknown;
   try {
     if (toolFile === undefined) contracts = await module.toolContracts();
@@ -64,15 +60,33 @@ export async function loadContractsAndScopes(project: Project, toolFile?: string
   } catch (error) {
     throw projectCodeError(toolFile === undefined ? "The project's tool registry refused to build" : `Could not load ${toolFile}`, error);
   }
-  return { contracts: validateFromProject(toolContractsSchema, contracts, `${CONTRACT_FILE} toolContracts()`), scopeRules };
+  return validateFromProject(toolContractsSchema, contracts, `${CONTRACT_FILE} toolContracts()`);
 }
 
+export interface ContractsAndScopes {
+  contracts: Record<string, ToolContract>;
+  /** The scope hierarchy the project's server enforces. */
+  scopeRules: ScopeRules;
+}
+
+/**
+ * Contracts and scope hierarchy from one load of src/contract.ts (each load compiles the
+ * project's module graph afresh), for the commands that compare contracts under the project's
+ * scope rules.
+ */
+export async function loadContractsAndScopes(project: Project, toolFile?: string): Promise<ContractsAndScopes> {
+  const module = await contractModule(project);
+  const scopeRules = scopeRulesOf(module);
+  return { contracts: await contractsOf(project, module, toolFile), scopeRules };
+}
+
+/** Contracts alone: a project from before `scopeRules` was exported still serves them. */
 export async function loadContracts(project: Project): Promise<Record<string, ToolContract>> {
-  return (await loadContractsAndScopes(project)).contracts;
+  return contractsOf(project, await contractModule(project));
 }
 
 export async function loadToolContract(project: Project, toolFile: string): Promise<Record<string, ToolContract>> {
-  return (await loadContractsAndScopes(project, toolFile)).contracts;
+  return contractsOf(project, await contractModule(project), toolFile);
 }
 
 /** `loadToolContract` with the tree's pending changes in place, the project itself untouched. */

@@ -1,14 +1,14 @@
 import type { Project } from '../core/project.js';
 import { ProjectTree } from '../core/tree.js';
-import { contractModule, loadContracts } from './contracts.js';
-import { scopeModuleSchema, validateFromProject, type ScopeRules } from './interface.js';
+import { contractModule, loadContracts, scopeRulesOf } from './contracts.js';
+import type { ScopeRules } from './interface.js';
 import { LOCKFILE_NAME, readLockfile } from './lockfile.js';
 
 export type { ScopeRules } from './interface.js';
 
 /** The scope hierarchy the project's server enforces, from its src/contract.ts (`scopeRules`). */
 export async function loadScopeRules(project: Project): Promise<ScopeRules> {
-  return validateFromProject(scopeModuleSchema, await contractModule(project), 'src/contract.ts').scopeRules;
+  return scopeRulesOf(await contractModule(project));
 }
 
 /**

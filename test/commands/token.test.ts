@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { issueTokenCommand } from '../../src/commands/token/index.js';
+import { loadContracts, loadContractsAndScopes, loadToolContract } from '../../src/project/contracts.js';
 import { isKnownScope, knownScopes, loadScopeRules, suggestScope } from '../../src/project/scopes.js';
 import { scopeRules } from '../../templates/project/base/src/platform/scopes.js';
 import { LOCKFILE_NAME } from '../../src/schema-diff/lockfile.js';
@@ -73,6 +74,14 @@ describe('scope knowledge (with the hierarchy the generated project defines)', (
     const error = await cliErrorOf(() => loadScopeRules(copy.project));
     expect(error.message).toBe('src/contract.ts does not provide what mcp-prod needs: scopeRules: Invalid input: expected object, received undefined.');
     expect(error.hint).toContain('freshly generated project');
+    expect((await cliErrorOf(() => loadContractsAndScopes(copy.project))).message).toBe(error.message);
+  });
+
+  it("still reads an older project's contracts for the commands that need no scope rules (bundle, dashboard, deprecate)", async () => {
+    const copy = copyProject(template);
+    copy.edit('src/contract.ts', "export { scopeRules } from './platform/scopes.js';", '');
+    expect(Object.keys(await loadContracts(copy.project))).toContain('search_notes');
+    expect(Object.keys(await loadToolContract(copy.project, 'src/tools/search-notes.ts'))).toEqual(['search_notes']);
   });
 
   it('suggests the scope a slip was meant to be', () => {
