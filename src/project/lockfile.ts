@@ -23,15 +23,14 @@ export function parseLockfileText(text: string, source: string, hint = RESTORE_L
   }
 }
 
-// A command reads the lockfile more than once (to check, then to record); validating it is the costly part.
-let lastRead: { text: string; lock: Lockfile } | undefined;
-
-/** The tree's lockfile, or an empty one when the project has none yet. Each call gets its own copy. */
+/**
+ * The tree's lockfile, or an empty one when the project has none yet. Validating it is the
+ * costly part, so a command reads it once and hands that copy to `recordInLockfile`.
+ */
 export function readLockfile(tree: ProjectTree): { lock: Lockfile; exists: boolean } {
   const text = tree.read(LOCKFILE_NAME);
   if (text === undefined) return { lock: emptyLockfile(), exists: false };
-  if (lastRead?.text !== text) lastRead = { text, lock: parseLockfileText(text, LOCKFILE_NAME) };
-  return { lock: structuredClone(lastRead.lock), exists: true };
+  return { lock: parseLockfileText(text, LOCKFILE_NAME), exists: true };
 }
 
 export function writeLockfile(tree: ProjectTree, lock: Lockfile): void {
@@ -41,13 +40,13 @@ export function writeLockfile(tree: ProjectTree, lock: Lockfile): void {
 /**
  * Updates the lockfile entries of the named tools only: other tools' pending changes are left
  * for `mcp-prod lock` to judge. `continues` names removed tools whose history a new major
- * version carries on.
+ * version carries on. `lock` is the command's own copy from `readLockfile`, updated in place.
  */
 export function recordInLockfile(
   tree: ProjectTree,
+  lock: Lockfile,
   changes: { contracts?: Record<string, ToolContract>; tombstones?: Record<string, string>; continues?: readonly string[] },
 ): void {
-  const { lock } = readLockfile(tree);
   for (const [name, contract] of Object.entries(changes.contracts ?? {})) {
     const before = lock.tools[name];
     const carriedOn = before && (!before.removedAt || changes.continues?.includes(name)) ? before : undefined;

@@ -1,4 +1,4 @@
-import { Project } from 'ts-morph';
+import { Project } from '../core/ts-morph.js';
 import type { ProjectTree } from '../core/tree.js';
 import { findToolDefinition } from '../transforms/locate.js';
 import { TOOLS_DIR } from './paths.js';

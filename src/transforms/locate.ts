@@ -2,7 +2,8 @@
  * Finders for the shapes the transforms edit. They return undefined, never throw; the
  * transform decides between a conflict and a change.
  */
-import { Node, SyntaxKind, type ArrayLiteralExpression, type ImportDeclaration, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
+import type { ArrayLiteralExpression, ImportDeclaration, ObjectLiteralExpression, SourceFile } from 'ts-morph';
+import { Node, SyntaxKind } from '../core/ts-morph.js';
 
 /**
  * The registry array: `export const tools = [...]`, with an optional type annotation,

@@ -1,4 +1,4 @@
-import { Node } from 'ts-morph';
+import { Node } from '../core/ts-morph.js';
 import { insertArrayEntry } from './edits.js';
 import { describeRegistry, findImport, findRegistryArray, isSorted } from './locate.js';
 import { inferStyle, quoted } from './style.js';

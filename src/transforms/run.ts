@@ -1,4 +1,4 @@
-import { IndentationText, Project, QuoteKind } from 'ts-morph';
+import { IndentationText, Project, QuoteKind } from '../core/ts-morph.js';
 import { inferStyle, type CodeStyle } from './style.js';
 import type { Transform, TransformOutcome } from './types.js';
 

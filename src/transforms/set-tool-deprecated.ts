@@ -1,4 +1,4 @@
-import { Node } from 'ts-morph';
+import { Node } from '../core/ts-morph.js';
 import { insertPropertyAfter } from './edits.js';
 import { findToolDefinition } from './locate.js';
 import { inferStyle, quoted } from './style.js';

@@ -1,4 +1,5 @@
-import { Node, SyntaxKind, type ImportDeclaration } from 'ts-morph';
+import type { ImportDeclaration } from 'ts-morph';
+import { Node, SyntaxKind } from '../core/ts-morph.js';
 import { removeStatementLines } from './edits.js';
 import { describeRegistry, findImport, findRegistryArray } from './locate.js';
 import { changed, conflict, defineTransform, unchanged } from './types.js';

@@ -73,7 +73,7 @@ export async function addTool(project: Project, options: AddToolOptions, out: { 
     tree.write(file, content);
   }
   editFile(tree, REGISTRY_FILE, [[registerTool, { identifier: toolIdentifier(options.name), from: registrySpecifier(toolFile) }]]);
-  recordInLockfile(tree, { contracts: await loadPendingToolContract(project, tree, toolFile), ...(continues ? { continues: [options.name] } : {}) });
+  recordInLockfile(tree, lock, { contracts: await loadPendingToolContract(project, tree, toolFile), ...(continues ? { continues: [options.name] } : {}) });
 
   const changes = await commitTree(tree, { dryRun: options.dryRun, write: out.write });
   if (changes.length === 0) {

@@ -86,6 +86,6 @@ export async function bump(project: Project, options: BumpOptions, out: { write(
     out.write('Nothing to do.\n');
     return;
   }
-  recordInLockfile(tree, { contracts: Object.fromEntries(Object.entries(bumped).map(([name, version]) => [name, { ...contracts[name]!, version }])) });
+  recordInLockfile(tree, lock, { contracts: Object.fromEntries(Object.entries(bumped).map(([name, version]) => [name, { ...contracts[name]!, version }])) });
   await commitTree(tree, { dryRun: options.dryRun, write: out.write });
 }

@@ -30,7 +30,7 @@ export async function deprecate(project: Project, input: DeprecateOptions, out: 
   const options = parseOptions(deprecateOptionsSchema, input, { tool: 'the tool argument' });
   const tree = new ProjectTree(project.root);
   // A damaged lockfile is worth hearing about before the project's code is loaded.
-  readLockfile(tree);
+  const { lock } = readLockfile(tree);
   const file = toolFileOf(tree, options.tool);
   const contracts = await loadContracts(project);
   // Running it again later must not move a published schedule: keep the date it started.
@@ -72,7 +72,7 @@ export async function deprecate(project: Project, input: DeprecateOptions, out: 
       hint: 'Choose --refuse-after and --remove-after so that since <= refuse-after <= remove-after (src/platform/deprecation.ts fills in the dates you leave out). Nothing was written.',
     });
   });
-  recordInLockfile(tree, { contracts: updated });
+  recordInLockfile(tree, lock, { contracts: updated });
   await commitTree(tree, { dryRun: options.dryRun, write: out.write });
   const notice = updated[options.tool]?.deprecated;
   if (notice && !options.dryRun) {
@@ -98,7 +98,8 @@ function keepAsPath(project: Project, keepAs: string): string {
 export async function removeTool(project: Project, input: RemoveOptions, out: { write(text: string): void }): Promise<void> {
   const options = parseOptions(removeOptionsSchema, input, { tool: 'the tool argument' });
   const tree = new ProjectTree(project.root);
-  const locked = readLockfile(tree).lock.tools[options.tool];
+  const { lock } = readLockfile(tree);
+  const locked = lock.tools[options.tool];
   // The tombstone decides: a module kept with --keep-as still names the tool but is not registered.
   if (locked?.removedAt) {
     out.write(`Nothing to do: ${options.tool} was removed on ${locked.removedAt}.\n`);
@@ -128,7 +129,7 @@ export async function removeTool(project: Project, input: RemoveOptions, out: { 
   }
   // Its test and eval cases call the tool, so they go with it.
   for (const companion of companionFiles(file)) if (tree.exists(companion)) tree.delete(companion);
-  recordInLockfile(tree, { tombstones: { [options.tool]: now } });
+  recordInLockfile(tree, lock, { tombstones: { [options.tool]: now } });
   await commitTree(tree, { dryRun: options.dryRun, write: out.write });
   if (!options.dryRun) out.write(`\nRemoved ${options.tool}; ${LOCKFILE_NAME} keeps a tombstone so check knows the removal was deliberate.\n`);
 }
