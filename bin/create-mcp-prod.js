@@ -1,2 +1,6 @@
 #!/usr/bin/env node
-import '../dist/cli/create.js';
+import module from 'node:module';
+
+// As in mcp-prod.js: compiled code kept between runs on Node 22+.
+module.enableCompileCache?.();
+await import('../dist/cli/create.js');

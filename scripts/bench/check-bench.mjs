@@ -62,7 +62,7 @@ writeFileSync(
 );
 
 const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? 'a30ea0b';
-const RUNS = 7;
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
 /** The baseline's CLI, built once per ref under .bench/ from `git archive` with this checkout's node_modules. */
 function baselineCli(ref) {
@@ -169,5 +169,6 @@ for (const [label, [current, baseline]] of rows) {
     `| ${label} | ${median(current).toFixed(0)} ms | ${baseline ? `${median(baseline).toFixed(0)} ms` : '-'} | ${ratio} | ${rows.find((r) => r[0] === label)[2]} |`,
   );
 }
+if (process.env.BENCH_RAW) for (const [label, runs] of rows) console.log(label, JSON.stringify(runs.map((r) => r.map(Math.round))));
 console.log(`| engine: compare ${pairs.length} tool pairs | ${median(engineRuns).toFixed(1)} ms | | | < 100 ms |`);
 if (!existsSync(path.join(project, 'mcp-tools.lock.json'))) process.exit(1);
