@@ -51,6 +51,8 @@ const ROWS = [
   { id: 'fastmcp', label: 'FastMCP-TS (stateless)', script: 'fastmcp.mjs' },
   { id: 'mcp-framework', label: 'mcp-framework (session per worker)', script: 'mcp-framework.mjs', session: true },
   { id: 'ours-search', label: 'ours search_notes', ours: true, tool: 'search_notes' },
+  // The same server answering the fixture without its SQLite query: the handler work of every peer.
+  { id: 'ours-fixture', label: 'ours search_notes, fixture handler', ours: true, tool: 'search_notes', script: 'ours-fixture.mjs' },
   { id: 'ours-create', label: 'ours create_note', ours: true, tool: 'create_note' },
   { id: 'bare-http', label: 'bare node:http handler', script: 'bare-http.mjs' },
 ];
@@ -154,7 +156,11 @@ async function startOurs(row) {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const server = await startProcess(row, ['dist/http.js'], { cwd: projectDir, env });
+  const entry = row.script ? [path.join(here, 'servers', row.script)] : ['dist/http.js'];
+  const server = await startProcess(row, entry, {
+    cwd: projectDir,
+    env: { ...env, BENCH_PROJECT_DIR: projectDir, BENCH_HTTP_FIXTURE: path.join(outDir, 'fixture.json') },
+  });
   server.token = JSON.parse(issued).token;
   return server;
 }

@@ -87,7 +87,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
   const { maxBodyBytes } = app.config;
   const onerror = (error: Error) => app.logger.error({ event: 'transport_error', err: error }, 'transport_error');
   const calls = followCalls(app);
-  const mcp = createMcpHandler(() => drain.adopt(buildServer(calls.app, { transport: 'http' })), {
+  const mcp = createMcpHandler(({ authInfo }) => drain.adopt(buildServer(calls.app, { transport: 'http' }), authInfo), {
     onerror,
     maxRequestBodySize: maxBodyBytes,
     keepAliveMs: settings.sseKeepAliveMs,
@@ -178,6 +178,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
     const authInfo = rateLimited ? watchAdmission(verified, toolCall?.id) : verified;
     const direct = settings.directCalls ? directCallOf(req, message) : undefined;
     if (direct) return serveDirectCall(calls.app, projector, { req, res, inFlight: request, authInfo, keepAliveMs: settings.sseKeepAliveMs }, direct);
+    drain.bind(request, authInfo);
     (req as IncomingMessage & { auth?: AuthInfo }).auth = authInfo;
     await handleMcp(req, res, message);
   }

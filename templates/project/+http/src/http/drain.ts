@@ -9,7 +9,6 @@
  * their cost records and log lines. It reports how many requests it cut off, so that the process
  * can exit non-zero.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Server, ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { Logger } from '../platform/logger.js';
@@ -31,15 +30,21 @@ export interface Drain {
   readonly draining: boolean;
   /** Runs one request's work; it counts as in flight until its response is over. */
   run(res: ServerResponse, work: (request: InFlight) => Promise<void>): Promise<void>;
-  /** Files an MCP server under the request it was built for (the one whose work is running). */
-  adopt<S extends Closable>(server: S): S;
+  /**
+   * Files an MCP server under the request it was built for. The SDK hands its server factory the
+   * AuthInfo of the request, the very object http.ts attached (`bind`), so that object names the
+   * request: an AsyncLocalStorage would do the same but makes every promise of the process pay.
+   */
+  adopt<S extends Closable>(server: S, auth: object | undefined): S;
+  /** Names `request` by the AuthInfo its MCP servers will be given. */
+  bind(request: InFlight, auth: object): void;
   close(graceMs: number): Promise<{ cutOff: number }>;
 }
 
 export function createDrain(options: { server: Server; calls: CallFollower; logger: Logger; unwindMs: number; closeMcp: () => Promise<void> }): Drain {
   const { server, calls, logger } = options;
   const inFlight = new Set<InFlight>();
-  const current = new AsyncLocalStorage<InFlight>();
+  const byAuth = new WeakMap<object, InFlight>();
   const listeners = new Set<() => void>();
   let draining = false;
   let closing: Promise<{ cutOff: number }> | undefined;
@@ -105,10 +110,13 @@ export function createDrain(options: { server: Server; calls: CallFollower; logg
         inFlight.delete(request);
         for (const check of listeners) check();
       });
-      await current.run(request, () => work(request));
+      await work(request);
     },
-    adopt(mcp) {
-      current.getStore()?.servers.add(mcp);
+    bind(request, auth) {
+      byAuth.set(auth, request);
+    },
+    adopt(mcp, auth) {
+      if (auth) byAuth.get(auth)?.servers.add(mcp);
       return mcp;
     },
     close(graceMs) {
