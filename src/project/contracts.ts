@@ -91,5 +91,5 @@ export async function loadToolContract(project: Project, toolFile: string): Prom
 
 /** `loadToolContract` with the tree's pending changes in place, the project itself untouched. */
 export function loadPendingToolContract(project: Project, tree: ProjectTree, toolFile: string): Promise<Record<string, ToolContract>> {
-  return withStagedProject(project, tree, [CONTRACT_FILE, toolFile], (staged) => loadToolContract(staged, toolFile));
+  return withStagedProject(project, tree, (staged) => loadToolContract(staged, toolFile));
 }

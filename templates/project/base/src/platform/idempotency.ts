@@ -11,10 +11,6 @@
  * (principal, tool, key), so a key can never replay another tenant's result. Nothing before this
  * stage stores anything, so a request refused by auth or validation can be fixed and retried
  * with the same key.
- *
- * A transactional tool (all its writes through ctx.tx) takes its key inside the transaction
- * that holds its writes, its stored answer and its cost record: one commit, and a crash leaves
- * no record behind, since nothing it did was kept.
  */
 import { createHash } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/server';
@@ -24,7 +20,7 @@ import { canonicalJson } from './canonical-json.js';
 import { ErrorCode, readToolError, ToolError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { AnyTool } from './tool.js';
-import type { ClaimRefusal, ClaimRequest, IdempotencyRepository, Store, StoreTransaction } from '../store/types.js';
+import type { ClaimOutcome, IdempotencyRepository, Store, StoreTransaction } from '../store/types.js';
 
 export const KEY_ARGUMENT = 'idempotencyKey';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -151,114 +147,70 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
   }
 
   const scope = { principalId: call.principalId, tool: call.tool.name, key: call.key };
-  const request: ClaimRequest = {
-    ...scope,
-    fingerprint: fingerprint(call.tool, call.arguments),
-    now: call.now,
-    ...deps.settings,
-    reclaimStale: call.tool.transactional,
-  };
-  if (call.atomic) return runInOneCommit(call, deps, request);
-
-  const claim = await storeStep(deps, () => deps.store.claim(request));
-  if (claim.kind !== 'acquired') return answered(claim);
-  const { leaseToken } = claim;
+  let claim: ClaimOutcome;
   try {
-    await call.admit?.();
-  } catch (error) {
-    await release(deps, scope, leaseToken);
-    throw error;
-  }
-  const run = await runHandler(call, deps.log);
-  const code = readToolError(run.result)?.code;
-  // An outage or a cut-off call is not the tool's answer: never replay it. The call may have had
-  // effects, so its record stays in progress until the lease decides, as after a crash.
-  if (code === ErrorCode.storeUnavailable || code === ErrorCode.cancelled) return { ...run, outcome: 'executed' };
-  await storeAnswer(deps, scope, leaseToken, run.result, call.now);
-  return { ...run, outcome: 'executed' };
-}
-
-/**
- * A transactional tool's keyed call. A first look (no lock, no write) answers replays, reused
- * keys and calls in progress before any limit counts the call; the claim that counts is made
- * inside the transaction, with the handler's writes, the stored answer and the cost record. A
- * tool error rolls the writes back and is then stored on its own, so that it replays like any
- * answer.
- */
-async function runInOneCommit(call: IdempotentCall, deps: IdempotencyDeps, request: ClaimRequest): Promise<IdempotentRun> {
-  const seen = await storeStep(deps, () => deps.store.peek(request));
-  if (seen) return answered(seen);
-  await call.admit?.();
-  let leaseToken = '';
-  let run: { result: CallToolResult; committed: boolean };
-  try {
-    run = await runHandler(call, deps.log, {
-      async claim(tx) {
-        const claim = await tx.idempotency.claim(request);
-        if (claim.kind !== 'acquired') throw new ClaimAnswered(claim);
-        leaseToken = claim.leaseToken;
-      },
-      complete: (tx, response) => tx.idempotency.complete(request, leaseToken, response, request.now),
+    claim = await deps.store.claim({
+      ...scope,
+      fingerprint: fingerprint(call.tool, call.arguments),
+      now: call.now,
+      ...deps.settings,
+      reclaimStale: call.tool.transactional,
     });
-  } catch (error) {
-    // Another call with this key committed first, after the first look.
-    if (error instanceof ClaimAnswered) return answered(error.outcome);
-    throw error;
-  }
-  if (run.committed) return { ...run, outcome: 'executed' };
-  const code = readToolError(run.result)?.code;
-  // Nothing was kept: an outage or a cut-off call leaves the key free, as if it had never run.
-  if (code === ErrorCode.storeUnavailable || code === ErrorCode.cancelled) return { ...run, outcome: 'executed' };
-  const claim = await storeStep(deps, () => deps.store.claim(request)).catch(() => undefined);
-  if (claim?.kind === 'acquired') await storeAnswer(deps, request, claim.leaseToken, run.result, request.now);
-  return { ...run, outcome: 'executed' };
-}
-
-/** The answer for a key that is not this call's to run. */
-function answered(outcome: ClaimRefusal): IdempotentRun {
-  switch (outcome.kind) {
-    case 'mismatch':
-      throw new ToolError(ErrorCode.idempotencyKeyReused, 'This idempotency key was already used with different arguments. Use a new key for a new operation.');
-    case 'in_progress':
-      throw inUse(outcome.retryAfterMs);
-    case 'stale':
-      throw new ToolError(
-        ErrorCode.idempotencyOutcomeUnknown,
-        'A call with this idempotency key started but never finished (the server stopped mid-call). It may or may not have taken effect: check before retrying with a new key.',
-      );
-    case 'replay': {
-      const stored = JSON.parse(outcome.response) as CallToolResult;
-      return { result: { ...stored, _meta: { ...stored._meta, [META.idempotentReplay]: true } }, outcome: 'replayed', committed: false };
-    }
-  }
-}
-
-/** A read or claim of the idempotency store; when it fails, the call has not run. */
-async function storeStep<T>(deps: IdempotencyDeps, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
   } catch (error) {
     deps.log.error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');
     throw new ToolError(ErrorCode.storeUnavailable, 'The idempotency store is unavailable, so the call was not run. Retry with the same key.', {
       retryable: true,
     });
   }
-}
 
-async function storeAnswer(
-  deps: IdempotencyDeps,
-  scope: { principalId: string; tool: string; key: string },
-  leaseToken: string,
-  result: CallToolResult,
-  now: number,
-): Promise<void> {
-  try {
-    const kept = await deps.store.complete(scope, leaseToken, JSON.stringify(result), now);
-    if (!kept) deps.log.warn({ event: 'idempotency_lease_lost' }, 'idempotency_lease_lost');
-  } catch (error) {
-    // The work is done; without a stored result a retry will report an unknown outcome,
-    // which is the truthful answer.
-    deps.log.error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');
+  switch (claim.kind) {
+    case 'mismatch':
+      throw new ToolError(ErrorCode.idempotencyKeyReused, 'This idempotency key was already used with different arguments. Use a new key for a new operation.');
+    case 'in_progress':
+      throw inUse(claim.retryAfterMs);
+    case 'stale':
+      throw new ToolError(
+        ErrorCode.idempotencyOutcomeUnknown,
+        'A call with this idempotency key started but never finished (the server stopped mid-call). It may or may not have taken effect: check before retrying with a new key.',
+      );
+    case 'replay': {
+      const stored = JSON.parse(claim.response) as CallToolResult;
+      return { result: { ...stored, _meta: { ...stored._meta, [META.idempotentReplay]: true } }, outcome: 'replayed', committed: false };
+    }
+    case 'acquired': {
+      const { leaseToken } = claim;
+      try {
+        await call.admit?.();
+      } catch (error) {
+        await release(deps, scope, leaseToken);
+        throw error;
+      }
+      let run: { result: CallToolResult; committed: boolean };
+      try {
+        run = await runHandler(call, deps.log, (tx, response) => tx.idempotency.complete(scope, leaseToken, response, call.now));
+      } catch (error) {
+        if (error instanceof ToolError && error.code === ErrorCode.storeUnavailable) await release(deps, scope, leaseToken);
+        throw error;
+      }
+      if (run.committed) return { ...run, outcome: 'executed' };
+      const code = readToolError(run.result)?.code;
+      if (code === ErrorCode.storeUnavailable || code === ErrorCode.cancelled) {
+        // An outage or a cut-off call is not the tool's answer: never replay it. A transactional
+        // call kept nothing, so its key is freed at once; any other may have had effects, and its
+        // record stays in progress until the lease decides, as after a crash.
+        if (call.atomic) await release(deps, scope, leaseToken);
+        return { ...run, outcome: 'executed' };
+      }
+      try {
+        const kept = await deps.store.complete(scope, leaseToken, JSON.stringify(run.result), call.now);
+        if (!kept) deps.log.warn({ event: 'idempotency_lease_lost' }, 'idempotency_lease_lost');
+      } catch (error) {
+        // The work is done; without a stored result a retry will report an unknown outcome,
+        // which is the truthful answer.
+        deps.log.error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');
+      }
+      return { ...run, outcome: 'executed' };
+    }
   }
 }
 
@@ -300,39 +252,28 @@ class RolledBack extends Error {
 
 class LeaseLost extends Error {}
 
-/** A claim made inside the transaction met another call's record: nothing runs, the transaction rolls back. */
-class ClaimAnswered extends Error {
-  constructor(readonly outcome: ClaimRefusal) {
-    super('claim answered');
-  }
-}
-
-interface InTransaction {
-  /** Takes the key inside the transaction, before the handler runs. */
-  claim?: (tx: StoreTransaction) => Promise<void>;
-  /** Stores the answer; false means another call owns the record now. */
-  complete?: (tx: StoreTransaction, response: string) => Promise<boolean>;
-}
-
 /**
  * Runs the handler. A transactional tool's handler, the completion of its idempotency record
  * (when it has one) and the call's bookkeeping share one transaction; an error result rolls the
  * handler's writes back. A store that fails to commit means nothing was committed, so the
  * caller may retry with the same key.
  */
-async function runHandler(call: IdempotentCall, log: Logger, steps: InTransaction = {}): Promise<{ result: CallToolResult; committed: boolean }> {
+async function runHandler(
+  call: IdempotentCall,
+  log: Logger,
+  complete?: (tx: StoreTransaction, response: string) => Promise<boolean>,
+): Promise<{ result: CallToolResult; committed: boolean }> {
   const atomic = call.atomic;
   if (!atomic) return { result: await call.execute(), committed: false };
   try {
     const result = await atomic.store.transaction(async (tx) => {
       let open = true;
       try {
-        await steps.claim?.(tx);
         // A handler cut off by its signal may still be running: once the transaction has ended,
         // its ctx.tx refuses to work, so nothing it does later can land outside the transaction.
         const result = await call.execute(usableWhile(tx, () => open));
         if (result.isError) throw new RolledBack(result);
-        if (steps.complete && !(await steps.complete(tx, JSON.stringify(result)))) throw new LeaseLost();
+        if (complete && !(await complete(tx, JSON.stringify(result)))) throw new LeaseLost();
         await atomic.beforeCommit(tx);
         return result;
       } finally {
@@ -342,7 +283,6 @@ async function runHandler(call: IdempotentCall, log: Logger, steps: InTransactio
     return { result, committed: true };
   } catch (error) {
     if (error instanceof RolledBack) return { result: error.result, committed: false };
-    if (error instanceof ClaimAnswered) throw error;
     // Another process took the record over after this call's lease ran out; it owns the outcome.
     if (error instanceof LeaseLost) throw inUse(1000);
     log.error({ event: 'transaction_failed', err: error }, 'transaction_failed');

@@ -1,4 +1,4 @@
-import type { ClaimRefusal, ClaimRequest } from './types.js';
+import type { ClaimOutcome, ClaimRequest } from './types.js';
 
 /** The parts of a stored idempotency record that decide a new claim. */
 export interface ExistingClaim {
@@ -16,7 +16,7 @@ export interface ExistingClaim {
  * unknown and it must not run again silently, unless the tool writes only through ctx.tx
  * (`reclaimStale`): then the dead call committed nothing and the record is taken over.
  */
-export function decideClaim(existing: ExistingClaim | undefined, request: ClaimRequest): ClaimRefusal | 'acquire' {
+export function decideClaim(existing: ExistingClaim | undefined, request: ClaimRequest): ClaimOutcome | 'acquire' {
   if (!existing || existing.expiresAt <= request.now) return 'acquire';
   if (existing.fingerprint !== request.fingerprint) return { kind: 'mismatch' };
   if (existing.status === 'completed') return { kind: 'replay', response: existing.response ?? 'null' };

@@ -126,11 +126,6 @@ export function createMemoryStore(): Store {
       },
     },
     idempotency: {
-      async peek(request) {
-        ensureOpen();
-        const decision = decideClaim(claims.get(claimKey(request)), request);
-        return decision === 'acquire' ? undefined : decision;
-      },
       async claim(request) {
         ensureOpen();
         const decision = decideClaim(claims.get(claimKey(request)), request);
@@ -176,12 +171,6 @@ export function createMemoryStore(): Store {
       const undo: (() => void)[] = [];
       const tx: StoreTransaction = {
         idempotency: {
-          async claim(request) {
-            const before = claims.get(claimKey(request));
-            const outcome = await store.idempotency.claim(request);
-            if (outcome.kind === 'acquired') undo.push(() => (before ? claims.set(claimKey(request), before) : claims.delete(claimKey(request))));
-            return outcome;
-          },
           async complete(scope, leaseToken, response, now) {
             const record = claims.get(claimKey(scope));
             const before = record && { status: record.status, response: record.response };

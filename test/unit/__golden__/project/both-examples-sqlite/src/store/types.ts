@@ -45,9 +45,6 @@ export type ClaimOutcome =
   | { kind: 'in_progress'; retryAfterMs: number }
   | { kind: 'stale' };
 
-/** What a claim meets when the key is not its to take. */
-export type ClaimRefusal = Exclude<ClaimOutcome, { kind: 'acquired' }>;
-
 export interface ClaimRequest extends IdempotencyScope {
   fingerprint: string;
   now: number;
@@ -67,8 +64,6 @@ export interface ClaimRequest extends IdempotencyScope {
  */
 export interface IdempotencyRepository {
   claim(request: ClaimRequest): Promise<ClaimOutcome>;
-  /** What `claim` would meet now, taking nothing and writing nothing; undefined when it would acquire. */
-  peek(request: ClaimRequest): Promise<ClaimRefusal | undefined>;
   /** Stores the response if `leaseToken` still owns the record; false means the lease was lost. */
   complete(scope: IdempotencyScope, leaseToken: string, response: string, now: number): Promise<boolean>;
   /**
@@ -219,8 +214,7 @@ export interface NotesRepository {
  * commits together with the call's idempotency record and cost record, or not at all.
  */
 export interface StoreTransaction {
-  /** A claim made here commits (or rolls back) with the transaction's other writes. */
-  readonly idempotency: Pick<IdempotencyRepository, 'claim' | 'complete'>;
+  readonly idempotency: Pick<IdempotencyRepository, 'complete'>;
   readonly costs: Pick<CostRepository, 'record'>;
   readonly notes: NotesRepository;
   /**

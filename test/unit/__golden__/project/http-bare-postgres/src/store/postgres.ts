@@ -186,26 +186,8 @@ const completeOn =
     return result.rowCount === 1;
   };
 
-const existingClaim = (row: ClaimRow) => ({
-  fingerprint: row.fingerprint,
-  status: row.status,
-  leaseExpires: Number(row.lease_expires),
-  response: row.response,
-  expiresAt: Number(row.expires_at),
-});
-
-/** `inTransaction` runs the claim's locking read in a transaction of its own, unless the repository lives in one. */
 function postgresIdempotency(query: Query, inTransaction: InTransaction): IdempotencyRepository {
   return {
-    async peek(request) {
-      const { rows } = await query<ClaimRow>(
-        `SELECT fingerprint, status, lease_expires::text, response, expires_at::text FROM idempotency_records
-         WHERE principal_id = $1 AND tool = $2 AND idem_key = $3`,
-        [request.principalId, request.tool, request.key],
-      );
-      const decision = decideClaim(rows[0] && existingClaim(rows[0]), request);
-      return decision === 'acquire' ? undefined : decision;
-    },
     async claim(request) {
       const scope = [request.principalId, request.tool, request.key];
       const times = [request.now + request.leaseMs, request.now, request.now + request.retentionMs];
@@ -228,7 +210,14 @@ function postgresIdempotency(query: Query, inTransaction: InTransaction): Idempo
           );
           const row = rows[0];
           if (!row) return undefined;
-          const decision = decideClaim(existingClaim(row), request);
+          const existing = {
+            fingerprint: row.fingerprint,
+            status: row.status,
+            leaseExpires: Number(row.lease_expires),
+            response: row.response,
+            expiresAt: Number(row.expires_at),
+          };
+          const decision = decideClaim(existing, request);
           if (decision !== 'acquire') return decision;
           // The row lock held since the SELECT makes this takeover the only one.
           await tx(
@@ -581,7 +570,7 @@ export function openPostgresStore(options: PostgresStoreOptions): PostgresStore 
     transaction: (work) =>
       inTransaction((tx) =>
         work({
-          idempotency: postgresIdempotency(tx, (inner) => inner(tx)),
+          idempotency: { complete: completeOn(tx) },
           // Never written behind: the cost record commits with the handler's writes.
           costs: { record: (record) => recordCostsOn(tx, [record]) },
           sql: sqlOn(tx),

@@ -184,7 +184,7 @@ function sqliteIdempotency(db: Database.Database, run: Runner): IdempotencyRepos
 
   // BEGIN IMMEDIATE takes the write lock before the read, so two processes cannot both see
   // "no record" and both insert; a deferred transaction would also risk SQLITE_BUSY on upgrade.
-  const decide = (request: ClaimRequest) => {
+  const claim = db.transaction((request: ClaimRequest): ClaimOutcome => {
     const row = select.get(request.principalId, request.tool, request.key);
     const existing = row && {
       fingerprint: row.fingerprint,
@@ -193,10 +193,7 @@ function sqliteIdempotency(db: Database.Database, run: Runner): IdempotencyRepos
       response: row.response,
       expiresAt: row.expires_at,
     };
-    return decideClaim(existing, request);
-  };
-  const claim = db.transaction((request: ClaimRequest): ClaimOutcome => {
-    const decision = decide(request);
+    const decision = decideClaim(existing, request);
     if (decision !== 'acquire') return decision;
     const leaseToken = randomUUID();
     acquire.run({ ...request, leaseToken, leaseExpires: request.now + request.leaseMs, expiresAt: request.now + request.retentionMs });
@@ -206,10 +203,6 @@ function sqliteIdempotency(db: Database.Database, run: Runner): IdempotencyRepos
   return {
     async claim(request) {
       return run.write(() => claim.immediate(request));
-    },
-    async peek(request) {
-      const decision = await run.read(() => decide(request));
-      return decision === 'acquire' ? undefined : decision;
     },
     async complete(scope, leaseToken, response) {
       return run.write(() => complete.run({ ...scope, leaseToken, response }).changes > 0);

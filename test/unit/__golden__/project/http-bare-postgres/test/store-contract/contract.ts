@@ -233,21 +233,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect(await store.idempotency.claim({ ...request, fingerprint: 'other', now: T0 + LEASE + 1, reclaimStale: true })).toEqual({ kind: 'mismatch' });
       });
 
-      it('peeks at what a claim would meet without taking the key or writing anything', async () => {
-        const request = claimRequest();
-        expect(await store.idempotency.peek(request)).toBeUndefined();
-        expect(await store.idempotency.peek(request)).toBeUndefined();
-        const lease = await acquire(request);
-        expect(await store.idempotency.peek({ ...request, now: T0 + 1 })).toEqual({ kind: 'in_progress', retryAfterMs: 1000 });
-        expect(await store.idempotency.peek({ ...request, fingerprint: 'other', now: T0 + 1 })).toEqual({ kind: 'mismatch' });
-        expect(await store.idempotency.peek({ ...request, now: T0 + LEASE })).toEqual({ kind: 'stale' });
-        expect(await store.idempotency.peek({ ...request, now: T0 + LEASE, reclaimStale: true })).toBeUndefined();
-        // Peeking took nothing over: the lease still completes.
-        expect(await store.idempotency.complete(scopeOf(request), lease, '"first"', T0 + 2)).toBe(true);
-        expect(await store.idempotency.peek({ ...request, now: T0 + 3 })).toEqual({ kind: 'replay', response: '"first"' });
-        expect(await store.idempotency.peek({ ...request, now: T0 + RETENTION })).toBeUndefined();
-      });
-
       it('completes only with the lease token that owns the record, and only once', async () => {
         const request = claimRequest();
         const lease = await acquire(request);
@@ -574,28 +559,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect(await store.idempotency.claim({ ...request, now: T0 + 2 })).toEqual({ kind: 'replay', response: '"committed"' });
       });
 
-      it('takes a key inside the transaction: kept with its work on commit, gone on rollback', async () => {
-        const request = claimRequest();
-        const failure = new Error('the work failed');
-        await expect(
-          store.transaction(async (tx) => {
-            expect((await tx.idempotency.claim(request)).kind).toBe('acquired');
-            throw failure;
-          }),
-        ).rejects.toBe(failure);
-        expect(await store.idempotency.peek({ ...request, now: T0 + 1 })).toBeUndefined();
-
-        await store.transaction(async (tx) => {
-          const claim = await tx.idempotency.claim({ ...request, now: T0 + 2 });
-          if (claim.kind !== 'acquired') throw new Error(`expected to acquire, got ${claim.kind}`);
-          expect(await tx.idempotency.complete(scopeOf(request), claim.leaseToken, '"done"', T0 + 2)).toBe(true);
-        });
-        expect(await store.idempotency.peek({ ...request, now: T0 + 3 })).toEqual({ kind: 'replay', response: '"done"' });
-        // Inside a transaction too, a taken key is answered, not taken again.
-        expect(await store.transaction((tx) => tx.idempotency.claim({ ...request, now: T0 + 4 }))).toEqual({ kind: 'replay', response: '"done"' });
-        expect(await store.transaction((tx) => tx.idempotency.claim({ ...request, fingerprint: 'other', now: T0 + 5 }))).toEqual({ kind: 'mismatch' });
-      });
-
       it('cannot complete a record another call took over', async () => {
         const request = claimRequest();
         const oldLease = await acquire(request);
@@ -646,17 +609,6 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
           });
           expect(seenDuring).toEqual([]);
           expect(await store.costs.daily('2026-03-01')).toMatchObject([{ calls: 1, llmNanoUsd: 3n }]);
-        });
-
-        it('hides a key taken inside a transaction until it commits: nothing stays behind if the process dies first', async () => {
-          const request = claimRequest();
-          let seenDuring: unknown = 'not looked';
-          await store.transaction(async (tx) => {
-            expect((await tx.idempotency.claim(request)).kind).toBe('acquired');
-            seenDuring = await store.idempotency.peek({ ...request, now: T0 + 1 });
-          });
-          expect(seenDuring).toBeUndefined();
-          expect(await store.idempotency.peek({ ...request, now: T0 + 2 })).toEqual({ kind: 'in_progress', retryAfterMs: 1000 });
         });
       } else {
         it('refuses tx.sql, having no SQL', async () => {
