@@ -82,6 +82,7 @@ const baseFiles = [
   'test/helpers/otlp.ts',
   'test/idempotency-processes.test.ts',
   'test/idempotency.test.ts',
+  'test/lazy-modules.test.ts',
   'test/limits.test.ts',
   'test/pipeline.test.ts',
   'test/redis.test.ts',

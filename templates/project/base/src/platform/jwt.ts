@@ -5,7 +5,7 @@
  * protected-resource metadata so that clients can discover which authorization server to ask.
  */
 import { readFileSync } from 'node:fs';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from 'jose';
 import { AuthFailure, type CredentialVerifier } from './auth.js';
 
 export interface JwtSettings {
@@ -26,28 +26,39 @@ export class KeySetUnavailable extends Error {
   override name = 'KeySetUnavailable';
 }
 
-/** What a key look-up throws because of the token itself; anything else is the key set's fetch. */
-const TOKEN_KEY_FAULTS = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys, errors.JOSENotSupported, errors.JOSEAlgNotAllowed];
+type Jose = typeof import('jose');
 
-function remoteKeys(url: string): JWTVerifyGetKey {
+// Loaded with the first token to verify: a server on its own mcp-prod tokens never holds it in memory.
+let jose: Promise<Jose> | undefined;
+const loadJose = () => (jose ??= import('jose'));
+
+function remoteKeys({ createRemoteJWKSet, errors }: Jose, url: string): JWTVerifyGetKey {
+  // What a key look-up throws because of the token itself; anything else is the key set's fetch.
+  const tokenFaults = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys, errors.JOSENotSupported, errors.JOSEAlgNotAllowed];
   const keys = createRemoteJWKSet(new URL(url));
   return async (header, token) => {
     try {
       return await keys(header, token);
     } catch (error) {
-      if (TOKEN_KEY_FAULTS.some((fault) => error instanceof fault)) throw error;
+      if (tokenFaults.some((fault) => error instanceof fault)) throw error;
       throw new KeySetUnavailable(`The JWKS at ${url} could not be fetched: ${(error as Error).message}`, { cause: error });
     }
   };
 }
 
 export function jwtVerifier(settings: JwtSettings): CredentialVerifier {
-  const keys = settings.jwksUrl ? remoteKeys(settings.jwksUrl) : createLocalJWKSet(JSON.parse(readFileSync(settings.jwksFile!, 'utf8')) as JSONWebKeySet);
+  // A pinned key set is read now, so that a missing or broken file stops the server from starting.
+  const pinned = settings.jwksUrl ? undefined : (JSON.parse(readFileSync(settings.jwksFile!, 'utf8')) as JSONWebKeySet);
+  if (pinned && !Array.isArray(pinned.keys)) throw new Error(`${settings.jwksFile} is not a JSON Web Key Set: it has no "keys" array`);
+  let ready: Promise<{ lib: Jose; keys: JWTVerifyGetKey }> | undefined;
+  const prepare = () =>
+    (ready ??= loadJose().then((lib) => ({ lib, keys: settings.jwksUrl ? remoteKeys(lib, settings.jwksUrl) : lib.createLocalJWKSet(pinned!) })));
   return {
     async verify(credential, now) {
+      const { lib, keys } = await prepare();
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(credential, keys, {
+        ({ payload } = await lib.jwtVerify(credential, keys, {
           issuer: settings.issuer,
           audience: settings.audience,
           algorithms: settings.algorithms,
@@ -58,8 +69,8 @@ export function jwtVerifier(settings: JwtSettings): CredentialVerifier {
       } catch (error) {
         if (error instanceof KeySetUnavailable) throw error;
         // The detail is for the server log only; the caller learns just that the token is not valid.
-        const detail = error instanceof errors.JOSEError ? `${error.code}: ${error.message}` : 'unreadable token';
-        if (error instanceof errors.JWTExpired) throw new AuthFailure('expired', 'The bearer token has expired.', detail);
+        const detail = error instanceof lib.errors.JOSEError ? `${error.code}: ${error.message}` : 'unreadable token';
+        if (error instanceof lib.errors.JWTExpired) throw new AuthFailure('expired', 'The bearer token has expired.', detail);
         throw new AuthFailure('invalid', 'The bearer token is not a valid access token for this server.', detail);
       }
       // A blank subject would make every such token one anonymous principal sharing its data.
