@@ -28,10 +28,6 @@ export class KeySetUnavailable extends Error {
 
 type Jose = typeof import('jose');
 
-// Loaded with the first token to verify: a server on its own mcp-prod tokens never holds it in memory.
-let jose: Promise<Jose> | undefined;
-const loadJose = () => (jose ??= import('jose'));
-
 function remoteKeys({ createRemoteJWKSet, errors }: Jose, url: string): JWTVerifyGetKey {
   // What a key look-up throws because of the token itself; anything else is the key set's fetch.
   const tokenFaults = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys, errors.JOSENotSupported, errors.JOSEAlgNotAllowed];
@@ -50,9 +46,10 @@ export function jwtVerifier(settings: JwtSettings): CredentialVerifier {
   // A pinned key set is read now, so that a missing or broken file stops the server from starting.
   const pinned = settings.jwksUrl ? undefined : (JSON.parse(readFileSync(settings.jwksFile!, 'utf8')) as JSONWebKeySet);
   if (pinned && !Array.isArray(pinned.keys)) throw new Error(`${settings.jwksFile} is not a JSON Web Key Set: it has no "keys" array`);
+  // jose loads with the first token to verify: a server on its own mcp-prod tokens never holds it in memory.
   let ready: Promise<{ lib: Jose; keys: JWTVerifyGetKey }> | undefined;
   const prepare = () =>
-    (ready ??= loadJose().then((lib) => ({ lib, keys: settings.jwksUrl ? remoteKeys(lib, settings.jwksUrl) : lib.createLocalJWKSet(pinned!) })));
+    (ready ??= import('jose').then((lib) => ({ lib, keys: settings.jwksUrl ? remoteKeys(lib, settings.jwksUrl) : lib.createLocalJWKSet(pinned!) })));
   return {
     async verify(credential, now) {
       const { lib, keys } = await prepare();

@@ -6,4 +6,6 @@ import { createRequire } from 'node:module';
 
 type Redis = typeof import('redis');
 
-export const createClient: Redis['createClient'] = (...args) => (createRequire(import.meta.url)('redis') as Redis).createClient(...args);
+const require = createRequire(import.meta.url);
+
+export const createClient: Redis['createClient'] = (...args) => (require('redis') as Redis).createClient(...args);

@@ -28,8 +28,9 @@ import type {
   TokenRepository,
 } from './types.js';
 
+const require = createRequire(import.meta.url);
 /** pg, loaded when a PostgreSQL store opens: a server on SQLite or memory never holds it in memory. */
-const loadPg = (): typeof pg => createRequire(import.meta.url)('pg') as typeof pg;
+const loadPg = (): typeof pg => require('pg') as typeof pg;
 
 export interface PostgresStoreOptions extends BookkeepingOptions {
   /** `postgres://user:password@host:5432/database`; the password never appears in `location`. */
