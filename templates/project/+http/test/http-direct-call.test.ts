@@ -156,4 +156,21 @@ describe('tools/call served directly', () => {
     for (const { direct } of pairs.slice(7)) expect(direct.message, JSON.stringify(direct.message)).toMatchObject({ error: { code: expect.any(Number) } });
     expect(built.mock.calls.length - before).toBeGreaterThanOrEqual(2 + 2);
   });
+
+  it('asks the SDK classifier about whatever its shortcut does not cover, with the same answers', async () => {
+    const exchanges: Exchange[] = [
+      // A key beside the request's four (the SDK's request schema is strict), a _meta its schema refuses.
+      { body: { ...call('echo', { text: 'hi' }).body, result: {} } },
+      { body: { ...call('echo', { text: 'hi' }).body, extra: 1 } },
+      call('echo', { text: 'hi' }, { _meta: { progressToken: { not: 'a token' } } }),
+      // Routing headers, which the 2025 era ignores, and a _meta it accepts.
+      { ...call('echo', { text: 'hi' }), headers: { 'mcp-method': 'tools/list' } },
+      { ...call('echo', { text: 'hi' }), headers: { 'mcp-method': 'tools/call', 'mcp-name': 'echo' } },
+      call('echo', { text: 'hi' }, { _meta: { progressToken: 7 } }),
+    ];
+    const pairs = await compare(exchanges);
+    for (const { exchange, direct, sdk } of pairs) expect(direct, `${JSON.stringify(exchange)}`).toEqual(sdk);
+    expect(pairs.map(({ direct }) => direct.status)).toEqual([400, 400, 400, 200, 200, 200]);
+    for (const { direct } of pairs.slice(3)) expect(direct.message).toMatchObject({ result: { content: [{ type: 'text' }] } });
+  });
 });

@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod/v4';
+import { openAdmin } from '../src/admin.js';
 import { loadConfig } from '../src/config.js';
 import { startHttpServer, type RunningHttpServer } from '../src/http.js';
 import { defineTool } from '../src/platform/tool.js';
@@ -136,24 +140,51 @@ describe('Streamable HTTP server', () => {
   });
 
   it('exits cleanly on SIGTERM when run as a program', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/http.ts'], {
-      env: { ...process.env, PORT: '0', MCP_PROD_STORE: 'memory' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const started = await new Promise<{ url: string }>((resolve, reject) => {
-      child.on('exit', (code) => reject(new Error(`exited early with ${code}: ${stderr}`)));
-      child.stderr.on('data', () => {
-        const line = stderr.split('\n').find((l) => l.includes('"event":"started"'));
-        if (line) resolve(JSON.parse(line) as { url: string });
-      });
-    });
+    const { child, started, stderr } = await startProgram({ MCP_PROD_STORE: 'memory' });
     const health = await send(started.url.replace(/\/mcp$/, '/healthz'), { method: 'GET' });
     expect(health.status).toBe(200);
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);
-    expect(stderr).toContain('"event":"stopping","reason":"SIGTERM"');
+    expect(stderr()).toContain('"event":"stopping","reason":"SIGTERM"');
+  });
+
+  it('refuses a token revoked by another process from the next request on, though it caches verified tokens', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'http-revoke-'));
+    const env = { MCP_PROD_STORE: 'sqlite', MCP_PROD_DB: path.join(dir, 'mcp.db') };
+    // What `npx mcp-prod token issue` and `token revoke` do, from this process, on the same file.
+    const admin = openAdmin(env);
+    const { child, started } = await startProgram(env);
+    try {
+      const { token, record } = await admin.tokens.issue({ scopes: ['notes:read'], name: 'revoke-test' });
+      const list = () => send(started.url, { headers: { ...mcpHeaders, authorization: `Bearer ${token}` }, body: listTools });
+      expect((await list()).status).toBe(200);
+      expect((await list()).status).toBe(200);
+      await admin.tokens.revoke(record.id);
+      expect((await list()).status).toBe(401);
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      await admin.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
+
+/** The server as `npm run start:http` runs it, on a port of its own. */
+async function startProgram(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/http.ts'], {
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const started = await new Promise<{ url: string }>((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`exited early with ${code}: ${stderr}`)));
+    child.stderr.on('data', () => {
+      const line = stderr.split('\n').find((l) => l.includes('"event":"started"'));
+      if (line) resolve(JSON.parse(line) as { url: string });
+    });
+  });
+  return { child, started, stderr: () => stderr };
+}

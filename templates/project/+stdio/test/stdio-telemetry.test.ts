@@ -40,6 +40,8 @@ it('exports the spans of a stdio session when the server stops', async () => {
       MCP_PROD_STORE: 'sqlite',
       MCP_PROD_DB: file,
       MCP_PROD_TOKEN: token,
+      // Without the verified-token cache the token is read from the store inside every request's span.
+      MCP_PROD_TOKEN_CACHE_SECONDS: '0',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       // Longer than the test: whatever arrives was exported by the shutdown's flush.
@@ -75,6 +77,6 @@ it('exports the spans of a stdio session when the server stops', async () => {
   expect(duration?.histogram?.dataPoints.map((p) => attrs(p.attributes)['mcp.method.name'])).toEqual(
     expect.arrayContaining(['initialize', 'tools/list', 'tools/call']),
   );
-  // The token is checked once at start-up (outside any request), then per call inside its span.
+  // The token is checked once at start-up (outside any request), then per request inside its span.
   expect(spans.some((span) => span.parentSpanId === spans.find((s) => s.name === 'tools/list')!.spanId && span.name === 'store tokens.findByHash')).toBe(true);
 });

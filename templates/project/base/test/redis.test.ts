@@ -97,9 +97,13 @@ describe('token cache without Redis', () => {
     await expect(verifier.verify(token, at(1000))).rejects.toThrow(/revoked/);
   });
 
-  it('is off by default: every request asks the store, so a revocation counts from the next one', async () => {
+  it('is off by default on PostgreSQL, whose instances would not hear of a revocation elsewhere', async () => {
     const { loadConfig } = await import('../src/config.js');
-    expect(loadConfig({ MCP_PROD_STORE: 'memory' }).tokenCacheMs).toBe(0);
-    expect(loadConfig({ MCP_PROD_STORE: 'memory', REDIS_URL: 'redis://127.0.0.1:6379' }).tokenCacheMs).toBe(30_000);
+    const postgres = { MCP_PROD_STORE: 'postgres', DATABASE_URL: 'postgres://127.0.0.1/mcp' };
+    expect(loadConfig(postgres).tokenCacheMs).toBe(0);
+    expect(loadConfig({ ...postgres, REDIS_URL: 'redis://127.0.0.1:6379' }).tokenCacheMs).toBe(30_000);
+    // SQLite and memory report token changes themselves (test/token-cache.test.ts).
+    expect(loadConfig({ MCP_PROD_STORE: 'memory' }).tokenCacheMs).toBe(30_000);
+    expect(loadConfig({ MCP_PROD_STORE: 'sqlite' }).tokenCacheMs).toBe(30_000);
   });
 });

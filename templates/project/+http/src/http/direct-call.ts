@@ -20,9 +20,9 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/server';
 import type { App } from '../app.js';
-import { serializedResult } from '../platform/call-log.js';
 import { admissionWatchOf } from '../platform/limits.js';
 import { handleToolCall } from '../platform/pipeline.js';
+import { knownResultJson } from '../platform/result-json.js';
 import type { InFlight } from './drain.js';
 import { rateLimitedAnswer } from './rate-limited.js';
 import { sendJson } from './responses.js';
@@ -66,6 +66,23 @@ function hasPlainCallParams(params: Record<string, unknown>): boolean {
   return isPlainObject(params._meta) && !Object.keys(params._meta).some((key) => key.startsWith('io.modelcontextprotocol/'));
 }
 
+/** The keys of a JSON-RPC request: the SDK's request schema is strict and refuses any other. */
+const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
+
+/**
+ * Whether the SDK's classifier would route this request to its 2025 fallback, known without
+ * asking it: nothing but the request keys, no `_meta` that could claim the 2026 envelope, and no
+ * Mcp-Method or Mcp-Name header (the version header is already known to be a 2025-era one). Its
+ * answer for such a request is always "legacy", but it parses the body with four zod schemas
+ * first, two of which fail and build their errors: about 4% of a served call. Anything else is
+ * asked.
+ */
+const isPlainLegacyRequest = (req: IncomingMessage, message: Record<string, unknown>, params: Record<string, unknown>) =>
+  params._meta === undefined &&
+  req.headers['mcp-method'] === undefined &&
+  req.headers['mcp-name'] === undefined &&
+  Object.keys(message).every((key) => REQUEST_KEYS.has(key));
+
 /** The call, when the SDK would serve this request as a stateless 2025-era tools/call; otherwise undefined. */
 export function directCallOf(req: IncomingMessage, message: unknown): DirectCall | undefined {
   if (req.method !== 'POST' || !isPlainObject(message) || message.jsonrpc !== '2.0' || message.method !== 'tools/call') return undefined;
@@ -76,6 +93,7 @@ export function directCallOf(req: IncomingMessage, message: unknown): DirectCall
   if (!isJsonContentType(single(req.headers['content-type']) ?? null) || req.headers['mcp-session-id'] !== undefined) return undefined;
   const versionHeader = req.headers['mcp-protocol-version'];
   if (Array.isArray(versionHeader) || (versionHeader !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(versionHeader))) return undefined;
+  if (isPlainLegacyRequest(req, message, params)) return { id, params: params as DirectCall['params'], protocolVersion: versionHeader };
   const route = classifyInboundRequest({
     httpMethod: 'POST',
     ...(versionHeader !== undefined ? { protocolVersionHeader: versionHeader } : {}),
@@ -141,7 +159,7 @@ export async function serveDirectCall(
     }
     const projected = projector.projectCallToolResult(result, app.registry.get(call.params.name)?.outputSchema);
     // The log line has serialized this very result already (unless the projection changed it).
-    const json = (projected === result && serializedResult(result)) || JSON.stringify(projected);
+    const json = (projected === result && knownResultJson(result)) || JSON.stringify(projected);
     answer = `{"result":${json},"jsonrpc":"2.0","id":${JSON.stringify(call.id)}}`;
   } catch (error) {
     // As the SDK answers a handler's throw: a protocol error as it is, anything else as -32603.

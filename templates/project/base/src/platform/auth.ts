@@ -87,17 +87,44 @@ export interface CachedVerifier extends CredentialVerifier {
 
 /**
  * Remembers verified tokens for `ttlMs`, so that a busy instance does not ask the database on
- * every request. A revocation published on the bus (`mcp-prod token revoke` does) reaches every
- * instance's cache at once; while the bus is down nothing is cached or trusted. So a revoked
- * token is accepted at most `ttlMs` after its revocation, and in practice not at all.
+ * every request. A revocation must still count from the next request, so an entry is trusted
+ * only while something would have said otherwise:
+ *
+ * - `changes` (SQLite, memory): the store's token change version, asked on every request. Any
+ *   process's revocation, expiry change or deletion moves it, and the whole cache is dropped.
+ * - `bus` (REDIS_URL): `mcp-prod token revoke` announces the token and every instance drops it;
+ *   while the subscription is down nothing is cached, so a lost message cannot extend trust.
+ *
+ * With neither, only the TTL bounds how long a revoked token is still accepted.
  */
-export function cachedVerifier(inner: CredentialVerifier, options: { ttlMs: number; bus: Bus; maxEntries?: number }): CachedVerifier {
+export function cachedVerifier(
+  inner: CredentialVerifier,
+  options: { ttlMs: number; bus: Bus; changes?: () => number | undefined; maxEntries?: number },
+): CachedVerifier {
   const cache = new Map<string, { verified: VerifiedCredential; until: number }>();
   const maxEntries = options.maxEntries ?? 10_000;
   // Without a bus the TTL alone bounds staleness; with one, trust starts once it is connected.
-  let trusted = !options.bus.enabled;
+  let busTrusted = !options.bus.enabled;
+  let seenVersion: number | undefined;
+  // Moves with every invalidation: a verification that was in flight meanwhile is not cached.
+  let generation = 0;
+  const clear = () => {
+    cache.clear();
+    generation += 1;
+  };
   const invalidate = (tokenId: string) => {
+    generation += 1;
     for (const [key, entry] of cache) if (entry.verified.principal.tokenId === tokenId) cache.delete(key);
+  };
+  /** Whether entries may be used and stored now; a moved change version empties the cache first. */
+  const trusted = (): boolean => {
+    if (!options.changes) return busTrusted;
+    const version = options.changes();
+    if (version !== seenVersion) {
+      clear();
+      seenVersion = version;
+    }
+    return version !== undefined;
   };
   void options.bus
     .subscribe(TOKEN_CHANNEL, {
@@ -106,12 +133,12 @@ export function cachedVerifier(inner: CredentialVerifier, options: { ttlMs: numb
         if (typeof tokenId === 'string') invalidate(tokenId);
       },
       connected(up) {
-        trusted = up;
-        if (!up) cache.clear();
+        busTrusted = up;
+        if (!up) clear();
       },
     })
     .catch(() => {
-      trusted = false;
+      busTrusted = false;
     });
   return {
     invalidate,
@@ -120,11 +147,14 @@ export function cachedVerifier(inner: CredentialVerifier, options: { ttlMs: numb
     },
     async verify(credential, now) {
       const key = hashToken(credential);
+      const usable = trusted();
       const hit = cache.get(key);
-      if (trusted && hit && hit.until > now.getTime()) return hit.verified;
+      if (usable && hit && hit.until > now.getTime()) return hit.verified;
       cache.delete(key);
+      const before = generation;
       const verified = await inner.verify(credential, now);
-      if (trusted) {
+      // Asked again: what the store said before a change made meanwhile is not kept.
+      if (usable && trusted() && generation === before) {
         if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
         cache.set(key, { verified, until: Math.min(now.getTime() + options.ttlMs, verified.expiresAt.getTime()) });
       }

@@ -13,6 +13,7 @@ import type { CallToolResult } from '@modelcontextprotocol/server';
 import { nanoToUsd, type CostTotals } from './cost.js';
 import type { Admission } from './limits.js';
 import type { Logger } from './logger.js';
+import { resultJson } from './result-json.js';
 
 export type CallStatus = 'ok' | 'error' | 'deprecated';
 
@@ -153,16 +154,8 @@ export function redactInput(value: unknown, depth = 0): unknown {
   return out;
 }
 
-// Each result's JSON as its log line measured it: the HTTP layer writes it as the answer instead
-// of serializing the result a second time.
-const serialized = new WeakMap<CallToolResult, string>();
-
-/** The JSON of a result this module has summarized, if it has. */
-export const serializedResult = (result: CallToolResult): string | undefined => serialized.get(result);
-
 export function summarizeOutput(result: CallToolResult): OutputSummary {
-  const json = JSON.stringify(result);
-  serialized.set(result, json);
+  const json = resultJson(result);
   return {
     is_error: result.isError === true,
     content_items: result.content?.length ?? 0,

@@ -12,13 +12,14 @@
  * stage stores anything, so a request refused by auth or validation can be fixed and retried
  * with the same key.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CallToolResult } from '@modelcontextprotocol/server';
 import { z } from 'zod/v4';
 import { META } from './boundary.js';
 import { canonicalJson } from './canonical-json.js';
 import { ErrorCode, readToolError, ToolError } from './errors.js';
 import type { Logger } from './logger.js';
+import { resultJson } from './result-json.js';
 import type { AnyTool } from './tool.js';
 import type { ClaimOutcome, IdempotencyRepository, Store, StoreTransaction } from '../store/types.js';
 
@@ -70,7 +71,7 @@ export function resolveKey(sources: KeySources): string | undefined {
 }
 
 /** Short, irreversible form of a key for logs: the key itself may carry data a caller chose. */
-export const keyHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 16);
+export const keyHash = (key: string) => hash('sha256', key, 'hex').slice(0, 16);
 
 /**
  * The request fingerprint: the tool's major version (the contract the caller holds) and the
@@ -79,9 +80,7 @@ export const keyHash = (key: string) => createHash('sha256').update(key).digest(
  */
 export function fingerprint(tool: { name: string; version: string }, args: unknown): string {
   const major = tool.version.split('.')[0];
-  return createHash('sha256')
-    .update(canonicalJson({ tool: tool.name, major, arguments: args }))
-    .digest('hex');
+  return hash('sha256', canonicalJson({ tool: tool.name, major, arguments: args }), 'hex');
 }
 
 export interface IdempotencySettings {
@@ -202,7 +201,7 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
         return { ...run, outcome: 'executed' };
       }
       try {
-        const kept = await deps.store.complete(scope, leaseToken, JSON.stringify(run.result), call.now);
+        const kept = await deps.store.complete(scope, leaseToken, resultJson(run.result), call.now);
         if (!kept) deps.log.warn({ event: 'idempotency_lease_lost' }, 'idempotency_lease_lost');
       } catch (error) {
         // The work is done; without a stored result a retry will report an unknown outcome,
@@ -273,7 +272,7 @@ async function runHandler(
         // its ctx.tx refuses to work, so nothing it does later can land outside the transaction.
         const result = await call.execute(usableWhile(tx, () => open));
         if (result.isError) throw new RolledBack(result);
-        if (complete && !(await complete(tx, JSON.stringify(result)))) throw new LeaseLost();
+        if (complete && !(await complete(tx, resultJson(result)))) throw new LeaseLost();
         await atomic.beforeCommit(tx);
         return result;
       } finally {

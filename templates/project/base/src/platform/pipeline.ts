@@ -25,6 +25,7 @@ import { KEY_ARGUMENT, keyHash, resolveKey, runIdempotent, type IdempotencySetti
 import { admitCall, type AdmissionWatch, type LimitSettings } from './limits.js';
 import type { Logger } from './logger.js';
 import { checkToolVersion, staleDefinitionError, type RegisteredTool, type Registry } from './registry.js';
+import { structuredResult } from './result-json.js';
 import type { Telemetry } from './telemetry.js';
 import type { ToolContext } from './tool.js';
 import type { CostRecord, RateCounter, Store, StoreTransaction } from '../store/types.js';
@@ -234,8 +235,7 @@ async function execute({ tool, outputSchema }: RegisteredTool, args: unknown, ct
   try {
     const output = takeReturnedCost(await untilAborted(tool.handler(args as Record<string, unknown>, ctx), ctx.signal), ctx.cost);
     if (outputSchema) {
-      const structured = validateOutput(tool, output) as Record<string, unknown>;
-      return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+      return structuredResult(validateOutput(tool, output) as Record<string, unknown>);
     }
     return { content: [{ type: 'text', text: typeof output === 'string' ? output : JSON.stringify(output) }] };
   } catch (error) {

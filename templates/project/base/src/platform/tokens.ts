@@ -7,7 +7,7 @@
  * Every token expires (default 90 days). Rotation issues a successor with the same principal and
  * scopes and lets the old token live on only for a grace window.
  */
-import { createHash, randomInt } from 'node:crypto';
+import { hash, randomInt } from 'node:crypto';
 import type { TokenRecord, TokenRepository } from '../store/types.js';
 
 export const TOKEN_PREFIX = 'mcpp_';
@@ -59,8 +59,9 @@ export function hasValidFormat(token: string): boolean {
   return checksum(body) === token.slice(-CHECKSUM_LENGTH);
 }
 
+/** SHA-256 in hex; the one-shot `hash` (Node 20.12) costs half of a `createHash` object on every request. */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 /** What `list` and logs may show of a token: its prefix and last four characters. */

@@ -55,10 +55,11 @@ export function createApp(overrides: AppOverrides = {}): App {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const registry = createRegistry(overrides.tools ?? registeredTools, { history: readLockedHistory(config.lockfile) });
   const telemetry = overrides.telemetry ?? noTelemetry;
-  const store = telemetry.instrumentStore(overrides.store ?? openStore(config, { onWarning: (event, details) => logger.warn({ event, ...details }, event) }));
+  const opened = overrides.store ?? openStore(config, { onWarning: (event, details) => logger.warn({ event, ...details }, event) });
+  const store = telemetry.instrumentStore(opened);
   const clock = overrides.clock ?? systemClock;
   const bus = overrides.bus ?? (config.redisUrl ? openRedisBus(config.redisUrl, throttledWarning(logger, 'bus_error')) : noBus);
-  const verifier = overrides.verifier ?? createVerifier(config, store, bus);
+  const verifier = overrides.verifier ?? createVerifier(config, store, bus, opened.tokens);
   const redisRates =
     !overrides.rates && config.redisUrl ? openRedisRateCounter(config.redisUrl, store.rates, throttledWarning(logger, 'rate_counter_error')) : undefined;
   const rates = overrides.rates ?? redisRates ?? store.rates;
@@ -92,10 +93,13 @@ export function createApp(overrides: AppOverrides = {}): App {
   };
 }
 
-function createVerifier(config: Config, store: Store, bus: Bus): CredentialVerifier {
+/** `untraced`: the store's own tokens, for the change version asked on every request (a local read, not worth a span). */
+function createVerifier(config: Config, store: Store, bus: Bus, untraced: Store['tokens']): CredentialVerifier {
   if (config.auth.mode === 'jwt') return jwtVerifier(config.auth.jwt);
   const stored = storedTokenVerifier(store.tokens, store.location);
-  return config.tokenCacheMs > 0 ? cachedVerifier(stored, { ttlMs: config.tokenCacheMs, bus }) : stored;
+  if (config.tokenCacheMs === 0) return stored;
+  const changes = untraced.changeVersion ? () => untraced.changeVersion!() : undefined;
+  return cachedVerifier(stored, { ttlMs: config.tokenCacheMs, bus, ...(changes ? { changes } : {}) });
 }
 
 /** A reconnecting client reports every failed attempt; one line a minute says enough. */

@@ -179,7 +179,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPath: fromRoot(e.MCP_PROD_DB),
     postgres: e.DATABASE_URL ? { connectionString: e.DATABASE_URL, schema: e.MCP_PROD_PG_SCHEMA, max: e.MCP_PROD_PG_POOL_MAX } : undefined,
     redisUrl: e.REDIS_URL,
-    tokenCacheMs: (e.MCP_PROD_TOKEN_CACHE_SECONDS ?? (e.REDIS_URL ? 30 : 0)) * 1000,
+    // PostgreSQL instances on several hosts learn of a revocation only through Redis.
+    tokenCacheMs: (e.MCP_PROD_TOKEN_CACHE_SECONDS ?? (e.REDIS_URL || e.MCP_PROD_STORE !== 'postgres' ? 30 : 0)) * 1000,
     logLevel: e.LOG_LEVEL,
     lockfile: fromRoot(e.MCP_PROD_LOCKFILE ?? 'mcp-tools.lock.json'),
     auth,

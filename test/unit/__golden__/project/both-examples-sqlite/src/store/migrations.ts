@@ -126,4 +126,26 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    // A counter that moves with every change a cached token verification could miss; a token's
+    // last use (written every minute at most) leaves it alone.
+    id: '0007_token_epoch',
+    sql: `
+      CREATE TABLE token_epoch (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        n  INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO token_epoch (id, n) VALUES (1, 0);
+      CREATE TRIGGER tokens_changed AFTER UPDATE ON tokens
+        WHEN old.revoked_at IS NOT new.revoked_at OR old.expires_at IS NOT new.expires_at OR old.scopes IS NOT new.scopes
+          OR old.principal_id IS NOT new.principal_id OR old.token_hash IS NOT new.token_hash OR old.id IS NOT new.id
+      BEGIN
+        UPDATE token_epoch SET n = n + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER tokens_deleted AFTER DELETE ON tokens
+      BEGIN
+        UPDATE token_epoch SET n = n + 1 WHERE id = 1;
+      END;
+    `,
+  },
 ];

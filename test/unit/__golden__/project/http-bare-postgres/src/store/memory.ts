@@ -14,6 +14,7 @@ const copy = <T>(value: T): T => structuredClone(value);
  */
 export function createMemoryStore(): Store {
   const tokens = new Map<string, { record: TokenRecord; hash: string }>();
+  let tokenChanges = 0;
   const claims = new Map<string, ExistingClaim & { leaseToken: string }>();
   const ledger: CostRecord[] = [];
   const daily = new Map<string, CostDailyRow>();
@@ -69,18 +70,21 @@ export function createMemoryStore(): Store {
         const found = tokens.get(id);
         if (!found || found.record.revokedAt) return false;
         found.record.revokedAt = at;
+        tokenChanges += 1;
         return true;
       },
       async setExpiry(id, expiresAt) {
         ensureOpen();
         const found = tokens.get(id);
         if (found) found.record.expiresAt = expiresAt;
+        tokenChanges += 1;
       },
       async touch(id, at) {
         ensureOpen();
         const found = tokens.get(id);
         if (found && !(found.record.lastUsedAt && found.record.lastUsedAt >= at)) found.record.lastUsedAt = at;
       },
+      changeVersion: () => tokenChanges,
     },
     costs: {
       async record(record) {

@@ -123,6 +123,12 @@ function sqliteTokens(db: Database.Database, run: Runner, bookkeeping: Bookkeepi
   const all = db.prepare<[], TokenRow>('SELECT * FROM tokens ORDER BY created_at, id');
   const revoke = db.prepare<[string, string]>('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
   const setExpiry = db.prepare<[string, string]>('UPDATE tokens SET expires_at = ? WHERE id = ?');
+  // data_version moves when another connection (another process, or this one's bookkeeping and
+  // ctx.tx connections) commits anything; only then is the epoch, which triggers bump on token
+  // changes (migration 0007), read again. This connection's own writes are forgotten by hand.
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const epoch = db.prepare<[], number>('SELECT n FROM token_epoch WHERE id = 1').pluck();
+  let seen: { dataVersion: number; epoch: number } | undefined;
   // A use not written yet still shows.
   const current = (row: TokenRow): TokenRecord => {
     const record = toToken(row);
@@ -144,13 +150,30 @@ function sqliteTokens(db: Database.Database, run: Runner, bookkeeping: Bookkeepi
       return (await run.read(() => all.all())).map(current);
     },
     async revoke(id, at) {
-      return run.write(() => revoke.run(at, id).changes > 0);
+      return run.write(() => {
+        seen = undefined;
+        return revoke.run(at, id).changes > 0;
+      });
     },
     async setExpiry(id, expiresAt) {
-      await run.write(() => setExpiry.run(expiresAt, id));
+      await run.write(() => {
+        seen = undefined;
+        setExpiry.run(expiresAt, id);
+      });
     },
     async touch(id, at) {
       bookkeeping.touch(id, at);
+    },
+    changeVersion() {
+      try {
+        const now = dataVersion.get()!;
+        if (seen?.dataVersion !== now) seen = { dataVersion: now, epoch: epoch.get()! };
+        return seen.epoch;
+      } catch {
+        // Busy or closed: the caller asks the tokens table itself, with its retries.
+        seen = undefined;
+        return undefined;
+      }
     },
   };
 }

@@ -29,6 +29,14 @@ export interface TokenRepository {
   setExpiry(id: string, expiresAt: string): Promise<void>;
   /** Records a use; the store may write it behind (see `Store.flush`), but reads show it at once. */
   touch(id: string, at: string): Promise<void>;
+  /**
+   * For a verification cache: a number that moves whenever any process revokes or deletes a
+   * token or changes its expiry, scopes or principal, and `undefined` while the store cannot tell
+   * (then nothing may be cached). Synchronous and cheap, as it is asked on every request. A store
+   * that cannot offer it (PostgreSQL: instances on other hosts) leaves it out, and tokens are
+   * cached there only with Redis to announce revocations.
+   */
+  changeVersion?(): number | undefined;
 }
 
 /** Identifies one idempotency record: keys never cross principals or tools. */
