@@ -1,10 +1,11 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { stderrDestination } from './log-destination.js';
 
 export type { Logger };
 
 export interface LoggerOptions {
   level?: string;
-  /** Where JSON lines go; defaults to stderr so that stdout stays protocol-only on stdio. */
+  /** Where JSON lines go; defaults to stderr (src/platform/log-destination.ts) so that stdout stays protocol-only on stdio. */
   destination?: DestinationStream;
 }
 
@@ -28,6 +29,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       formatters: { level: (label) => ({ level: label }) },
       hooks: { streamWrite: scrubCredentials },
     },
-    options.destination ?? pino.destination({ fd: 2, sync: true }),
+    options.destination ?? stderrDestination(),
   );
 }

@@ -12,7 +12,7 @@ import { createBookkeeping, type Bookkeeping, type BookkeepingBatch, type Bookke
 import { judgeBudgets } from './budget-rule.js';
 import { BUSY_DEADLINE_MS, BUSY_TIMEOUT_MS, isBusy, retryWhileBusy } from './busy.js';
 import { decideClaim } from './claim.js';
-import { groupStats, rollupDelta, rowStats } from './cost-rollup.js';
+import { addDelta, groupStats, rollupDelta, rowStats } from './cost-rollup.js';
 import { migrations as defaultMigrations, type Migration } from './migrations.js';
 import { rateStep } from './rate-cell.js';
 import type {
@@ -279,8 +279,27 @@ function sqliteCosts(db: Database.Database, run: Runner) {
   const selectStats = db.prepare<[string], { day: string; tool: string; principal_id: string; stat: string; count: number }>(
     'SELECT day, tool, principal_id, stat, count FROM call_stats_daily WHERE day >= ?',
   );
-  /** Inside a transaction: the ledger, the roll-up and the end of the call's budget hold change together or not at all. */
-  const insert = (entry: CostRecord) => {
+  /**
+   * Inside a transaction: the ledger, the roll-up and the end of each call's budget hold change
+   * together or not at all. The roll-up is written once per (day, tool, principal) of the batch,
+   * not once per call.
+   */
+  const insertAll = (entries: readonly CostRecord[]) => {
+    const rollups = new Map<string, CostDailyRow>();
+    for (const entry of entries) {
+      const delta = insertLedger(entry);
+      const key = `${delta.day}\u0000${delta.tool}\u0000${delta.principalId}`;
+      const row = rollups.get(key);
+      if (row) addDelta(row, delta);
+      else rollups.set(key, delta);
+    }
+    for (const row of rollups.values()) {
+      upsertDaily.run(row);
+      for (const [stat, count] of rowStats(row)) upsertStat.run(row.day, row.tool, row.principalId, stat, count);
+    }
+  };
+  /** The call's ledger items and the end of its hold; returns what it adds to the roll-up. */
+  const insertLedger = (entry: CostRecord): CostDailyRow => {
     dropHold.run(entry.callId);
     const delta = rollupDelta(entry);
     for (const item of entry.items) {
@@ -301,11 +320,10 @@ function sqliteCosts(db: Database.Database, run: Runner) {
         priceVersion: item.priceVersion ?? null,
       });
     }
-    upsertDaily.run(delta);
-    for (const [stat, count] of rowStats(delta)) upsertStat.run(delta.day, delta.tool, delta.principalId, stat, count);
+    return delta;
   };
   return {
-    insert,
+    insertAll,
     async daily(sinceDay: string) {
       const [rows, stats] = await run.read(() => [selectDaily.all(sinceDay), selectStats.all(sinceDay)] as const);
       const statsOf = groupStats(stats);
@@ -378,11 +396,15 @@ function sqliteLimits(db: Database.Database, run: Runner): { rates: RateCounter;
 }
 
 /** One transaction per batch of written-behind bookkeeping; a use never moves a token's last use back. */
-function sqliteBookkeepingWriter(db: Database.Database, run: Runner, insertCost: (record: CostRecord) => void): (batch: BookkeepingBatch) => Promise<void> {
+function sqliteBookkeepingWriter(
+  db: Database.Database,
+  run: Runner,
+  insertCosts: (records: readonly CostRecord[]) => void,
+): (batch: BookkeepingBatch) => Promise<void> {
   const touch = db.prepare<[string, string, string]>('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)');
   const writeBatch = db.transaction((batch: BookkeepingBatch) => {
     for (const [id, at] of batch.touches) touch.run(at, id, at);
-    for (const record of batch.costs) insertCost(record);
+    insertCosts(batch.costs);
   });
   return (batch) => run.write(() => writeBatch.immediate(batch));
 }
@@ -449,7 +471,7 @@ function transactionRepositories(db: Database.Database): StoreTransaction {
   return {
     idempotency: sqliteIdempotency(db, direct),
     // Never written behind: the cost record commits with the handler's writes.
-    costs: { record: async (record) => costs.insert(record) },
+    costs: { record: async (record) => costs.insertAll([record]) },
     notes: sqliteNotes(db, direct),
     sql: sqliteSql(db),
   };
@@ -541,7 +563,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   };
   const costs = sqliteCosts(bookkeepingDb, run);
   const limits = sqliteLimits(db, run);
-  const bookkeeping = createBookkeeping(sqliteBookkeepingWriter(bookkeepingDb, run, costs.insert), options);
+  const bookkeeping = createBookkeeping(sqliteBookkeepingWriter(bookkeepingDb, run, costs.insertAll), options);
   const ping = db.prepare('SELECT count(*) FROM schema_migrations');
   // A row written and rolled back: in WAL mode the lock alone is granted even on a read-only file.
   const probeRow = db.prepare("INSERT INTO schema_migrations (id, applied_at) VALUES ('write-probe', '')");

@@ -384,6 +384,39 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         ]);
       });
 
+      it('adds a batch spanning days, tools and principals onto the rows earlier batches wrote', async () => {
+        const DAY = 86_400_000;
+        const batch = (round: number) =>
+          [
+            costRecord({ items: [llm(BigInt(10 * round))], latencyMs: 3 }),
+            costRecord({ principalId: 'bob', outcome: 'error', errorCode: 'rate_limited', latencyMs: 30 }),
+            costRecord({ tool: 'other', items: [external(7n)], latencyMs: 3 }),
+            costRecord({ at: T0 + DAY, items: [llm(1n)], latencyMs: 600 }),
+            costRecord({ items: [llm(BigInt(round))], outcome: 'replayed', latencyMs: 3 }),
+          ] as const;
+        for (const round of [1, 2]) {
+          for (const record of batch(round)) await store.costs.record(record);
+          await store.flush();
+        }
+        const rows = await store.costs.daily('2026-03-01');
+        const summary = rows.map(({ day, tool, principalId, calls, errors, replays, llmNanoUsd, externalNanoUsd, errorCodes, latencyCounts }) => ({
+          key: `${day} ${tool} ${principalId}`,
+          calls,
+          errors,
+          replays,
+          llmNanoUsd,
+          externalNanoUsd,
+          errorCodes,
+          buckets: latencyCounts.flatMap((count, i) => (count > 0 ? [`${i}:${count}`] : [])),
+        }));
+        expect(summary).toEqual([
+          { key: '2026-03-01 other alice', calls: 2, errors: 0, replays: 0, llmNanoUsd: 0n, externalNanoUsd: 14n, errorCodes: {}, buckets: ['0:2'] },
+          { key: '2026-03-01 summarise alice', calls: 4, errors: 0, replays: 2, llmNanoUsd: 33n, externalNanoUsd: 0n, errorCodes: {}, buckets: ['0:4'] },
+          { key: '2026-03-01 summarise bob', calls: 2, errors: 2, replays: 0, llmNanoUsd: 0n, externalNanoUsd: 0n, errorCodes: { rate_limited: 2 }, buckets: ['3:2'] },
+          { key: '2026-03-02 summarise alice', calls: 2, errors: 0, replays: 0, llmNanoUsd: 2n, externalNanoUsd: 0n, errorCodes: {}, buckets: ['7:2'] },
+        ]);
+      });
+
       it('counts failed calls by error code and every call in its latency bucket', async () => {
         const timed = (latencyMs: number, errorCode?: string) => costRecord({ latencyMs, ...(errorCode ? { outcome: 'error' as const, errorCode } : {}) });
         for (const record of [timed(3), timed(5), timed(7, 'rate_limited'), timed(80, 'rate_limited'), timed(80, 'note_not_found'), timed(99_000)])
