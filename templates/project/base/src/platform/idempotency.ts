@@ -154,6 +154,7 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
       now: call.now,
       ...deps.settings,
       reclaimStale: call.tool.transactional,
+      durableWithOutcome: call.tool.transactional,
     });
   } catch (error) {
     deps.log.error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');

@@ -29,6 +29,36 @@ describe('SQLite store', () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });
 
+  it('commits the claim of a transactional call for everyone to see, and leaves every other commit flushed', async () => {
+    const file = tempDbPath();
+    const store = openSqliteStore(file, { busyDeadlineMs: 200 });
+    stores.push(store);
+    const request = {
+      principalId: 'alice',
+      tool: 'create_note',
+      key: 'k1',
+      fingerprint: 'f',
+      now: Date.now(),
+      leaseMs: 60_000,
+      retentionMs: 86_400_000,
+      reclaimStale: true,
+      durableWithOutcome: true,
+    };
+    expect(await store.idempotency.claim(request)).toMatchObject({ kind: 'acquired' });
+    // Another process's duplicate sees the call in progress at once.
+    const other = new Database(file);
+    const status = other.prepare<[string], string>('SELECT status FROM idempotency_records WHERE idem_key = ?').pluck();
+    expect(status.get('k1')).toBe('in_progress');
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+    // A claim that fails (the file stays locked past the deadline) restores the setting too.
+    other.exec('BEGIN IMMEDIATE');
+    await expect(store.idempotency.claim({ ...request, key: 'k2' })).rejects.toThrow(/locked|busy/i);
+    other.exec('ROLLBACK');
+    other.close();
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(await store.idempotency.claim({ ...request, key: 'k2' })).toMatchObject({ kind: 'acquired' });
+  });
+
   it('runs migrations once; rerunning them is a no-op', () => {
     const db = new Database(':memory:');
     const migrations = [

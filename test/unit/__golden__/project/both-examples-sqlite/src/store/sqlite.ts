@@ -225,9 +225,22 @@ function sqliteIdempotency(db: Database.Database, run: Runner): IdempotencyRepos
     return { kind: 'acquired', leaseToken };
   });
 
+  // A WAL commit with synchronous=NORMAL is visible at once but written to disk only by the next
+  // FULL commit, which flushes the whole log up to it: the transaction that holds the outcome.
+  const relaxed = db.prepare('PRAGMA synchronous = NORMAL');
+  const full = db.prepare('PRAGMA synchronous = FULL');
+  const claimWithoutFlush = (request: ClaimRequest) => {
+    relaxed.run();
+    try {
+      return claim.immediate(request);
+    } finally {
+      full.run();
+    }
+  };
+
   return {
     async claim(request) {
-      return run.write(() => claim.immediate(request));
+      return run.write(() => (request.durableWithOutcome ? claimWithoutFlush(request) : claim.immediate(request)));
     },
     async complete(scope, leaseToken, response) {
       return run.write(() => complete.run({ ...scope, leaseToken, response }).changes > 0);

@@ -64,6 +64,14 @@ export interface ClaimRequest extends IdempotencyScope {
    * again, instead of answering that its outcome is unknown.
    */
   reclaimStale?: boolean;
+  /**
+   * The call's effects and its outcome commit later in one transaction of this same database (a
+   * transactional tool), and that commit reaches the disk. The claim need not wait for the disk
+   * on its own: the later flush carries it, and if the machine fails before then, the call has
+   * changed nothing and losing its claim loses nothing. A store may commit such a claim without
+   * a flush of its own (SQLite does); other callers see it at once either way.
+   */
+  durableWithOutcome?: boolean;
 }
 
 /**
