@@ -5,6 +5,7 @@
  * content type, retry header and the JSON-RPC message), for results, tool errors, protocol
  * errors, replays, refusals, and for requests the direct path must leave to the SDK.
  */
+import { request } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startHttpServer, type HttpSettings, type RunningHttpServer } from '../src/http.js';
@@ -155,6 +156,43 @@ describe('tools/call served directly', () => {
     // The SDK refuses these params with a JSON-RPC error before any handler runs: no tool ran, nothing was counted.
     for (const { direct } of pairs.slice(7)) expect(direct.message, JSON.stringify(direct.message)).toMatchObject({ error: { code: expect.any(Number) } });
     expect(built.mock.calls.length - before).toBeGreaterThanOrEqual(2 + 2);
+  });
+
+  it('makes no AbortSignal for a handler that never looks at ctx.signal', async () => {
+    const target = await start(true, {});
+    // node:http rather than fetch, which makes a signal of its own for every request.
+    const post = (body: unknown) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          target.url,
+          {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              accept: 'application/json, text/event-stream',
+              'mcp-protocol-version': '2025-11-25',
+              authorization: `Bearer ${target.token}`,
+            },
+          },
+          (res) => res.resume().on('end', () => resolve(res.statusCode ?? 0)),
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify(body));
+      });
+    const Original = globalThis.AbortController;
+    let made = 0;
+    globalThis.AbortController = class extends Original {
+      constructor() {
+        super();
+        made += 1;
+      }
+    };
+    try {
+      expect(await post(call('echo', { text: 'hi' }).body)).toBe(200);
+    } finally {
+      globalThis.AbortController = Original;
+    }
+    expect(made).toBe(0);
   });
 
   it('asks the SDK classifier about whatever its shortcut does not cover, with the same answers', async () => {

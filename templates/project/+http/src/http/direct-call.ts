@@ -20,6 +20,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/server';
 import type { App } from '../app.js';
+import { CallCancellation } from '../platform/cancellation.js';
 import { admissionWatchOf } from '../platform/limits.js';
 import { handleToolCall } from '../platform/pipeline.js';
 import { knownResultJson } from '../platform/result-json.js';
@@ -117,11 +118,11 @@ export async function serveDirectCall(
 ): Promise<void> {
   const { req, res, inFlight, authInfo, keepAliveMs } = exchange;
   // A client that hangs up, or a shutdown that cuts the call off, aborts the handler, as closing an SDK server would.
-  const abort = new AbortController();
+  const cancellation = new CallCancellation();
   res.once('close', () => {
-    if (!res.writableFinished) abort.abort();
+    if (!res.writableFinished) cancellation.cancel();
   });
-  inFlight.servers.add({ close: async () => abort.abort() });
+  inFlight.servers.add({ close: async () => cancellation.cancel() });
   const admissionWatch = admissionWatchOf(authInfo);
   // As the SDK's stream does: the headers and then a comment every keepAliveMs while a slow call runs, so
   // that proxies and clients with idle timeouts see a live stream.
@@ -146,7 +147,7 @@ export async function serveDirectCall(
         handleToolCall(app, {
           params: call.params,
           caller: { transport: 'http', authInfo },
-          signal: abort.signal,
+          cancellation,
           idempotencyKeyHeader: single(req.headers['idempotency-key']) ?? null,
           ...(admissionWatch ? { admissionWatch } : {}),
         }),

@@ -17,6 +17,7 @@ import { ProtocolError, ProtocolErrorCode, type CallToolResult } from '@modelcon
 import { checkScopes, type Authenticate, type CallerInfo, type Principal } from './auth.js';
 import { checkCallParams, META, OutputSchemaViolation, validateArguments, validateOutput } from './boundary.js';
 import { CallRecord, truncateName } from './call-log.js';
+import type { Cancellation } from './cancellation.js';
 import type { Clock } from './clock.js';
 import { createCostMeter, takeReturnedCost, type PriceTable } from './cost.js';
 import { checkDeprecation, type DeprecationNotice } from './deprecation.js';
@@ -50,7 +51,8 @@ export interface CallRequest {
   /** The raw `tools/call` params exactly as received. */
   params: unknown;
   caller: CallerInfo;
-  signal: AbortSignal;
+  /** The call's cancellation (platform/cancellation.ts); handlers see it as `ctx.signal`. */
+  cancellation: Cancellation;
   /** The `Idempotency-Key` HTTP header, when the call came over HTTP. */
   idempotencyKeyHeader?: string | null;
   /** Told whether the call passed its rate limit (the HTTP layer answers a refusal with 429). */
@@ -120,7 +122,9 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
       cost,
       span: deps.telemetry.activeSpan(),
       now: () => deps.clock.now(),
-      signal: request.signal,
+      get signal(): AbortSignal {
+        return request.cancellation.signal;
+      },
       idempotencyKey: key === undefined ? undefined : downstreamKey(caller.id, tool.name, key),
       get tx(): StoreTransaction {
         if (!tx) throw new Error(`${tool.name} uses ctx.tx but is not declared transactional: add \`transactional: true\` to its defineTool.`);
@@ -134,7 +138,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
         key,
         arguments: args,
         now: deps.clock.now().getTime(),
-        execute: (tx) => execute(found, args, context(tx)),
+        execute: (tx) => execute(found, args, context(tx), request.cancellation),
         atomic: tool.transactional ? { store: deps.store, beforeCommit: (tx) => tx.costs.record(costRecord('ok')) } : undefined,
         admit: async () => {
           const limits = { rates: deps.rates, budgets: deps.store.budgets, settings: deps.limits };
@@ -231,9 +235,9 @@ export async function recordRefusedCall(
  * rather than exceptions so that the idempotency stage stores and replays them too: the handler
  * may have had side effects before it failed.
  */
-async function execute({ tool, outputSchema }: RegisteredTool, args: unknown, ctx: ToolContext): Promise<CallToolResult> {
+async function execute({ tool, outputSchema }: RegisteredTool, args: unknown, ctx: ToolContext, cancellation: Cancellation): Promise<CallToolResult> {
   try {
-    const output = takeReturnedCost(await untilAborted(tool.handler(args as Record<string, unknown>, ctx), ctx.signal), ctx.cost);
+    const output = takeReturnedCost(await untilCancelled(tool.handler(args as Record<string, unknown>, ctx), cancellation), ctx.cost);
     if (outputSchema) {
       return structuredResult(validateOutput(tool, output) as Record<string, unknown>);
     }
@@ -251,15 +255,14 @@ async function execute({ tool, outputSchema }: RegisteredTool, args: unknown, ct
 }
 
 /**
- * The handler's promise, or a cancellation as soon as the call's signal fires: a handler that
+ * The handler's promise, or a cancellation as soon as the call is cancelled: a handler that
  * ignores its signal must not keep the call (and its log line) open past a shutdown deadline.
  */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(cancelled());
+function untilCancelled<T>(work: Promise<T>, cancellation: Cancellation): Promise<T> {
+  if (cancellation.cancelled) return Promise.reject(cancelled());
   return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(cancelled());
-    signal.addEventListener('abort', abort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+    const stop = cancellation.onCancel(() => reject(cancelled()));
+    work.then(resolve, reject).finally(stop);
   });
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod/v4';
 import type { App } from './app.js';
 import type { CallerInfo } from './platform/auth.js';
 import { META } from './platform/boundary.js';
+import { cancellationOf } from './platform/cancellation.js';
 import { admissionWatchOf, advertisedLimits, limitsOf } from './platform/limits.js';
 import { handleToolCall } from './platform/pipeline.js';
 import { ObservedServer } from './platform/telemetry.js';
@@ -46,7 +47,7 @@ export function buildServer(app: App, transport: Pick<CallerInfo, 'transport'>):
     const result = await handleToolCall(app, {
       params,
       caller: callerOf(ctx),
-      signal: ctx.mcpReq.signal,
+      cancellation: cancellationOf(ctx.mcpReq.signal),
       idempotencyKeyHeader: ctx.http?.req?.headers.get('idempotency-key'),
       admissionWatch: admissionWatchOf(ctx.http?.authInfo),
     });
