@@ -28,6 +28,7 @@ import { loadDotEnv } from './config.js';
 import { missingScopes } from './platform/auth.js';
 import { protectedResourceMetadata } from './platform/jwt.js';
 import { limitsOf } from './platform/limits.js';
+import { writeStderr } from './platform/log-destination.js';
 import { recordRefusedCall } from './platform/pipeline.js';
 import { startTelemetry } from './platform/telemetry.js';
 import { buildServer, serverInfo } from './server.js';
@@ -253,17 +254,17 @@ export async function main(): Promise<void> {
     app = createApp({ telemetry });
     settings = httpSettings(app.config);
   } catch (error) {
-    process.stderr.write(`Cannot start: ${(error as Error).message}\n`);
+    writeStderr(`Cannot start: ${(error as Error).message}\n`);
     process.exit(1);
   }
   const storeProblem = await checkStoreAtStart(app.store);
   if (storeProblem) {
-    process.stderr.write(`Cannot start: ${storeProblem}\n`);
+    writeStderr(`Cannot start: ${storeProblem}\n`);
     await app.close().catch(() => undefined);
     process.exit(1);
   }
   const running = await startHttpServer(app, { settings }).catch((error: Error) => {
-    process.stderr.write(`Cannot listen on ${app.config.host}:${app.config.port}: ${error.message}\n`);
+    writeStderr(`Cannot listen on ${app.config.host}:${app.config.port}: ${error.message}\n`);
     process.exit(1);
   });
   app.logger.info(

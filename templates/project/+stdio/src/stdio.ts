@@ -11,6 +11,7 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { createApp, runProcess, type App } from './app.js';
 import { loadDotEnv } from './config.js';
 import { AuthFailure } from './platform/auth.js';
+import { writeStderr } from './platform/log-destination.js';
 import { recordRefusedCall } from './platform/pipeline.js';
 import { startTelemetry } from './platform/telemetry.js';
 import { buildServer, serverInfo } from './server.js';
@@ -98,12 +99,12 @@ export async function main(): Promise<void> {
     });
     app = createApp({ telemetry });
   } catch (error) {
-    process.stderr.write(`Cannot start: ${(error as Error).message}\n`);
+    writeStderr(`Cannot start: ${(error as Error).message}\n`);
     process.exit(1);
   }
   const refusal = (await checkStoreAtStart(app.store)) ?? (await checkStartupToken(app));
   if (refusal) {
-    process.stderr.write(`Cannot start: ${refusal}\n`);
+    writeStderr(`Cannot start: ${refusal}\n`);
     await app.close();
     process.exit(1);
   }

@@ -7,15 +7,19 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { writtenPerTurn } from '../src/platform/log-destination.js';
 
-/** Runs `body` as a script that has a logger on the default destination, and returns its stderr lines. */
+/** Runs `body` as a script with a logger on the default destination; returns what reached stderr, line by line (a log line by its msg). */
 function loggedBy(body: string) {
-  const script = `import { createLogger } from './src/platform/logger.ts';\nconst log = createLogger();\n${body}`;
+  const script = [
+    "import { createLogger } from './src/platform/logger.ts';",
+    "import { writeStderr } from './src/platform/log-destination.ts';",
+    'const log = createLogger();',
+    body,
+  ].join('\n');
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
-  const lines = run.stderr
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { msg: string });
-  return { status: run.status, messages: lines.map((line) => line.msg), stderr: run.stderr };
+  const lines = run.stderr.split('\n').filter(Boolean);
+  const messages = lines.filter((line) => line.startsWith('{')).map((line) => (JSON.parse(line) as { msg: string }).msg);
+  const all = lines.map((line) => (line.startsWith('{') ? (JSON.parse(line) as { msg: string }).msg : line));
+  return { status: run.status, messages, all, stderr: run.stderr };
 }
 
 describe('log destination', () => {
@@ -44,6 +48,11 @@ describe('log destination', () => {
     expect(run.status).toBe(1);
     expect(run.messages).toEqual(['before the crash', 'still here']);
     expect(run.stderr).toContain('boom');
+  });
+
+  it('keeps a line written straight to stderr after the log lines made before it', () => {
+    const run = loggedBy(`log.warn('store_locked_at_start'); writeStderr('Cannot start: the store is locked\\n'); process.exit(1);`);
+    expect(run.all).toEqual(['store_locked_at_start', 'Cannot start: the store is locked']);
   });
 
   it('writes each line of a quiet process in its own turn, without waiting for more', () => {

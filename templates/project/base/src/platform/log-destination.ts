@@ -21,6 +21,12 @@ export function stderrDestination(): TurnDestination {
   return stderr;
 }
 
+/** Writes `text` straight to stderr, after the log lines this turn has collected, keeping its place among them. */
+export function writeStderr(text: string): void {
+  stderr?.flush();
+  process.stderr.write(text);
+}
+
 /** Collects what is written during a turn and hands it to `target` in one write when the turn ends. */
 export function writtenPerTurn(target: { write(text: string): unknown }): TurnDestination {
   let pending = '';

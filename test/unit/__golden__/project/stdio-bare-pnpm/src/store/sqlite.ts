@@ -186,7 +186,8 @@ interface IdempotencyRow {
   expires_at: number;
 }
 
-function sqliteIdempotency(db: Database.Database, run: Runner): IdempotencyRepository {
+/** The claim on `db`: one BEGIN IMMEDIATE transaction that reads the key's record and decides. */
+function claimOn(db: Database.Database) {
   const select = db.prepare<[string, string, string], IdempotencyRow>(
     'SELECT fingerprint, status, lease_expires, response, expires_at FROM idempotency_records WHERE principal_id = ? AND tool = ? AND idem_key = ?',
   );
@@ -195,16 +196,6 @@ function sqliteIdempotency(db: Database.Database, run: Runner): IdempotencyRepos
        (principal_id, tool, idem_key, fingerprint, status, lease_token, lease_expires, response, created_at, expires_at)
      VALUES (@principalId, @tool, @key, @fingerprint, 'in_progress', @leaseToken, @leaseExpires, NULL, @now, @expiresAt)`,
   );
-  const complete = db.prepare(
-    `UPDATE idempotency_records SET status = 'completed', response = @response
-     WHERE principal_id = @principalId AND tool = @tool AND idem_key = @key AND lease_token = @leaseToken AND status = 'in_progress'`,
-  );
-  const release = db.prepare(
-    `DELETE FROM idempotency_records
-     WHERE principal_id = @principalId AND tool = @tool AND idem_key = @key AND lease_token = @leaseToken AND status = 'in_progress'`,
-  );
-  const purge = db.prepare<[number]>('DELETE FROM idempotency_records WHERE expires_at <= ?');
-
   // BEGIN IMMEDIATE takes the write lock before the read, so two processes cannot both see
   // "no record" and both insert; a deferred transaction would also risk SQLITE_BUSY on upgrade.
   const claim = db.transaction((request: ClaimRequest): ClaimOutcome => {
@@ -222,23 +213,31 @@ function sqliteIdempotency(db: Database.Database, run: Runner): IdempotencyRepos
     acquire.run({ ...request, leaseToken, leaseExpires: request.now + request.leaseMs, expiresAt: request.now + request.retentionMs });
     return { kind: 'acquired', leaseToken };
   });
+  return (request: ClaimRequest) => claim.immediate(request);
+}
 
-  // A WAL commit with synchronous=NORMAL is visible at once but written to disk only by the next
-  // FULL commit, which flushes the whole log up to it: the transaction that holds the outcome.
-  const relaxed = db.prepare('PRAGMA synchronous = NORMAL');
-  const full = db.prepare('PRAGMA synchronous = FULL');
-  const claimWithoutFlush = (request: ClaimRequest) => {
-    relaxed.run();
-    try {
-      return claim.immediate(request);
-    } finally {
-      full.run();
-    }
-  };
+/**
+ * `unflushed`: a connection whose commits do not wait for the disk (synchronous=NORMAL), for the
+ * claims that need no flush of their own (`durableWithOutcome`). They become durable with the
+ * next FULL commit to the same write-ahead log, which flushes everything logged before it: the
+ * transaction that holds the call's outcome.
+ */
+function sqliteIdempotency(db: Database.Database, run: Runner, unflushed: Database.Database = db): IdempotencyRepository {
+  const complete = db.prepare(
+    `UPDATE idempotency_records SET status = 'completed', response = @response
+     WHERE principal_id = @principalId AND tool = @tool AND idem_key = @key AND lease_token = @leaseToken AND status = 'in_progress'`,
+  );
+  const release = db.prepare(
+    `DELETE FROM idempotency_records
+     WHERE principal_id = @principalId AND tool = @tool AND idem_key = @key AND lease_token = @leaseToken AND status = 'in_progress'`,
+  );
+  const purge = db.prepare<[number]>('DELETE FROM idempotency_records WHERE expires_at <= ?');
+  const claim = claimOn(db);
+  const claimUnflushed = unflushed === db ? claim : claimOn(unflushed);
 
   return {
     async claim(request) {
-      return run.write(() => (request.durableWithOutcome ? claimWithoutFlush(request) : claim.immediate(request)));
+      return run.write(() => (request.durableWithOutcome ? claimUnflushed(request) : claim(request)));
     },
     async complete(scope, leaseToken, response) {
       return run.write(() => complete.run({ ...scope, leaseToken, response }).changes > 0);
@@ -505,6 +504,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   }
   // Bookkeeping gets its own connection without the fsync per commit (WAL keeps it consistent;
   // a power cut may lose its last moments), so that it never slows down the writes that matter.
+  // The claims of transactional calls commit there too: their outcome's commit flushes them.
   const bookkeepingDb = file === ':memory:' ? db : openConnection(file, 'NORMAL');
   // ctx.tx runs on a connection of its own, so that nothing else this process does can land
   // inside a transaction that is open across a handler's awaits.
@@ -548,7 +548,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     location: file,
     db,
     tokens: sqliteTokens(db, run, bookkeeping),
-    idempotency: sqliteIdempotency(db, run),
+    idempotency: sqliteIdempotency(db, run, bookkeepingDb),
     costs: {
       async record(record) {
         bookkeeping.record(record);
