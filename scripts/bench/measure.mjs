@@ -58,16 +58,22 @@ export function machineCpu() {
 }
 
 /** Resident memory of a process in bytes (VmRSS in /proc/<pid>/status); undefined elsewhere. */
-export function processRss(pid) {
+/** A field of /proc/<pid>/status in bytes: VmRSS (resident now) or VmHWM (the most it has been resident). */
+function statusBytes(pid, field) {
   try {
     const line = readFileSync(`/proc/${pid}/status`, 'utf8')
       .split('\n')
-      .find((l) => l.startsWith('VmRSS:'));
+      .find((l) => l.startsWith(`${field}:`));
     return line ? Number(line.split(/\s+/)[1]) * 1024 : undefined;
   } catch {
     return undefined;
   }
 }
+
+export const processRss = (pid) => statusBytes(pid, 'VmRSS');
+
+/** The peak resident size: unlike the size now, it does not depend on when the last garbage collection ran. */
+export const processPeakRss = (pid) => statusBytes(pid, 'VmHWM');
 
 /**
  * The URL of the first `{"event":"started","url":...}` JSON line in a server's log text, if any.

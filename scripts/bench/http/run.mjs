@@ -26,7 +26,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machineCpu, median, processCpu, processRss, quantile, rpcResponse, stopProcesses, waitForStarted } from '../measure.mjs';
+import { machineCpu, median, processCpu, processPeakRss, processRss, quantile, rpcResponse, stopProcesses, waitForStarted } from '../measure.mjs';
 import { benchDir, prepareSampleProject, projectDir, root } from '../sample-project.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -413,7 +413,10 @@ try {
       );
     }
   }
-  for (const [id, server] of servers) results.get(id).rssBytes = processRss(server.child.pid);
+  for (const [id, server] of servers) {
+    results.get(id).rssBytes = processRss(server.child.pid);
+    results.get(id).peakRssBytes = processPeakRss(server.child.pid);
+  }
 } finally {
   stopping ??= stopAll();
   await stopping;
@@ -447,7 +450,7 @@ const lines = [
     `Closed-loop load generator (undici ${peerVersions.undici} Pool, one connection per worker) in the harness process, sharing the ${cpus.length} cores with the server under test. ` +
     `Every request is a tools/call POST (protocol ${PROTOCOL}); every response was checked (HTTP 200, a result without isError, for search_notes the fixture's exact content of ${Buffer.byteLength(fixture?.content?.map((c) => c.text ?? '').join('') ?? '')} bytes).`,
   '',
-  `| server | requests/s c=${cs} | p50 ms c=${cs} | p99 ms c=${cs} | server CPU µs/request c=${cs} | RSS MB after | requests/s vs bare SDK v2 c=${cs} | vs bare node:http c=${cs} | cores busy c=${top}: server / load generator / rest of machine | errors |`,
+  `| server | requests/s c=${cs} | p50 ms c=${cs} | p99 ms c=${cs} | server CPU µs/request c=${cs} | RSS MB after / peak | requests/s vs bare SDK v2 c=${cs} | vs bare node:http c=${cs} | cores busy c=${top}: server / load generator / rest of machine | errors |`,
   '|---|---|---|---|---|---|---|---|---|---|',
 ];
 let invalid = 0;
@@ -459,7 +462,7 @@ for (const { id, label } of rows) {
   const per = (key, digits) => CONCURRENCY.map((c) => fmt(mid(id, c, key), digits)).join(' / ');
   const ratio = (key) => CONCURRENCY.map((c) => fmt(mid(id, c, key), 2)).join(' / ');
   lines.push(
-    `| ${label} | ${valid ? per('rps', 0) : `INVALID (${per('rps', 0)})`} | ${per('p50', 2)} | ${per('p99', 2)} | ${per('cpuUsPerRequest', 0)} | ${fmt(result.rssBytes === undefined ? undefined : result.rssBytes / 2 ** 20, 0)} | ${id === BARE_SDK ? '1' : ratio('vsBareSdk')} | ${id === BARE_HTTP ? '1' : ratio('vsBareHttp')} | ${['serverCores', 'generatorCores', 'otherCores'].map((key) => fmt(mid(id, top, key), 2)).join(' / ')} | ${result.failures.length} |`,
+    `| ${label} | ${valid ? per('rps', 0) : `INVALID (${per('rps', 0)})`} | ${per('p50', 2)} | ${per('p99', 2)} | ${per('cpuUsPerRequest', 0)} | ${[result.rssBytes, result.peakRssBytes].map((bytes) => fmt(bytes === undefined ? undefined : bytes / 2 ** 20, 0)).join(' / ')} | ${id === BARE_SDK ? '1' : ratio('vsBareSdk')} | ${id === BARE_HTTP ? '1' : ratio('vsBareHttp')} | ${['serverCores', 'generatorCores', 'otherCores'].map((key) => fmt(mid(id, top, key), 2)).join(' / ')} | ${result.failures.length} |`,
   );
 }
 lines.push(
