@@ -35,17 +35,19 @@ async function start(directCalls: boolean, env: Record<string, string>, settings
 
 type Exchange = { body: unknown; headers?: Record<string, string> };
 
+/** What a 2025-era client sends with every call. */
+const callHeaders = (token: string) => ({
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': '2025-11-25',
+  authorization: `Bearer ${token}`,
+});
+
 /** One answer, with what differs by run (call ids, timestamps) masked. */
 async function send(target: { url: string; token: string }, exchange: Exchange) {
   const response = await fetch(target.url, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-11-25',
-      authorization: `Bearer ${target.token}`,
-      ...exchange.headers,
-    },
+    headers: { ...callHeaders(target.token), ...exchange.headers },
     body: typeof exchange.body === 'string' ? exchange.body : JSON.stringify(exchange.body),
   });
   const text = await response.text();
@@ -163,18 +165,8 @@ describe('tools/call served directly', () => {
     // node:http rather than fetch, which makes a signal of its own for every request.
     const post = (body: unknown) =>
       new Promise<number>((resolve, reject) => {
-        const req = request(
-          target.url,
-          {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              accept: 'application/json, text/event-stream',
-              'mcp-protocol-version': '2025-11-25',
-              authorization: `Bearer ${target.token}`,
-            },
-          },
-          (res) => res.resume().on('end', () => resolve(res.statusCode ?? 0)),
+        const req = request(target.url, { method: 'POST', headers: callHeaders(target.token) }, (res) =>
+          res.resume().on('end', () => resolve(res.statusCode ?? 0)),
         );
         req.on('error', reject);
         req.end(JSON.stringify(body));
