@@ -412,7 +412,16 @@ export function describeStoreContract(name: string, open: () => Promise<OpenedSt
         expect(summary).toEqual([
           { key: '2026-03-01 other alice', calls: 2, errors: 0, replays: 0, llmNanoUsd: 0n, externalNanoUsd: 14n, errorCodes: {}, buckets: ['0:2'] },
           { key: '2026-03-01 summarise alice', calls: 4, errors: 0, replays: 2, llmNanoUsd: 33n, externalNanoUsd: 0n, errorCodes: {}, buckets: ['0:4'] },
-          { key: '2026-03-01 summarise bob', calls: 2, errors: 2, replays: 0, llmNanoUsd: 0n, externalNanoUsd: 0n, errorCodes: { rate_limited: 2 }, buckets: ['3:2'] },
+          {
+            key: '2026-03-01 summarise bob',
+            calls: 2,
+            errors: 2,
+            replays: 0,
+            llmNanoUsd: 0n,
+            externalNanoUsd: 0n,
+            errorCodes: { rate_limited: 2 },
+            buckets: ['3:2'],
+          },
           { key: '2026-03-02 summarise alice', calls: 2, errors: 0, replays: 0, llmNanoUsd: 2n, externalNanoUsd: 0n, errorCodes: {}, buckets: ['7:2'] },
         ]);
       });
