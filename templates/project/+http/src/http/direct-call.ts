@@ -94,7 +94,13 @@ export function directCallOf(req: IncomingMessage, message: unknown): DirectCall
   if (!isJsonContentType(single(req.headers['content-type']) ?? null) || req.headers['mcp-session-id'] !== undefined) return undefined;
   const versionHeader = req.headers['mcp-protocol-version'];
   if (Array.isArray(versionHeader) || (versionHeader !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(versionHeader))) return undefined;
-  if (isPlainLegacyRequest(req, message, params)) return { id, params: params as DirectCall['params'], protocolVersion: versionHeader };
+  return isPlainLegacyRequest(req, message, params) || routedToLegacy(req, message, versionHeader)
+    ? { id, params: params as DirectCall['params'], protocolVersion: versionHeader }
+    : undefined;
+}
+
+/** The SDK's own classifier: whether it routes this request to its stateless 2025 fallback. */
+function routedToLegacy(req: IncomingMessage, message: unknown, versionHeader: string | undefined): boolean {
   const route = classifyInboundRequest({
     httpMethod: 'POST',
     ...(versionHeader !== undefined ? { protocolVersionHeader: versionHeader } : {}),
@@ -102,8 +108,7 @@ export function directCallOf(req: IncomingMessage, message: unknown): DirectCall
     ...(single(req.headers['mcp-name']) !== undefined ? { mcpNameHeader: single(req.headers['mcp-name']) } : {}),
     body: message,
   });
-  if (route.kind !== 'legacy') return undefined;
-  return { id, params: params as DirectCall['params'], protocolVersion: versionHeader };
+  return route.kind === 'legacy';
 }
 
 /**

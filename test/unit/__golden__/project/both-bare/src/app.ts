@@ -98,7 +98,7 @@ function createVerifier(config: Config, store: Store, bus: Bus, untraced: Store[
   if (config.auth.mode === 'jwt') return jwtVerifier(config.auth.jwt);
   const stored = storedTokenVerifier(store.tokens, store.location);
   if (config.tokenCacheMs === 0) return stored;
-  const changes = untraced.changeVersion ? () => untraced.changeVersion!() : undefined;
+  const changes = untraced.changeVersion?.bind(untraced);
   return cachedVerifier(stored, { ttlMs: config.tokenCacheMs, bus, ...(changes ? { changes } : {}) });
 }
 
