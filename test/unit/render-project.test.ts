@@ -121,7 +121,7 @@ const stdioFiles = [
 const httpFiles = [
   'examples/cursor-mcp-http.json',
   'src/http.ts',
-  ...['body', 'calls', 'direct-call', 'drain', 'gate', 'headers', 'limits', 'rate-limited', 'readiness', 'responses', 'settings'].map(
+  ...['body', 'calls', 'direct-call', 'drain', 'gate', 'hang-up', 'headers', 'limits', 'rate-limited', 'readiness', 'responses', 'settings'].map(
     (module) => `src/http/${module}.ts`,
   ),
   'test/clients-http.test.ts',

@@ -38,6 +38,7 @@ import { followCalls } from './http/calls.js';
 import { directCallOf, serveDirectCall } from './http/direct-call.js';
 import { createDrain, type InFlight } from './http/drain.js';
 import { authGate } from './http/gate.js';
+import { isHangingUp } from './http/hang-up.js';
 import { hostIsWellFormed, repeatedHeader } from './http/headers.js';
 import { addressBuckets, quietLog } from './http/limits.js';
 import { answeringRateLimitsWith429, watchAdmission } from './http/rate-limited.js';
@@ -215,6 +216,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
       connectionsCheckingInterval: Math.min(1_000, settings.headersTimeoutMs),
     },
     (req, res) => {
+      if (isHangingUp(req.socket)) return void req.socket.destroy();
       route(req, res).catch((error: unknown) => {
         onerror(error as Error);
         if (!res.headersSent) sendJson(res, 500, jsonRpcError('Internal server error.', null, GateErrorCode.internal));

@@ -3,6 +3,7 @@
  * JSON-RPC error envelopes and the codes they carry.
  */
 import type { ServerResponse } from 'node:http';
+import { hangUpAfterResponse } from './hang-up.js';
 
 /**
  * JSON-RPC codes for the answers this gate gives itself. The specification reserves
@@ -34,13 +35,11 @@ export const jsonRpcError = (message: string, id: unknown, code: number, data?: 
 });
 
 /**
- * Answers and hangs up. The socket is destroyed as soon as the answer is handed to the OS, so
- * the rest of an unread body is never read (node would otherwise read and discard it), and a
- * refused client cannot keep the connection for its next attempt.
+ * Answers and hangs up without reading the rest of the request, so that a refused client cannot
+ * keep the connection for its next attempt (http/hang-up.ts closes it without a reset).
  */
 export function sendAndClose(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const socket = res.socket;
-  res.once('finish', () => socket?.destroy());
+  hangUpAfterResponse(res.req.socket);
   sendJson(res, status, body, { ...headers, connection: 'close' });
 }
 

@@ -49,15 +49,20 @@ export function send(
   });
 }
 
-/** A raw socket: the test writes exactly the bytes it wants, when it wants. */
-export function rawSocket(url: string) {
+/**
+ * A raw socket: the test writes exactly the bytes it wants, when it wants. `halfOpen` keeps its
+ * sending side open after the server's end, as a client still uploading a body does.
+ */
+export function rawSocket(url: string, options: { halfOpen?: boolean } = {}) {
   const { hostname, port } = new URL(url);
-  const socket = connect(Number(port), hostname);
+  const socket = connect({ port: Number(port), host: hostname, allowHalfOpen: options.halfOpen ?? false });
   let received = '';
+  const errors: string[] = [];
   socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
-  socket.on('error', () => undefined);
+  socket.on('error', (error: NodeJS.ErrnoException) => errors.push(error.code ?? error.message));
   const closed = once(socket, 'close').then(() => undefined);
-  return { socket, closed, received: () => received };
+  const ended = once(socket, 'end').then(() => undefined);
+  return { socket, closed, ended, received: () => received, errors: () => errors };
 }
 
 /** Resolves with how long `promise` took, or rejects after `ms`. */
