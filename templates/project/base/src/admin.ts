@@ -4,7 +4,7 @@
  * loads this file from source, so token handling stays in code the project owns, and every
  * operation acts on the store the configuration (MCP_PROD_STORE, MCP_PROD_DB) points at.
  */
-import { loadConfig, loadDotEnv } from './config.js';
+import { DEFAULT_TOKEN_CACHE_MS, loadConfig, loadDotEnv } from './config.js';
 import { nanoToUsd } from './platform/cost.js';
 import { describeRate, limitsOf } from './platform/limits.js';
 import { SCOPE } from './platform/scopes.js';
@@ -57,7 +57,7 @@ export function openAdmin(env: NodeJS.ProcessEnv = process.env) {
       ]);
       return undefined;
     } catch (error) {
-      return `could not tell running instances through Redis (${(error as Error).message}); they notice within MCP_PROD_TOKEN_CACHE_SECONDS (${config.tokenCacheMs / 1000}s)`;
+      return `could not tell running instances through Redis (${(error as Error).message}); they notice within MCP_PROD_TOKEN_CACHE_SECONDS (${(config.tokenCacheMs ?? DEFAULT_TOKEN_CACHE_MS) / 1000}s)`;
     }
   };
   const now = () => new Date();

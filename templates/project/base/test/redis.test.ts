@@ -97,13 +97,40 @@ describe('token cache without Redis', () => {
     await expect(verifier.verify(token, at(1000))).rejects.toThrow(/revoked/);
   });
 
-  it('is off by default on PostgreSQL, whose instances would not hear of a revocation elsewhere', async () => {
+  it('is on by default only where a revocation reaches it: not for a store that reports no token changes, without Redis', async () => {
+    const { createApp } = await import('../src/app.js');
     const { loadConfig } = await import('../src/config.js');
-    const postgres = { MCP_PROD_STORE: 'postgres', DATABASE_URL: 'postgres://127.0.0.1/mcp' };
-    expect(loadConfig(postgres).tokenCacheMs).toBe(0);
-    expect(loadConfig({ ...postgres, REDIS_URL: 'redis://127.0.0.1:6379' }).tokenCacheMs).toBe(30_000);
-    // SQLite and memory report token changes themselves (test/token-cache.test.ts).
-    expect(loadConfig({ MCP_PROD_STORE: 'memory' }).tokenCacheMs).toBe(30_000);
-    expect(loadConfig({ MCP_PROD_STORE: 'sqlite' }).tokenCacheMs).toBe(30_000);
+    // A store that cannot say when tokens changed, as PostgreSQL cannot; the configuration says SQLite.
+    const blindStore = () => {
+      const store = createMemoryStore();
+      delete (store.tokens as { changeVersion?: unknown }).changeVersion;
+      return store;
+    };
+    const acceptedAfterRevoke = async (env: Record<string, string>, bus: Bus) => {
+      const store = blindStore();
+      const app = createApp({ config: loadConfig({ MCP_PROD_STORE: 'sqlite', ...env }), store, bus });
+      cleanups.push(() => app.close());
+      const { token, record } = await issueToken(store.tokens, { principal: 'alice', scopes: ['notes:read'], now: new Date() });
+      // With a bus, the cache keeps nothing until the subscription is up.
+      await vi.waitFor(async () => {
+        await app.verifier.verify(token, new Date());
+        if (bus.enabled) expect((app.verifier as { size?: number }).size).toBe(1);
+      });
+      await store.tokens.revoke(record.id, new Date().toISOString());
+      return app.verifier.verify(token, new Date()).then(
+        () => true,
+        () => false,
+      );
+    };
+    expect(await acceptedAfterRevoke({}, noBus)).toBe(false);
+    // Asked for by name, the operator gets the cache and its delay.
+    expect(await acceptedAfterRevoke({ MCP_PROD_TOKEN_CACHE_SECONDS: '30' }, noBus)).toBe(true);
+    // With Redis, revocations are announced (mcp-prod token revoke), so the cache is on.
+    expect(
+      await acceptedAfterRevoke(
+        {},
+        openRedisBus(url, () => undefined),
+      ),
+    ).toBe(true);
   });
 });

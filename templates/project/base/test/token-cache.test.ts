@@ -122,6 +122,17 @@ describe('token cache on SQLite, without Redis', () => {
   });
 });
 
+describe('token cache on an in-memory SQLite database', () => {
+  it('refuses a token that a handler revoked through ctx.tx, on the connection the server reads tokens with', async () => {
+    const store = openSqliteStore(':memory:');
+    cleanups.push(() => store.close());
+    const { token, tokenId, verifier } = await cached(store);
+    expect(await outcome(verifier, token)).toBe('accepted alice');
+    await store.transaction((tx) => tx.sql`UPDATE tokens SET revoked_at = ${new Date().toISOString()} WHERE id = ${tokenId}`);
+    expect(await outcome(verifier, token)).toBe('The bearer token has been revoked.');
+  });
+});
+
 describe('token cache on the memory store', () => {
   it('refuses a token revoked in this process from the next request on', async () => {
     const store = createMemoryStore();

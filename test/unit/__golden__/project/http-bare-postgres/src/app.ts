@@ -14,7 +14,7 @@ import type { PipelineDeps } from './platform/pipeline.js';
 import { createRegistry, readLockedHistory } from './platform/registry.js';
 import type { AnyTool } from './platform/tool.js';
 import type { PriceTable } from './platform/cost.js';
-import { loadConfig, type Config } from './config.js';
+import { DEFAULT_TOKEN_CACHE_MS, loadConfig, type Config } from './config.js';
 import { priceTable } from './prices.js';
 import { noTelemetry, type Telemetry } from './platform/telemetry.js';
 import { noBus, openRedisBus, type Bus } from './store/bus.js';
@@ -97,9 +97,12 @@ export function createApp(overrides: AppOverrides = {}): App {
 function createVerifier(config: Config, store: Store, bus: Bus, untraced: Store['tokens']): CredentialVerifier {
   if (config.auth.mode === 'jwt') return jwtVerifier(config.auth.jwt);
   const stored = storedTokenVerifier(store.tokens, store.location);
-  if (config.tokenCacheMs === 0) return stored;
   const changes = untraced.changeVersion?.bind(untraced);
-  return cachedVerifier(stored, { ttlMs: config.tokenCacheMs, bus, ...(changes ? { changes } : {}) });
+  // Unset, the cache is on only where a revocation reaches it at once: the store's change
+  // version (SQLite, memory) or Redis. PostgreSQL instances on several hosts have only Redis.
+  const ttlMs = config.tokenCacheMs ?? (changes || bus.enabled ? DEFAULT_TOKEN_CACHE_MS : 0);
+  if (ttlMs === 0) return stored;
+  return cachedVerifier(stored, { ttlMs, bus, ...(changes ? { changes } : {}) });
 }
 
 /** A reconnecting client reports every failed attempt; one line a minute says enough. */

@@ -7,6 +7,8 @@ import type { JwtSettings } from './platform/jwt.js';
 import { budgetFromUsd, parseRate, type LimitSettings } from './platform/limits.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** How long verified tokens are kept when MCP_PROD_TOKEN_CACHE_SECONDS is unset, where revocations are reported. */
+export const DEFAULT_TOKEN_CACHE_MS = 30_000;
 const csv = (value: string | undefined) =>
   value
     ?.split(',')
@@ -113,7 +115,8 @@ export interface Config {
   dbPath: string;
   postgres: { connectionString: string; schema: string | undefined; max: number } | undefined;
   redisUrl: string | undefined;
-  tokenCacheMs: number;
+  /** Unset: the app caches for `DEFAULT_TOKEN_CACHE_MS` where something reports revocations to it, and not at all elsewhere. */
+  tokenCacheMs: number | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   lockfile: string;
   auth: AuthConfig;
@@ -179,8 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPath: fromRoot(e.MCP_PROD_DB),
     postgres: e.DATABASE_URL ? { connectionString: e.DATABASE_URL, schema: e.MCP_PROD_PG_SCHEMA, max: e.MCP_PROD_PG_POOL_MAX } : undefined,
     redisUrl: e.REDIS_URL,
-    // PostgreSQL instances on several hosts learn of a revocation only through Redis.
-    tokenCacheMs: (e.MCP_PROD_TOKEN_CACHE_SECONDS ?? (e.REDIS_URL || e.MCP_PROD_STORE !== 'postgres' ? 30 : 0)) * 1000,
+    tokenCacheMs: e.MCP_PROD_TOKEN_CACHE_SECONDS === undefined ? undefined : e.MCP_PROD_TOKEN_CACHE_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     lockfile: fromRoot(e.MCP_PROD_LOCKFILE ?? 'mcp-tools.lock.json'),
     auth,

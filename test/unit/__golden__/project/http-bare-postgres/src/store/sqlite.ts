@@ -113,7 +113,8 @@ const toToken = (row: TokenRow): TokenRecord => ({
   rotatedFrom: row.rotated_from,
 });
 
-function sqliteTokens(db: Database.Database, run: Runner, bookkeeping: Bookkeeping): TokenRepository {
+/** The tokens, and a way to tell them that this connection committed something data_version does not count. */
+function sqliteTokens(db: Database.Database, run: Runner, bookkeeping: Bookkeeping): TokenRepository & { ownCommit(): void } {
   const insert = db.prepare(
     `INSERT INTO tokens (id, token_hash, principal_id, name, scopes, hint, created_at, expires_at, revoked_at, last_used_at, rotated_from)
      VALUES (@id, @hash, @principalId, @name, @scopes, @hint, @createdAt, @expiresAt, @revokedAt, @lastUsedAt, @rotatedFrom)`,
@@ -163,6 +164,9 @@ function sqliteTokens(db: Database.Database, run: Runner, bookkeeping: Bookkeepi
     },
     async touch(id, at) {
       bookkeeping.touch(id, at);
+    },
+    ownCommit() {
+      seen = undefined;
     },
     changeVersion() {
       try {
@@ -528,6 +532,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const costs = sqliteCosts(bookkeepingDb, run);
   const limits = sqliteLimits(db, run);
   const bookkeeping = createBookkeeping(sqliteBookkeepingWriter(bookkeepingDb, run, costs.insertAll), options);
+  const tokens = sqliteTokens(db, run, bookkeeping);
   const ping = db.prepare('SELECT count(*) FROM schema_migrations');
   // A row written and rolled back: in WAL mode the lock alone is granted even on a read-only file.
   const probeRow = db.prepare("INSERT INTO schema_migrations (id, applied_at) VALUES ('write-probe', '')");
@@ -547,7 +552,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     kind: 'sqlite',
     location: file,
     db,
-    tokens: sqliteTokens(db, run, bookkeeping),
+    tokens,
     idempotency: sqliteIdempotency(db, run, bookkeepingDb),
     costs: {
       async record(record) {
@@ -565,6 +570,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         try {
           const result = await work(tx);
           connection.exec('COMMIT');
+          // In memory ctx.tx shares the server's connection, whose own commits move no data_version.
+          if (connection === db) tokens.ownCommit();
           return result;
         } catch (error) {
           if (connection.inTransaction) connection.exec('ROLLBACK');
