@@ -216,7 +216,8 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
       connectionsCheckingInterval: Math.min(1_000, settings.headersTimeoutMs),
     },
     (req, res) => {
-      if (isHangingUp(req.socket)) return void req.socket.destroy();
+      // Queued behind a `connection: close` answer, its own answer would never be written.
+      if (isHangingUp(req.socket)) return;
       route(req, res).catch((error: unknown) => {
         onerror(error as Error);
         if (!res.headersSent) sendJson(res, 500, jsonRpcError('Internal server error.', null, GateErrorCode.internal));

@@ -1,19 +1,18 @@
 /**
  * Lingering close, for the answers the server gives before reading a request's body (401, 429,
  * 404, 503). Closing a socket while the client's body is still arriving makes the kernel send a
- * reset, and a client that is still writing then reports ECONNRESET and loses the answer it was
- * sent: under load, a quarter of refused uploads saw no 401. So after the answer the socket is
- * half-closed and left open for `LINGER_MS`, or until the client closes. Up to `DISCARD_BYTES`
- * of what still arrives is read and dropped, which lets a client that sends a normal-sized body
- * finish and close cleanly; past that nothing more is read, so that a refused client costs
- * neither memory nor CPU, only a connection slot for those two seconds.
+ * reset, and a client that is still writing may then report ECONNRESET and lose the answer it
+ * was sent: under load, a quarter of refused uploads saw no 401. So after the answer the socket
+ * is half-closed, nothing more is read or parsed from it, and it is closed `LINGER_MS` later:
+ * the client has that long to read its answer. What it still sends waits in the kernel's buffers
+ * (reading it would cost memory and CPU for a client that is refused), so the close at the end
+ * is still a reset for a client that has not closed by then.
  *
- * A request pipelined behind the refused one is never served: its arrival ends the connection.
+ * Requests the parser had already read behind the refused one are never served (http.ts).
  */
 import type { Socket } from 'node:net';
 
 const LINGER_MS = 2_000;
-const DISCARD_BYTES = 256 * 1024;
 
 const hangingUp = new WeakSet<Socket>();
 
@@ -25,15 +24,11 @@ export function hangUpAfterResponse(socket: Socket): void {
   // destroys the socket as soon as the end is flushed, which is the reset described above.
   socket.destroySoon = () => {
     socket.end();
-    // Nothing that arrives from now on is parsed: node's parser lets go of the socket when a
-    // 'data' listener is added, and its own listener is removed first.
-    socket.removeAllListeners('data');
-    let discarded = 0;
-    socket.on('data', (chunk: Buffer) => {
-      discarded += chunk.length;
-      if (discarded > DISCARD_BYTES) socket.pause();
-    });
-    socket.resume();
+    // Stops reading the way node's server holds back a client that sends faster than it is
+    // answered: its own 'pause' handler stops the socket, and the _paused flag keeps the request
+    // node dumps after the answer from starting it again.
+    (socket as Socket & { _paused?: boolean })._paused = true;
+    socket.pause();
     const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     timer.unref();
     socket.once('close', () => clearTimeout(timer));
