@@ -12,7 +12,7 @@ import { issueToken } from '../src/platform/tokens.js';
 import { noBus } from '../src/store/bus.js';
 import { createMemoryStore } from '../src/store/memory.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
-import type { Store } from '../src/store/types.js';
+import type { Store, StoreTransaction } from '../src/store/types.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -129,6 +129,24 @@ describe('token cache on an in-memory SQLite database', () => {
     const { token, tokenId, verifier } = await cached(store);
     expect(await outcome(verifier, token)).toBe('accepted alice');
     await store.transaction((tx) => tx.sql`UPDATE tokens SET revoked_at = ${new Date().toISOString()} WHERE id = ${tokenId}`);
+    expect(await outcome(verifier, token)).toBe('The bearer token has been revoked.');
+  });
+
+  it('forgets what a request saw inside a ctx.tx that was rolled back', async () => {
+    const store = openSqliteStore(':memory:');
+    cleanups.push(() => store.close());
+    const { token, tokenId, verifier } = await cached(store);
+    const revoke = (tx: StoreTransaction) => tx.sql`UPDATE tokens SET revoked_at = ${new Date().toISOString()} WHERE id = ${tokenId}`;
+    await store.transaction((tx) => tx.sql`SELECT 1`);
+    // A request served while the handler's revocation is written but not committed sees it.
+    const rolledBack = store.transaction(async (tx) => {
+      await revoke(tx);
+      expect(await outcome(verifier, token)).toBe('The bearer token has been revoked.');
+      throw new Error('the handler failed');
+    });
+    await expect(rolledBack).rejects.toThrow('the handler failed');
+    expect(await outcome(verifier, token)).toBe('accepted alice');
+    await store.transaction(revoke);
     expect(await outcome(verifier, token)).toBe('The bearer token has been revoked.');
   });
 });

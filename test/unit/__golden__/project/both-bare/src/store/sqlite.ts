@@ -570,12 +570,14 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         try {
           const result = await work(tx);
           connection.exec('COMMIT');
-          // In memory ctx.tx shares the server's connection, whose own commits move no data_version.
-          if (connection === db) tokens.ownCommit();
           return result;
         } catch (error) {
           if (connection.inTransaction) connection.exec('ROLLBACK');
           throw error;
+        } finally {
+          // In memory ctx.tx shares the server's connection, whose own commits move no
+          // data_version, and whose token reads meanwhile saw writes a rollback may undo.
+          if (connection === db) tokens.ownCommit();
         }
       });
     },
