@@ -89,13 +89,14 @@ describe.each(scenarios)('generated project $name ($transport, examples: $exampl
     expect(pkg.devDependencies['create-mcp-prod']).toBe(`file:${tarball}`);
   });
 
-  it('type-checks, passes its own tests and builds', async () => {
+  // Built before its tests run: a failing test of its own must not fail the tests of the build too.
+  it('type-checks, builds and passes its own tests', async () => {
     const cwd = dirOf(scenario);
     await run('npm', ['run', 'typecheck'], { cwd });
-    const tests = await run('npm', ['test'], { cwd });
-    expect(tests.stdout).toMatch(/Tests\s+\d+ passed/);
     await run('npm', ['run', 'build'], { cwd });
     expect(existsSync(path.join(cwd, stdio ? 'dist/stdio.js' : 'dist/http.js'))).toBe(true);
+    const tests = await run('npm', ['test'], { cwd });
+    expect(tests.stdout).toMatch(/Tests\s+\d+ passed/);
   });
 
   it('starts with a lockfile that matches its tools (npm run check passes)', async () => {
