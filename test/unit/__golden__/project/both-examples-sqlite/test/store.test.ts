@@ -29,7 +29,7 @@ describe('SQLite store', () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });
 
-  it('commits the claim of a transactional call for everyone to see, and leaves every other commit flushed', async () => {
+  it('holds the claim of a transactional call in the open group for its outcome, then commits it flushed for everyone to see', async () => {
     const file = tempDbPath();
     const store = openSqliteStore(file, { busyDeadlineMs: 200 });
     stores.push(store);
@@ -45,17 +45,19 @@ describe('SQLite store', () => {
       durableWithOutcome: true,
     };
     expect(await store.idempotency.claim(request)).toMatchObject({ kind: 'acquired' });
-    // Another process's duplicate sees the call in progress at once.
+    // Until the event loop turns, the group stays open for the call's outcome: nobody sees the claim yet.
     const other = new Database(file);
     const status = other.prepare<[string], string>('SELECT status FROM idempotency_records WHERE idem_key = ?').pluck();
+    expect(status.get('k1')).toBeUndefined();
+    // No outcome joined, so the group committed the claim alone, and another process's duplicate sees it in progress.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(status.get('k1')).toBe('in_progress');
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
-    // A claim that fails (the file stays locked past the deadline) restores the setting too.
+    // A claim that cannot get the file's lock before its deadline fails, and leaves the store usable.
     other.exec('BEGIN IMMEDIATE');
     await expect(store.idempotency.claim({ ...request, key: 'k2' })).rejects.toThrow(/locked|busy/i);
     other.exec('ROLLBACK');
     other.close();
-    expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
     expect(await store.idempotency.claim({ ...request, key: 'k2' })).toMatchObject({ kind: 'acquired' });
   });
 

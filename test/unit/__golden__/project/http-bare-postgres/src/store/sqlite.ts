@@ -14,6 +14,7 @@ import { BUSY_DEADLINE_MS, BUSY_TIMEOUT_MS, isBusy, retryWhileBusy } from './bus
 import { decideClaim } from './claim.js';
 import { addDelta, groupStats, rollupDelta, rowStats } from './cost-rollup.js';
 import { migrations as defaultMigrations, type Migration } from './migrations.js';
+import { createGroupCommit } from './group-commit.js';
 import { rateStep } from './rate-cell.js';
 import type {
   BudgetHold,
@@ -221,12 +222,10 @@ function claimOn(db: Database.Database) {
 }
 
 /**
- * `unflushed`: a connection whose commits do not wait for the disk (synchronous=NORMAL), for the
- * claims that need no flush of their own (`durableWithOutcome`). They become durable with the
- * next FULL commit to the same write-ahead log, which flushes everything logged before it: the
- * transaction that holds the call's outcome.
+ * `claimWithOutcome`: where the claims that need no commit of their own (`durableWithOutcome`)
+ * go. They join the open group commit, whose transaction the call's outcome joins next.
  */
-function sqliteIdempotency(db: Database.Database, run: Runner, unflushed: Database.Database = db): IdempotencyRepository {
+function sqliteIdempotency(db: Database.Database, run: Runner, claimWithOutcome?: (request: ClaimRequest) => Promise<ClaimOutcome>): IdempotencyRepository {
   const complete = db.prepare(
     `UPDATE idempotency_records SET status = 'completed', response = @response
      WHERE principal_id = @principalId AND tool = @tool AND idem_key = @key AND lease_token = @leaseToken AND status = 'in_progress'`,
@@ -237,11 +236,11 @@ function sqliteIdempotency(db: Database.Database, run: Runner, unflushed: Databa
   );
   const purge = db.prepare<[number]>('DELETE FROM idempotency_records WHERE expires_at <= ?');
   const claim = claimOn(db);
-  const claimUnflushed = unflushed === db ? claim : claimOn(unflushed);
 
   return {
     async claim(request) {
-      return run.write(() => (request.durableWithOutcome ? claimUnflushed(request) : claim(request)));
+      if (request.durableWithOutcome && claimWithOutcome) return claimWithOutcome(request);
+      return run.write(() => claim(request));
     },
     async complete(scope, leaseToken, response) {
       return run.write(() => complete.run({ ...scope, leaseToken, response }).changes > 0);
@@ -492,6 +491,7 @@ function probeDirectory(file: string): void {
  * Opens (creating if needed) the SQLite file in WAL mode with full fsync on commit. No wait for
  * a lock blocks the event loop for more than a few milliseconds once it is open: writes retry on
  * timers until `busyDeadlineMs`, and token uses and cost records are written behind in batches.
+ * Transactions (ctx.tx) that queue up behind one another share one commit (store/group-commit.ts).
  */
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteStore {
   if (file !== ':memory:') createPrivately(file);
@@ -508,7 +508,6 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   }
   // Bookkeeping gets its own connection without the fsync per commit (WAL keeps it consistent;
   // a power cut may lose its last moments), so that it never slows down the writes that matter.
-  // The claims of transactional calls commit there too: their outcome's commit flushes them.
   const bookkeepingDb = file === ':memory:' ? db : openConnection(file, 'NORMAL');
   // ctx.tx runs on a connection of its own, so that nothing else this process does can land
   // inside a transaction that is open across a handler's awaits.
@@ -533,6 +532,24 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const limits = sqliteLimits(db, run);
   const bookkeeping = createBookkeeping(sqliteBookkeepingWriter(bookkeepingDb, run, costs.insertAll), options);
   const tokens = sqliteTokens(db, run, bookkeeping);
+  const grouped = createGroupCommit(() => transactionView().connection, serialize, {
+    begin: (connection, deadline) => retryWhileBusy(() => connection.exec('BEGIN IMMEDIATE'), deadline, file),
+    busyDeadlineMs,
+    // In memory ctx.tx shares the server's connection, whose own commits move no
+    // data_version, and whose token reads meanwhile saw writes a rollback may undo.
+    afterGroup: () => {
+      if (txDb === db) tokens.ownCommit();
+    },
+  });
+  let claimInTransaction: ((request: ClaimRequest) => ClaimOutcome) | undefined;
+  const claimInGroup = (request: ClaimRequest) =>
+    grouped(
+      () => {
+        claimInTransaction ??= claimOn(transactionView().connection);
+        return claimInTransaction(request);
+      },
+      (outcome) => outcome.kind === 'acquired',
+    );
   const ping = db.prepare('SELECT count(*) FROM schema_migrations');
   // A row written and rolled back: in WAL mode the lock alone is granted even on a read-only file.
   const probeRow = db.prepare("INSERT INTO schema_migrations (id, applied_at) VALUES ('write-probe', '')");
@@ -553,7 +570,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     location: file,
     db,
     tokens,
-    idempotency: sqliteIdempotency(db, run, bookkeepingDb),
+    idempotency: sqliteIdempotency(db, run, claimInGroup),
     costs: {
       async record(record) {
         bookkeeping.record(record);
@@ -563,23 +580,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     rates: limits.rates,
     budgets: limits.budgets,
     transaction(work) {
-      const deadline = Date.now() + busyDeadlineMs;
-      return serialize(async () => {
-        const { connection, tx } = transactionView();
-        await retryWhileBusy(() => connection.exec('BEGIN IMMEDIATE'), deadline, file);
-        try {
-          const result = await work(tx);
-          connection.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (connection.inTransaction) connection.exec('ROLLBACK');
-          throw error;
-        } finally {
-          // In memory ctx.tx shares the server's connection, whose own commits move no
-          // data_version, and whose token reads meanwhile saw writes a rollback may undo.
-          if (connection === db) tokens.ownCommit();
-        }
-      });
+      const { tx } = transactionView();
+      return grouped(() => work(tx));
     },
     checkWritable,
     async checkAtStart() {

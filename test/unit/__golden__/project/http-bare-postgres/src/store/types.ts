@@ -66,10 +66,11 @@ export interface ClaimRequest extends IdempotencyScope {
   reclaimStale?: boolean;
   /**
    * The call's effects and its outcome commit later in one transaction of this same database (a
-   * transactional tool), and that commit reaches the disk. The claim need not wait for the disk
-   * on its own: the later flush carries it, and if the machine fails before then, the call has
-   * changed nothing and losing its claim loses nothing. A store may commit such a claim without
-   * a flush of its own (SQLite does); other callers see it at once either way.
+   * transactional tool), and that commit reaches the disk. The claim need not reach the disk on
+   * its own: if the machine fails first, the call has changed nothing and losing its claim loses
+   * nothing. A store may hold such a claim in an open transaction that holds its write lock, so
+   * that the outcome's commit carries it (SQLite's group commit does); every other caller then
+   * waits for that commit instead of seeing the call in progress.
    */
   durableWithOutcome?: boolean;
 }

@@ -1,0 +1,152 @@
+/**
+ * Group commit on a real SQLite file: transactions that queue up share one commit, each in a
+ * savepoint of its own, and none hears its outcome before that commit is on disk.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../src/store/sqlite.js';
+import type { StoreTransaction } from '../src/store/types.js';
+import { fixtureTools, gate } from './fixtures/tools.js';
+import { connectClient, errorOf, newKey, testApp } from './helpers/harness.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function openStore() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'group-commit-'));
+  const file = path.join(dir, 'mcp.db');
+  const store = openSqliteStore(file);
+  // Another connection, as another process would see the file: it reads committed data only.
+  const observer = new Database(file, { readonly: true });
+  cleanups.push(
+    () => rmSync(dir, { recursive: true, force: true }),
+    () => store.close(),
+    () => {
+      observer.close();
+    },
+  );
+  return { store, file, observer };
+}
+
+const insert = (tx: StoreTransaction, label: string) => tx.sql`INSERT INTO scratch (label) VALUES (${label})`;
+const labelsIn = (db: Database.Database) => (db.prepare('SELECT label FROM scratch ORDER BY label').pluck().all() as string[]).sort();
+/** Frames appended to the write-ahead log: every commit writes each page it changed once more. */
+const walFrames = (file: string) => (statSync(`${file}-wal`).size - 32) / (4096 + 24);
+
+describe('group commit', () => {
+  it('gives transactions that queue up together one commit, and one that fails undoes only its own writes', async () => {
+    const { store, file, observer } = openStore();
+    await store.transaction((tx) => tx.sql`CREATE TABLE scratch (label TEXT PRIMARY KEY)`);
+    const labels = Array.from({ length: 16 }, (_, i) => `row-${String(i).padStart(2, '0')}`);
+
+    const beforeOne = walFrames(file);
+    for (const label of labels) await store.transaction((tx) => insert(tx, `one-by-one-${label}`));
+    const oneByOne = walFrames(file) - beforeOne;
+
+    const beforeGroup = walFrames(file);
+    const outcomes = await Promise.allSettled(
+      labels.map((label, i) =>
+        store.transaction(async (tx) => {
+          await insert(tx, label);
+          if (i === 5) throw new Error('this call fails after its write');
+          return label;
+        }),
+      ),
+    );
+    const grouped = walFrames(file) - beforeGroup;
+
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.message)).toEqual([
+      'this call fails after its write',
+    ]);
+    expect(labelsIn(observer).filter((label) => !label.startsWith('one-by-one'))).toEqual(labels.filter((_, i) => i !== 5));
+    // Sixteen commits of the same table and index pages against one.
+    expect(oneByOne).toBeGreaterThanOrEqual(16);
+    expect(grouped).toBeLessThan(oneByOne / 4);
+  });
+
+  it('tells no member its outcome before the commit that makes it durable', async () => {
+    const { store, observer } = openStore();
+    await store.transaction((tx) => tx.sql`CREATE TABLE scratch (label TEXT PRIMARY KEY)`);
+    const seenAtResolution = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => store.transaction((tx) => insert(tx, `r${i}`)).then(() => labelsIn(observer).includes(`r${i}`))),
+    );
+    expect(seenAtResolution).toEqual(Array(8).fill(true));
+  });
+
+  it('fails every member of a group whose commit fails, keeps none of their writes, and commits the next group', async () => {
+    const { store, observer } = openStore();
+    await store.transaction(async (tx) => {
+      await tx.sql`CREATE TABLE scratch (label TEXT PRIMARY KEY)`;
+      await tx.sql`CREATE TABLE parent (id TEXT PRIMARY KEY)`;
+      // Checked at COMMIT, not at the member's end: the way to make a real commit fail.
+      await tx.sql`CREATE TABLE child (parent_id TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`;
+    });
+    const outcomes = await Promise.allSettled([
+      store.transaction((tx) => insert(tx, 'innocent')),
+      store.transaction((tx) => tx.sql`INSERT INTO child (parent_id) VALUES (${'missing'})`),
+      store.transaction(async (tx) => {
+        await insert(tx, 'failed-itself');
+        throw new Error('its own failure');
+      }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const outcome of outcomes) expect((outcome as PromiseRejectedResult).reason.message).toMatch(/FOREIGN KEY constraint failed/);
+    expect(labelsIn(observer)).toEqual([]);
+
+    await store.transaction((tx) => insert(tx, 'after'));
+    expect(labelsIn(observer)).toEqual(['after']);
+  });
+});
+
+describe('group commit of keyed transactional calls', () => {
+  async function setup() {
+    const { store, observer } = openStore();
+    const { app } = testApp({ tools: fixtureTools, store });
+    const connection = await connectClient(app);
+    cleanups.push(connection.close);
+    const call = (args: Record<string, unknown>, key: string) =>
+      connection.client.callTool({ name: 'tx_effect', arguments: args, _meta: { 'mcp-prod/idempotencyKey': key } });
+    const records = () => observer.prepare('SELECT status FROM idempotency_records').pluck().all() as string[];
+    return { call, records, observer };
+  }
+
+  it('commits the claim with the outcome: a running call leaves no record another process could see', async () => {
+    const { call, records, observer } = await setup();
+    const name = `gate-${newKey()}`;
+    const pending = call({ label: 'gated', gate: name }, newKey());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(records()).toEqual([]);
+    gate(name).open();
+    expect((await pending).isError).toBeFalsy();
+    expect(records()).toEqual(['completed']);
+    expect(observer.prepare("SELECT count(*) FROM test_tx_effects WHERE label = 'gated'").pluck().get()).toBe(1);
+  });
+
+  it('runs a burst of keyed calls once each and replays every one of them', async () => {
+    const { call, observer } = await setup();
+    const keys = Array.from({ length: 12 }, () => newKey());
+    const first = await Promise.all(keys.map((key, i) => call({ label: `burst-${i}` }, key)));
+    const again = await Promise.all(keys.map((key, i) => call({ label: `burst-${i}` }, key)));
+    expect(first.every((result) => !result.isError)).toBe(true);
+    expect(again.map((result) => result.structuredContent)).toEqual(first.map((result) => result.structuredContent));
+    expect(again.every((result) => result._meta?.['mcp-prod/idempotentReplay'] === true)).toBe(true);
+    expect(observer.prepare("SELECT count(*) FROM test_tx_effects WHERE label LIKE 'burst-%'").pluck().get()).toBe(12);
+  });
+
+  it('keeps the stored error of a call whose handler failed, while the group commits the others', async () => {
+    const { call, observer } = await setup();
+    const key = newKey();
+    const [failed, kept] = await Promise.all([call({ label: 'rejected', fail: 'business' }, key), call({ label: 'kept' }, newKey())]);
+    expect(errorOf(failed)).toMatchObject({ code: 'effect_rejected' });
+    expect(kept.isError).toBeFalsy();
+    const replayed = await call({ label: 'rejected', fail: 'business' }, key);
+    expect(errorOf(replayed)).toMatchObject({ code: 'effect_rejected' });
+    expect(replayed._meta?.['mcp-prod/idempotentReplay']).toBe(true);
+    expect(observer.prepare('SELECT label FROM test_tx_effects ORDER BY label').pluck().all()).toEqual(['kept']);
+  });
+});
