@@ -9,7 +9,7 @@ import { fixedClock } from '../src/platform/clock.js';
 import { generateToken, rotateToken } from '../src/platform/tokens.js';
 import { createMemoryStore } from '../src/store/memory.js';
 import { countEffects, fixtureTools } from './fixtures/tools.js';
-import { issueTestToken, newKey, testApp } from './helpers/harness.js';
+import { issueTestToken, newKey, tamperedToken, testApp } from './helpers/harness.js';
 
 const running: RunningHttpServer[] = [];
 const dirs: string[] = [];
@@ -269,7 +269,7 @@ describe('bearer tokens over HTTP', () => {
       await rpc(url, 'tools/call', { name: 'append_effect', arguments: { label: 'a' }, _meta: { 'mcp-prod/idempotencyKey': key } }, bearer(token)),
       await rpc(url, 'tools/call', { name: 'append_effect', arguments: { label: 'b' }, _meta: { 'mcp-prod/idempotencyKey': key } }, bearer(token)),
       await rpc(url, 'tools/call', { name: 'failing', arguments: { mode: 'crash' } }, bearer(token)),
-      await callEcho(url, bearer(`${token.slice(0, -1)}x`)),
+      await callEcho(url, bearer(tamperedToken(token))),
     ];
     const everything = JSON.stringify(logs.lines) + JSON.stringify(responses);
     expect(everything).not.toContain(token);

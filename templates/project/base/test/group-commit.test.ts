@@ -6,10 +6,13 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { createGroupCommit } from '../src/store/group-commit.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
-import type { StoreTransaction } from '../src/store/types.js';
-import { fixtureTools, gate } from './fixtures/tools.js';
+import type { ClaimOutcome, ClaimRequest, Store, StoreTransaction } from '../src/store/types.js';
+import { createWriteLock } from '../src/store/write-lock.js';
+import { fixtureTools, gate, handlerRuns } from './fixtures/tools.js';
 import { connectClient, errorOf, newKey, testApp } from './helpers/harness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -80,15 +83,11 @@ describe('group commit', () => {
 
   it('fails every member of a group whose commit fails, keeps none of their writes, and commits the next group', async () => {
     const { store, observer } = openStore();
-    await store.transaction(async (tx) => {
-      await tx.sql`CREATE TABLE scratch (label TEXT PRIMARY KEY)`;
-      await tx.sql`CREATE TABLE parent (id TEXT PRIMARY KEY)`;
-      // Checked at COMMIT, not at the member's end: the way to make a real commit fail.
-      await tx.sql`CREATE TABLE child (parent_id TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`;
-    });
+    await store.transaction((tx) => tx.sql`CREATE TABLE scratch (label TEXT PRIMARY KEY)`);
+    await createDeferredReference(store);
     const outcomes = await Promise.allSettled([
       store.transaction((tx) => insert(tx, 'innocent')),
-      store.transaction((tx) => tx.sql`INSERT INTO child (parent_id) VALUES (${'missing'})`),
+      store.transaction(orphan),
       store.transaction(async (tx) => {
         await insert(tx, 'failed-itself');
         throw new Error('its own failure');
@@ -103,17 +102,125 @@ describe('group commit', () => {
   });
 });
 
-describe('group commit of keyed transactional calls', () => {
-  async function setup() {
+/** Tables whose foreign key is checked at COMMIT: the way to make a real commit fail. */
+const createDeferredReference = (store: Store) =>
+  store.transaction(async (tx) => {
+    await tx.sql`CREATE TABLE IF NOT EXISTS parent (id TEXT PRIMARY KEY)`;
+    await tx.sql`CREATE TABLE IF NOT EXISTS child (parent_id TEXT REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)`;
+  });
+const orphan = (tx: StoreTransaction) => tx.sql`INSERT INTO child (parent_id) VALUES (${'missing'})`;
+
+describe('group commit: faults', () => {
+  it('fails the member whose connection cannot be opened and serves the next one', async () => {
+    let opened = 0;
+    const db = new Database(':memory:');
+    cleanups.push(() => {
+      db.close();
+    });
+    const grouped = createGroupCommit(
+      () => {
+        opened += 1;
+        if (opened === 1) throw new Error('unable to open database file');
+        return db;
+      },
+      createWriteLock(),
+      { begin: async (connection) => connection.exec('BEGIN IMMEDIATE'), busyDeadlineMs: 1000 },
+    );
+    const outcomes = await Promise.allSettled([grouped(() => 'first'), grouped(() => 'second')]);
+    expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { message: 'unable to open database file' } });
+    expect(outcomes[1]).toEqual({ status: 'fulfilled', value: 'second' });
+    expect(opened).toBe(2);
+  });
+
+  it('refuses transactions and claims once the store is closed, rather than opening the file again', async () => {
+    const { store } = openStore();
+    await store.close();
+    await expect(store.transaction(async () => 'ran')).rejects.toThrow(/is closed/);
+    const claim: ClaimRequest = {
+      principalId: 'alice',
+      tool: 'tx_effect',
+      key: newKey(),
+      fingerprint: 'f',
+      now: Date.now(),
+      leaseMs: 60_000,
+      retentionMs: 86_400_000,
+      durableWithOutcome: true,
+      sharesOutcomeCommit: true,
+    };
+    await expect(store.idempotency.claim(claim)).rejects.toThrow(/is closed/);
+  });
+
+  it('tells a claim answered before its commit that its group failed, and the call then runs nothing', async () => {
     const { store, observer } = openStore();
-    const { app } = testApp({ tools: fixtureTools, store });
+    await createDeferredReference(store);
+    let sabotage = true;
+    // The first claim shares its group with a transaction whose commit fails.
+    const claim = store.idempotency.claim.bind(store.idempotency);
+    const sabotaged: Store = Object.create(store, {
+      idempotency: {
+        value: {
+          ...store.idempotency,
+          claim: async (request: ClaimRequest): Promise<ClaimOutcome> => {
+            const outcome = await claim(request);
+            if (sabotage) {
+              sabotage = false;
+              await expect(store.transaction(orphan)).rejects.toThrow(/FOREIGN KEY/);
+            }
+            return outcome;
+          },
+        },
+      },
+    });
+    const { app } = testApp({ tools: fixtureTools, store: sabotaged });
+    const connection = await connectClient(app);
+    cleanups.push(connection.close);
+    const key = newKey();
+    const call = () => connection.client.callTool({ name: 'tx_effect', arguments: { label: 'once' }, _meta: { 'mcp-prod/idempotencyKey': key } });
+    const runsBefore = handlerRuns.get('tx_effect') ?? 0;
+
+    const first = await call();
+    expect(errorOf(first)).toMatchObject({ code: 'store_unavailable', retryable: true });
+    expect(handlerRuns.get('tx_effect') ?? 0).toBe(runsBefore);
+    expect(observer.prepare('SELECT count(*) FROM idempotency_records').pluck().get()).toBe(0);
+
+    const retry = await call();
+    expect(retry.isError).toBeFalsy();
+    expect(handlerRuns.get('tx_effect')).toBe(runsBefore + 1);
+    expect(observer.prepare("SELECT count(*) FROM test_tx_effects WHERE label = 'once'").pluck().get()).toBe(1);
+  });
+});
+
+describe('group commit of keyed transactional calls', () => {
+  async function setup(env: Record<string, string> = {}) {
+    const { store, observer } = openStore();
+    const { app } = testApp({ tools: fixtureTools, store, config: loadConfig({ MCP_PROD_STORE: 'memory', LOG_LEVEL: 'debug', ...env }) });
     const connection = await connectClient(app);
     cleanups.push(connection.close);
     const call = (args: Record<string, unknown>, key: string) =>
       connection.client.callTool({ name: 'tx_effect', arguments: args, _meta: { 'mcp-prod/idempotencyKey': key } });
     const records = () => observer.prepare('SELECT status FROM idempotency_records').pluck().all() as string[];
-    return { call, records, observer };
+    return { call, records, observer, store };
   }
+
+  it('commits the claim on its own, unflushed, when a budget hold is written between it and the outcome', async () => {
+    for (const [env, shared] of [
+      [{}, true],
+      [{ MCP_PROD_DAILY_BUDGET_USD: '5' }, false],
+    ] as const) {
+      const { call, records, store } = await setup(env);
+      const claim = vi.spyOn(store.idempotency, 'claim');
+      const name = `gate-${newKey()}`;
+      const pending = call({ label: 'gated', gate: name }, newKey());
+      await vi.waitFor(() => expect(claim).toHaveBeenCalled());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(claim.mock.calls[0]![0]).toMatchObject({ durableWithOutcome: true, sharesOutcomeCommit: shared });
+      // Shared, the claim is in the open group; on its own, another process sees the call running.
+      expect(records()).toEqual(shared ? [] : ['in_progress']);
+      gate(name).open();
+      expect((await pending).isError).toBeFalsy();
+      expect(records()).toEqual(['completed']);
+    }
+  });
 
   it('commits the claim with the outcome: a running call leaves no record another process could see', async () => {
     const { call, records, observer } = await setup();

@@ -108,6 +108,8 @@ export interface IdempotentCall {
    * that will execute, so a replay never counts. When they refuse, the key is freed: nothing ran.
    */
   admit?: () => Promise<void>;
+  /** `admit` commits to the store (a budget hold, a rate counted there): the claim cannot share the outcome's commit. */
+  admitCommits?: boolean;
 }
 
 export interface AtomicRun {
@@ -155,6 +157,7 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
       ...deps.settings,
       reclaimStale: call.tool.transactional,
       durableWithOutcome: call.tool.transactional,
+      sharesOutcomeCommit: call.tool.transactional && !call.admitCommits,
     });
   } catch (error) {
     deps.log.error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');
@@ -187,7 +190,10 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
       }
       let run: { result: CallToolResult; committed: boolean };
       try {
-        run = await runHandler(call, deps.log, (tx, response) => tx.idempotency.complete(scope, leaseToken, response, call.now));
+        run = await runHandler(call, deps.log, {
+          complete: (tx, response) => tx.idempotency.complete(scope, leaseToken, response, call.now),
+          lost: claim.lost,
+        });
       } catch (error) {
         if (error instanceof ToolError && error.code === ErrorCode.storeUnavailable) await release(deps, scope, leaseToken);
         throw error;
@@ -252,28 +258,32 @@ class RolledBack extends Error {
 
 class LeaseLost extends Error {}
 
+/** The idempotency record a transactional call completes inside its transaction. */
+interface Completion {
+  complete(tx: StoreTransaction, response: string): Promise<boolean>;
+  /** True once the store lost the claim before committing it (see ClaimOutcome). */
+  lost?: () => boolean;
+}
+
 /**
  * Runs the handler. A transactional tool's handler, the completion of its idempotency record
  * (when it has one) and the call's bookkeeping share one transaction; an error result rolls the
  * handler's writes back. A store that fails to commit means nothing was committed, so the
  * caller may retry with the same key.
  */
-async function runHandler(
-  call: IdempotentCall,
-  log: Logger,
-  complete?: (tx: StoreTransaction, response: string) => Promise<boolean>,
-): Promise<{ result: CallToolResult; committed: boolean }> {
+async function runHandler(call: IdempotentCall, log: Logger, completion?: Completion): Promise<{ result: CallToolResult; committed: boolean }> {
   const atomic = call.atomic;
   if (!atomic) return { result: await call.execute(), committed: false };
   try {
     const result = await atomic.store.transaction(async (tx) => {
+      if (completion?.lost?.()) throw new Error('The idempotency claim of this call was lost when its transaction failed to commit.');
       let open = true;
       try {
         // A handler cut off by its signal may still be running: once the transaction has ended,
         // its ctx.tx refuses to work, so nothing it does later can land outside the transaction.
         const result = await call.execute(usableWhile(tx, () => open));
         if (result.isError) throw new RolledBack(result);
-        if (complete && !(await complete(tx, resultJson(result)))) throw new LeaseLost();
+        if (completion && !(await completion.complete(tx, resultJson(result)))) throw new LeaseLost();
         await atomic.beforeCommit(tx);
         return result;
       } finally {

@@ -107,6 +107,12 @@ export interface AdmitDeps {
   settings: LimitSettings;
 }
 
+/** Whether admitting a call of `tool` writes to `store`: a budget hold does, and a rate counted there (not in Redis). */
+export function admissionWritesTo(store: { rates: RateCounter }, deps: AdmitDeps, tool: AnyTool): boolean {
+  const limits = limitsOf(tool, deps.settings);
+  return limits.budgets.length > 0 || (limits.rate !== undefined && deps.rates === store.rates);
+}
+
 const utcDay = (at: number) => new Date(at).toISOString().slice(0, 10);
 const nextUtcMidnight = (at: number) => Date.parse(`${utcDay(at)}T00:00:00.000Z`) + 86_400_000;
 

@@ -8,7 +8,15 @@
  * A member hears its outcome after that commit, so no answer reports a write that a failed
  * commit then lost. The one exception is a member that asks to hear early (an idempotency claim
  * that acquired its key): what it needs is the lock the open group holds, and the commit that
- * later carries its call's outcome carries the claim with it.
+ * later carries its call's outcome carries the claim with it. Should that group fail instead,
+ * such a member hears it through `lost` before any later group starts.
+ *
+ * Members run one after another inside the one transaction, as transactions always ran here:
+ * a handler that awaits something slow inside ctx.tx holds the file's write lock meanwhile, and
+ * the members that ran before it in its group hear their answers when it is done. Nobody joins a
+ * group once it has been open `maxOpenMs`, so that wait is at most one such handler. A deferred
+ * constraint (a DEFERRABLE INITIALLY DEFERRED foreign key) that a member leaves violated fails
+ * the commit and so its whole group; SQLite's foreign keys are immediate unless declared so.
  */
 import type { Serialize } from './write-lock.js';
 
@@ -30,13 +38,21 @@ export interface GroupCommitOptions {
   afterGroup?: () => void;
 }
 
-/** Runs `work` as a member of a group; `early(value)` true: its caller hears before the commit. */
-export type GroupedTransaction = <T>(work: () => T | Promise<T>, early?: (value: T) => boolean) => Promise<T>;
+export interface MemberOptions<T> {
+  /** True: the caller hears `value` right after the member's savepoint, before the commit. */
+  early?: (value: T) => boolean;
+  /** A member that heard early learns here that its group's commit failed after all. */
+  lost?: (error: unknown) => void;
+}
+
+/** Runs `work` as a member of a group. */
+export type GroupedTransaction = <T>(work: () => T | Promise<T>, options?: MemberOptions<T>) => Promise<T>;
 
 interface Member {
   work: () => unknown;
   deadline: number;
   early?: (value: unknown) => boolean;
+  lost?: (error: unknown) => void;
   settled: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -87,11 +103,13 @@ export function createGroupCommit(connection: () => GroupConnection, serialize: 
   async function runGroup(): Promise<void> {
     const first = waiting[0];
     if (!first) return;
-    const db = connection();
+    let db: GroupConnection;
     try {
+      db = connection();
       await options.begin(db, first.deadline);
     } catch (error) {
-      // The lock stayed taken past the first member's deadline; the others wait until their own.
+      // The lock stayed taken past the first member's deadline (or the file would not open);
+      // the others wait until their own.
       waiting.shift();
       first.reject(error);
       return;
@@ -117,7 +135,10 @@ export function createGroupCommit(connection: () => GroupConnection, serialize: 
       db.exec('COMMIT');
     } catch (error) {
       // Nothing of the group was kept: every member still waiting hears so, even one that had failed itself.
-      for (const member of members) if (!member.settled) settle(member, { ok: false, error });
+      for (const member of members) {
+        if (!member.settled) settle(member, { ok: false, error });
+        else member.lost?.(error);
+      }
       if (db.inTransaction) db.exec('ROLLBACK');
       return;
     } finally {
@@ -128,12 +149,13 @@ export function createGroupCommit(connection: () => GroupConnection, serialize: 
     });
   }
 
-  return <T>(work: () => T | Promise<T>, early?: (value: T) => boolean) =>
+  return <T>(work: () => T | Promise<T>, member: MemberOptions<T> = {}) =>
     new Promise<T>((resolve, reject) => {
       waiting.push({
         work,
         deadline: Date.now() + options.busyDeadlineMs,
-        early: early as ((value: unknown) => boolean) | undefined,
+        early: member.early as ((value: unknown) => boolean) | undefined,
+        lost: member.lost,
         settled: false,
         resolve: resolve as (value: unknown) => void,
         reject,

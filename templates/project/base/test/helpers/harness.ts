@@ -102,3 +102,6 @@ export async function issueTestToken(app: App, scopes: string[], options: { prin
 
 /** A fresh idempotency key, as a well-behaved client would generate for a new operation. */
 export const newKey = () => randomUUID();
+
+/** The token with its last character changed: a different token whatever that character was. */
+export const tamperedToken = (token: string) => `${token.slice(0, -1)}${token.endsWith('x') ? 'y' : 'x'}`;

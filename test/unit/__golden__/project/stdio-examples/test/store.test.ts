@@ -43,6 +43,7 @@ describe('SQLite store', () => {
       retentionMs: 86_400_000,
       reclaimStale: true,
       durableWithOutcome: true,
+      sharesOutcomeCommit: true,
     };
     expect(await store.idempotency.claim(request)).toMatchObject({ kind: 'acquired' });
     // Until the event loop turns, the group stays open for the call's outcome: nobody sees the claim yet.
@@ -53,6 +54,9 @@ describe('SQLite store', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(status.get('k1')).toBe('in_progress');
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
+    // One that cannot share its outcome's commit commits at once, left for that commit to flush.
+    expect(await store.idempotency.claim({ ...request, key: 'k0', sharesOutcomeCommit: false })).toMatchObject({ kind: 'acquired' });
+    expect(status.get('k0')).toBe('in_progress');
     // A claim that cannot get the file's lock before its deadline fails, and leaves the store usable.
     other.exec('BEGIN IMMEDIATE');
     await expect(store.idempotency.claim({ ...request, key: 'k2' })).rejects.toThrow(/locked|busy/i);

@@ -47,7 +47,16 @@ export interface IdempotencyScope {
 }
 
 export type ClaimOutcome =
-  | { kind: 'acquired'; leaseToken: string }
+  | {
+      kind: 'acquired';
+      leaseToken: string;
+      /**
+       * Set by a store that hands out a claim before it is committed (`sharesOutcomeCommit`):
+       * true once the transaction that held it failed, so the claim is gone. It is known before
+       * any later transaction of the store starts, so a call checks it inside its own.
+       */
+      lost?: () => boolean;
+    }
   | { kind: 'replay'; response: string }
   | { kind: 'mismatch' }
   | { kind: 'in_progress'; retryAfterMs: number }
@@ -68,11 +77,17 @@ export interface ClaimRequest extends IdempotencyScope {
    * The call's effects and its outcome commit later in one transaction of this same database (a
    * transactional tool), and that commit reaches the disk. The claim need not reach the disk on
    * its own: if the machine fails first, the call has changed nothing and losing its claim loses
-   * nothing. A store may hold such a claim in an open transaction that holds its write lock, so
-   * that the outcome's commit carries it (SQLite's group commit does); every other caller then
-   * waits for that commit instead of seeing the call in progress.
+   * nothing.
    */
   durableWithOutcome?: boolean;
+  /**
+   * With `durableWithOutcome`: the call commits nothing else to this store between its claim and
+   * its outcome (no rate or budget write there). A store may then hold the claim in an open
+   * transaction that the outcome's transaction joins, so that one commit carries both (SQLite's
+   * group commit does); every other caller waits for that commit instead of seeing the call in
+   * progress.
+   */
+  sharesOutcomeCommit?: boolean;
 }
 
 /**

@@ -224,10 +224,17 @@ function claimOn(db: Database.Database) {
 }
 
 /**
- * `claimWithOutcome`: where the claims that need no commit of their own (`durableWithOutcome`)
- * go. They join the open group commit, whose transaction the call's outcome joins next.
+ * Claims that need no flush of their own (`durableWithOutcome`) go to `unflushed`, a connection
+ * whose commits do not wait for the disk (synchronous=NORMAL): they become durable with the next
+ * FULL commit to the same write-ahead log, which flushes everything logged before it, the
+ * outcome's among them. Those that may also share the outcome's commit go to `inOutcomeCommit`.
  */
-function sqliteIdempotency(db: Database.Database, run: Runner, claimWithOutcome?: (request: ClaimRequest) => Promise<ClaimOutcome>): IdempotencyRepository {
+function sqliteIdempotency(
+  db: Database.Database,
+  run: Runner,
+  unflushed: Database.Database = db,
+  inOutcomeCommit?: (request: ClaimRequest) => Promise<ClaimOutcome>,
+): IdempotencyRepository {
   const complete = db.prepare(
     `UPDATE idempotency_records SET status = 'completed', response = @response
      WHERE principal_id = @principalId AND tool = @tool AND idem_key = @key AND lease_token = @leaseToken AND status = 'in_progress'`,
@@ -238,11 +245,13 @@ function sqliteIdempotency(db: Database.Database, run: Runner, claimWithOutcome?
   );
   const purge = db.prepare<[number]>('DELETE FROM idempotency_records WHERE expires_at <= ?');
   const claim = claimOn(db);
+  const claimUnflushed = unflushed === db ? claim : claimOn(unflushed);
 
   return {
     async claim(request) {
-      if (request.durableWithOutcome && claimWithOutcome) return claimWithOutcome(request);
-      return run.write(() => claim(request));
+      if (!request.durableWithOutcome) return run.write(() => claim(request));
+      if (request.sharesOutcomeCommit && inOutcomeCommit) return inOutcomeCommit(request);
+      return run.write(() => claimUnflushed(request));
     },
     async complete(scope, leaseToken, response) {
       return run.write(() => complete.run({ ...scope, leaseToken, response }).changes > 0);
@@ -562,7 +571,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   // inside a transaction that is open across a handler's awaits.
   let txDb: Database.Database | undefined;
   let txView: StoreTransaction | undefined;
+  let closing: Promise<void> | undefined;
   const transactionView = (): { connection: Database.Database; tx: StoreTransaction } => {
+    if (closing && !txDb?.open) throw new TypeError(`The SQLite store at ${file} is closed.`);
     txDb ??= file === ':memory:' ? db : openConnection(file, 'FULL');
     txView ??= transactionRepositories(txDb);
     return { connection: txDb, tx: txView };
@@ -591,14 +602,24 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
   });
   let claimInTransaction: ((request: ClaimRequest) => ClaimOutcome) | undefined;
-  const claimInGroup = (request: ClaimRequest) =>
-    grouped(
-      () => {
+  // An acquired claim is answered before its group commits; its call's transaction joins that
+  // group or a later one, and in a later one checks whether the claim's group failed.
+  const claimInGroup = (request: ClaimRequest) => {
+    let lost = false;
+    return grouped(
+      (): ClaimOutcome => {
         claimInTransaction ??= claimOn(transactionView().connection);
-        return claimInTransaction(request);
+        const outcome = claimInTransaction(request);
+        return outcome.kind === 'acquired' ? { ...outcome, lost: () => lost } : outcome;
       },
-      (outcome) => outcome.kind === 'acquired',
+      {
+        early: (outcome) => outcome.kind === 'acquired',
+        lost: () => {
+          lost = true;
+        },
+      },
     );
+  };
   const ping = db.prepare('SELECT count(*) FROM schema_migrations');
   // A row written and rolled back: in WAL mode the lock alone is granted even on a read-only file.
   const probeRow = db.prepare("INSERT INTO schema_migrations (id, applied_at) VALUES ('write-probe', '')");
@@ -612,14 +633,13 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       }
     });
   };
-  let closing: Promise<void> | undefined;
 
   return {
     kind: 'sqlite',
     location: file,
     db,
     tokens,
-    idempotency: sqliteIdempotency(db, run, claimInGroup),
+    idempotency: sqliteIdempotency(db, run, bookkeepingDb, claimInGroup),
     costs: {
       async record(record) {
         bookkeeping.record(record);
@@ -630,8 +650,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     budgets: limits.budgets,
     notes: sqliteNotes(db, run),
     transaction(work) {
-      const { tx } = transactionView();
-      return grouped(() => work(tx));
+      return grouped(() => work(transactionView().tx));
     },
     checkWritable,
     async checkAtStart() {
