@@ -54,6 +54,7 @@ const baseFiles = [
   'src/store/claim.ts',
   'src/store/cost-rollup.ts',
   'src/store/group-commit.ts',
+  'src/store/transaction-control.ts',
   'src/store/index.ts',
   'src/store/memory.ts',
   'src/store/migrations.ts',

@@ -23,7 +23,8 @@ afterEach(async () => {
 function openStore() {
   const dir = mkdtempSync(path.join(tmpdir(), 'group-commit-'));
   const file = path.join(dir, 'mcp.db');
-  const store = openSqliteStore(file);
+  // A group takes members for a second rather than 20 ms: a pause of the test runner must not split one.
+  const store = openSqliteStore(file, { groupOpenMs: 1000 });
   // Another connection, as another process would see the file: it reads committed data only.
   const observer = new Database(file, { readonly: true });
   cleanups.push(
@@ -132,6 +133,68 @@ describe('group commit: faults', () => {
     expect(opened).toBe(2);
   });
 
+  it('refuses transaction control in ctx.tx.sql, which would commit the other calls of its group half-done', async () => {
+    const { store, observer } = openStore();
+    await store.transaction((tx) => tx.sql`CREATE TABLE scratch (label TEXT PRIMARY KEY)`);
+    const outcomes = await Promise.allSettled([
+      store.transaction(async (tx) => {
+        await insert(tx, 'innocent');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        await insert(tx, 'innocent-later');
+      }),
+      ...['COMMIT', 'END', 'ROLLBACK', 'BEGIN', 'RELEASE grouped_call', ' savepoint mine'].map((statement) =>
+        store.transaction(async (tx) => {
+          await insert(tx, `before ${statement}`);
+          await tx.sql([statement] as unknown as TemplateStringsArray);
+          await insert(tx, `after ${statement}`);
+        }),
+      ),
+    ]);
+    expect(outcomes[0]).toEqual({ status: 'fulfilled', value: undefined });
+    for (const outcome of outcomes.slice(1))
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/^ctx\.tx\.sql cannot run/) } });
+    expect(labelsIn(observer)).toEqual(['innocent', 'innocent-later']);
+  });
+
+  it('replaces the connection of a group that failed to roll back, so the next group is served', async () => {
+    const connections: { exec(sql: string): void; inTransaction: boolean; statements: string[] }[] = [];
+    const fake = (failRollback: boolean) => {
+      const connection = {
+        inTransaction: false,
+        statements: [] as string[],
+        exec(sql: string) {
+          connection.statements.push(sql);
+          if (sql === 'ROLLBACK' && failRollback) throw new Error('disk I/O error');
+          if (sql.startsWith('BEGIN')) connection.inTransaction = true;
+          if (sql === 'COMMIT' || sql === 'ROLLBACK') connection.inTransaction = false;
+        },
+      };
+      connections.push(connection);
+      return connection;
+    };
+    let current = fake(true);
+    const discarded: unknown[] = [];
+    const grouped = createGroupCommit(() => current, createWriteLock(), {
+      begin: async (connection) => connection.exec('BEGIN IMMEDIATE'),
+      busyDeadlineMs: 1000,
+      discard: (error) => {
+        discarded.push(error);
+        current = fake(false);
+      },
+    });
+    // A commit that fails, then a ROLLBACK that fails too.
+    const failing = current;
+    failing.exec = ((exec) => (sql: string) => {
+      if (sql === 'COMMIT') throw new Error('disk I/O error');
+      exec(sql);
+    })(failing.exec);
+    await expect(grouped(() => 'lost')).rejects.toThrow('disk I/O error');
+    expect(discarded).toHaveLength(1);
+    expect(await grouped(() => 'served')).toBe('served');
+    expect(connections).toHaveLength(2);
+    expect(connections[1]!.statements).toEqual(['BEGIN IMMEDIATE', 'SAVEPOINT grouped_call', 'RELEASE grouped_call', 'COMMIT']);
+  });
+
   it('refuses transactions and claims once the store is closed, rather than opening the file again', async () => {
     const { store } = openStore();
     await store.close();
@@ -195,18 +258,22 @@ describe('group commit of keyed transactional calls', () => {
     const { store, observer } = openStore();
     const { app } = testApp({ tools: fixtureTools, store, config: loadConfig({ MCP_PROD_STORE: 'memory', LOG_LEVEL: 'debug', ...env }) });
     const connection = await connectClient(app);
-    cleanups.push(connection.close);
+    cleanups.push(() => app.close(), connection.close);
     const call = (args: Record<string, unknown>, key: string) =>
       connection.client.callTool({ name: 'tx_effect', arguments: args, _meta: { 'mcp-prod/idempotencyKey': key } });
     const records = () => observer.prepare('SELECT status FROM idempotency_records').pluck().all() as string[];
     return { call, records, observer, store };
   }
 
-  it('commits the claim on its own, unflushed, when a budget hold is written between it and the outcome', async () => {
-    for (const [env, shared] of [
+  it('commits the claim on its own, unflushed, when a rate or a budget is checked between it and the outcome', async () => {
+    const cases: [Record<string, string>, boolean][] = [
       [{}, true],
       [{ MCP_PROD_DAILY_BUDGET_USD: '5' }, false],
-    ] as const) {
+      [{ MCP_PROD_RATE_LIMIT: '100/min' }, false],
+    ];
+    // Counted in Redis, the rate is a round trip that outlasts the claim's open group.
+    if (process.env.MCP_PROD_TEST_REDIS_URL) cases.push([{ MCP_PROD_RATE_LIMIT: '100/min', REDIS_URL: process.env.MCP_PROD_TEST_REDIS_URL }, false]);
+    for (const [env, shared] of cases) {
       const { call, records, store } = await setup(env);
       const claim = vi.spyOn(store.idempotency, 'claim');
       const name = `gate-${newKey()}`;

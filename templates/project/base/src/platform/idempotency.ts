@@ -108,8 +108,11 @@ export interface IdempotentCall {
    * that will execute, so a replay never counts. When they refuse, the key is freed: nothing ran.
    */
   admit?: () => Promise<void>;
-  /** `admit` commits to the store (a budget hold, a rate counted there): the claim cannot share the outcome's commit. */
-  admitCommits?: boolean;
+  /**
+   * `admit` waits on the store or on Redis (a rate or a budget applies): the claim's transaction
+   * would commit before the outcome's could join it, so the claim commits on its own.
+   */
+  admitWaits?: boolean;
 }
 
 export interface AtomicRun {
@@ -157,7 +160,7 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
       ...deps.settings,
       reclaimStale: call.tool.transactional,
       durableWithOutcome: call.tool.transactional,
-      sharesOutcomeCommit: call.tool.transactional && !call.admitCommits,
+      sharesOutcomeCommit: call.tool.transactional && !call.admitWaits,
     });
   } catch (error) {
     deps.log.error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');

@@ -107,10 +107,10 @@ export interface AdmitDeps {
   settings: LimitSettings;
 }
 
-/** Whether admitting a call of `tool` writes to `store`: a budget hold does, and a rate counted there (not in Redis). */
-export function admissionWritesTo(store: { rates: RateCounter }, deps: AdmitDeps, tool: AnyTool): boolean {
-  const limits = limitsOf(tool, deps.settings);
-  return limits.budgets.length > 0 || (limits.rate !== undefined && deps.rates === store.rates);
+/** Whether admitting a call of `tool` waits on a store or on Redis: it does whenever a rate or a budget applies. */
+export function admissionWaits(tool: AnyTool, settings: LimitSettings): boolean {
+  const limits = limitsOf(tool, settings);
+  return limits.rate !== undefined || limits.budgets.length > 0;
 }
 
 const utcDay = (at: number) => new Date(at).toISOString().slice(0, 10);

@@ -23,7 +23,7 @@ import { createCostMeter, takeReturnedCost, type PriceTable } from './cost.js';
 import { checkDeprecation, type DeprecationNotice } from './deprecation.js';
 import { cancelled, internalError, readToolError, storeUnavailable, ToolError, toolErrorResult } from './errors.js';
 import { KEY_ARGUMENT, keyHash, resolveKey, runIdempotent, type IdempotencySettings } from './idempotency.js';
-import { admissionWritesTo, admitCall, type AdmissionWatch, type LimitSettings } from './limits.js';
+import { admissionWaits, admitCall, type AdmissionWatch, type LimitSettings } from './limits.js';
 import type { Logger } from './logger.js';
 import { checkToolVersion, staleDefinitionError, type RegisteredTool, type Registry } from './registry.js';
 import { structuredResult } from './result-json.js';
@@ -131,7 +131,6 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
         return tx;
       },
     });
-    const limits = { rates: deps.rates, budgets: deps.store.budgets, settings: deps.limits };
     const run = await runIdempotent(
       {
         tool,
@@ -142,6 +141,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
         execute: (tx) => execute(found, args, context(tx), request.cancellation),
         atomic: tool.transactional ? { store: deps.store, beforeCommit: (tx) => tx.costs.record(costRecord('ok')) } : undefined,
         admit: async () => {
+          const limits = { rates: deps.rates, budgets: deps.store.budgets, settings: deps.limits };
           call.admission = await admitCall(limits, { tool, principalId: caller.id, callId: call.callId, now: deps.clock.now().getTime() }).catch(
             (error: unknown) => {
               if (error instanceof ToolError) {
@@ -154,7 +154,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
           );
           request.admissionWatch?.settle();
         },
-        admitCommits: tool.transactional && admissionWritesTo(deps.store, limits, tool),
+        admitWaits: tool.transactional && admissionWaits(tool, deps.limits),
       },
       { store: deps.store.idempotency, settings: deps.idempotency, log },
     );

@@ -36,6 +36,8 @@ export interface GroupCommitOptions {
   maxOpenMs?: number;
   /** Runs after every group, committed or not. */
   afterGroup?: () => void;
+  /** The connection failed to roll back a failed group and may still hold the lock: replace it. */
+  discard?: (error: unknown) => void;
 }
 
 export interface MemberOptions<T> {
@@ -73,7 +75,7 @@ export function createGroupCommit(connection: () => GroupConnection, serialize: 
     if (scheduled || waiting.length === 0) return;
     scheduled = true;
     serialize(runGroup)
-      // Only a failed ROLLBACK gets here, after every member has heard of the failure.
+      // runGroup settles every member it took, whatever fails; nothing is left to tell here.
       .catch(() => undefined)
       .finally(() => {
         scheduled = false;
@@ -139,7 +141,11 @@ export function createGroupCommit(connection: () => GroupConnection, serialize: 
         if (!member.settled) settle(member, { ok: false, error });
         else member.lost?.(error);
       }
-      if (db.inTransaction) db.exec('ROLLBACK');
+      try {
+        if (db.inTransaction) db.exec('ROLLBACK');
+      } catch (rollbackError) {
+        options.discard?.(rollbackError);
+      }
       return;
     } finally {
       options.afterGroup?.();

@@ -96,6 +96,19 @@ suite(url ? 'PostgreSQL store' : `PostgreSQL store: ${SKIPPED}`, () => {
     const claim = (store: PostgresStore, now = Date.now()) =>
       store.idempotency.claim({ principalId: 'alice', tool: 'pay', key: 'k', fingerprint: 'f', now, leaseMs: 30_000, retentionMs: 86_400_000 });
 
+    it('refuses transaction control in ctx.tx.sql, so a handler cannot commit half of its call', async () => {
+      const store = open();
+      await store.ready();
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.sql`CREATE TABLE half (id INT)`;
+          await tx.sql`COMMIT`;
+        }),
+      ).rejects.toThrow(/cannot run COMMIT/);
+      const { rows } = await admin!.query('SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2', [store.schema, 'half']);
+      expect(rows).toEqual([]);
+    });
+
     it('keeps every table in its schema and names it in location, never the password', async () => {
       const store = open();
       await store.ready();

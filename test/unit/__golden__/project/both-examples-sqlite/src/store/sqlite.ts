@@ -16,6 +16,7 @@ import { addDelta, groupStats, rollupDelta, rowStats } from './cost-rollup.js';
 import { migrations as defaultMigrations, type Migration } from './migrations.js';
 import { createGroupCommit } from './group-commit.js';
 import { rateStep } from './rate-cell.js';
+import { refuseTransactionControl } from './transaction-control.js';
 import type {
   BudgetHold,
   BudgetLimit,
@@ -39,6 +40,8 @@ import { createWriteLock } from './write-lock.js';
 export interface SqliteStoreOptions extends BookkeepingOptions {
   /** How long a write waits for a lock held elsewhere before it fails with SQLITE_BUSY (default 2 000 ms). */
   busyDeadlineMs?: number;
+  /** How long a group commit takes in new members after it opened (default 20 ms; see group-commit.ts). */
+  groupOpenMs?: number;
 }
 
 export interface SqliteStore extends Store {
@@ -58,7 +61,18 @@ interface Runner {
   write<T>(statement: () => T): Promise<T>;
 }
 
-const direct: Runner = { read: async (statement) => statement(), write: async (statement) => statement() };
+/**
+ * The runner of ctx.tx: its statements run at once, but only while its transaction is open.
+ * SQLite rolls a transaction back by itself after some errors (a full disk), and a statement run
+ * after that would commit on its own, outside the call's transaction.
+ */
+function insideTransaction(db: Database.Database): Runner {
+  const inside = async <T>(statement: () => T) => {
+    if (!db.inTransaction) throw new Error("This call's transaction has ended (SQLite rolled it back after an error), so ctx.tx can do no more.");
+    return statement();
+  };
+  return { read: inside, write: inside };
+}
 
 /**
  * Applies pending migrations and returns the ids applied now. Refuses a database that holds
@@ -480,24 +494,29 @@ function sqliteNotes(db: Database.Database, run: Runner): NotesRepository {
 }
 
 /** `sql\`... ${value} ...\`` on SQLite: each value becomes a `?` placeholder. */
-function sqliteSql(db: Database.Database): StoreTransaction['sql'] {
+function sqliteSql(db: Database.Database, run: Runner): StoreTransaction['sql'] {
   return async <Row>(strings: TemplateStringsArray, ...values: unknown[]) => {
-    const statement = db.prepare(strings.join('?'));
-    if (statement.reader) return statement.all(...values) as Row[];
-    statement.run(...values);
-    return [];
+    const text = strings.join('?');
+    refuseTransactionControl(text);
+    return run.write(() => {
+      const statement = db.prepare(text);
+      if (statement.reader) return statement.all(...values) as Row[];
+      statement.run(...values);
+      return [];
+    });
   };
 }
 
 /** What ctx.tx offers, on the connection that holds the transaction. */
 function transactionRepositories(db: Database.Database): StoreTransaction {
-  const costs = sqliteCosts(db, direct);
+  const run = insideTransaction(db);
+  const costs = sqliteCosts(db, run);
   return {
-    idempotency: sqliteIdempotency(db, direct),
+    idempotency: sqliteIdempotency(db, run),
     // Never written behind: the cost record commits with the handler's writes.
-    costs: { record: async (record) => costs.insertAll([record]) },
-    notes: sqliteNotes(db, direct),
-    sql: sqliteSql(db),
+    costs: { record: (record) => run.write(() => costs.insertAll([record])) },
+    notes: sqliteNotes(db, run),
+    sql: sqliteSql(db, run),
   };
 }
 
@@ -592,16 +611,25 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const limits = sqliteLimits(db, run);
   const bookkeeping = createBookkeeping(sqliteBookkeepingWriter(bookkeepingDb, run, costs.insertAll), options);
   const tokens = sqliteTokens(db, run, bookkeeping);
+  let claimInTransaction: ((request: ClaimRequest) => ClaimOutcome) | undefined;
   const grouped = createGroupCommit(() => transactionView().connection, serialize, {
     begin: (connection, deadline) => retryWhileBusy(() => connection.exec('BEGIN IMMEDIATE'), deadline, file),
     busyDeadlineMs,
+    maxOpenMs: options.groupOpenMs,
     // In memory ctx.tx shares the server's connection, whose own commits move no
     // data_version, and whose token reads meanwhile saw writes a rollback may undo.
     afterGroup: () => {
       if (txDb === db) tokens.ownCommit();
     },
+    discard: (error) => {
+      options.onWarning?.('transaction_connection_replaced', { location: file, err: error });
+      if (!txDb || txDb === db) return;
+      txDb.close();
+      txDb = undefined;
+      txView = undefined;
+      claimInTransaction = undefined;
+    },
   });
-  let claimInTransaction: ((request: ClaimRequest) => ClaimOutcome) | undefined;
   // An acquired claim is answered before its group commits; its call's transaction joins that
   // group or a later one, and in a later one checks whether the claim's group failed.
   const claimInGroup = (request: ClaimRequest) => {

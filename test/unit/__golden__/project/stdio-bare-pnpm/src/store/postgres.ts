@@ -12,6 +12,7 @@ import { createBookkeeping, type Bookkeeping, type BookkeepingBatch, type Bookke
 import { decideClaim } from './claim.js';
 import { groupStats, rollupBatch, rowStats, utcDay } from './cost-rollup.js';
 import { migratePostgres } from './postgres-migrations.js';
+import { refuseTransactionControl } from './transaction-control.js';
 import type {
   BudgetLimit,
   BudgetRepository,
@@ -459,13 +460,11 @@ async function readDaily(query: Query, sinceDay: string): Promise<CostDailyRow[]
 /** `sql\`... ${value} ...\``: each value becomes a `$n` parameter, never text in the statement. */
 const sqlOn =
   (query: Query): StoreTransaction['sql'] =>
-  async <Row>(strings: TemplateStringsArray, ...values: unknown[]) =>
-    (
-      await query(
-        strings.reduce((text, part, index) => `${text}$${index}${part}`),
-        values,
-      )
-    ).rows as Row[];
+  async <Row>(strings: TemplateStringsArray, ...values: unknown[]) => {
+    const text = strings.reduce((sql, part, index) => `${sql}$${index}${part}`);
+    refuseTransactionControl(text);
+    return (await query(text, values)).rows as Row[];
+  };
 
 /** Creates the pool now; connects and migrates on first use. */
 export function openPostgresStore(options: PostgresStoreOptions): PostgresStore {
