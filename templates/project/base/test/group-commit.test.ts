@@ -156,6 +156,33 @@ describe('group commit: faults', () => {
     expect(labelsIn(observer)).toEqual(['innocent', 'innocent-later']);
   });
 
+  it('refuses ctx.tx work after SQLite rolled the transaction back on its own, which would otherwise commit alone', async () => {
+    const { store, observer } = openStore();
+    await store.transaction((tx) => tx.sql`CREATE TABLE scratch (label TEXT PRIMARY KEY, filler BLOB)`);
+    const outcome = store.transaction(async (tx) => {
+      // A full disk, as SQLite sees it: past this many pages, a write fails with SQLITE_FULL and
+      // SQLite rolls back the whole transaction.
+      const [row] = await tx.sql<{ pages: number }>`SELECT page_count AS pages FROM pragma_page_count()`;
+      await tx.sql([`PRAGMA max_page_count = ${row!.pages + 2}`] as unknown as TemplateStringsArray);
+      const full = await (async () => {
+        for (let i = 0; i < 50; i++) await tx.sql`INSERT INTO scratch (label, filler) VALUES (${`big-${i}`}, randomblob(3000))`;
+      })().catch((error: { code?: string }) => error.code);
+      expect(full).toBe('SQLITE_FULL');
+      // A handler that carries on after the error.
+      await insert(tx, 'after-full');
+    });
+    await expect(outcome).rejects.toThrow(/transaction has ended/);
+    expect(labelsIn(observer)).toEqual([]);
+    // A member that finished before SQLite's rollback hears that it was lost too.
+    const innocent = store.transaction((tx) => insert(tx, 'innocent'));
+    const filling = store.transaction(async (tx) => {
+      await tx.sql`INSERT INTO scratch (label, filler) VALUES (${'big'}, randomblob(30000))`;
+    });
+    await expect(filling).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+    await expect(innocent).rejects.toThrow(/SQLITE_FULL|database or disk is full/);
+    expect(labelsIn(observer)).toEqual([]);
+  });
+
   it('replaces the connection of a group that failed to roll back, so the next group is served', async () => {
     const connections: { exec(sql: string): void; inTransaction: boolean; statements: string[] }[] = [];
     const fake = (failRollback: boolean) => {

@@ -83,13 +83,17 @@ export function createGroupCommit(connection: () => GroupConnection, serialize: 
       });
   };
 
+  // After some errors (a full disk) SQLite rolls the whole transaction back itself: the group is
+  // lost, and its members hear so rather than a missing savepoint.
   const runMember = async (db: GroupConnection, member: Member): Promise<Outcome> => {
     db.exec(`SAVEPOINT ${SAVEPOINT}`);
     try {
       const value = await member.work();
+      if (!db.inTransaction) throw new Error('SQLite rolled the transaction back after an error, so nothing of it was kept.');
       db.exec(`RELEASE ${SAVEPOINT}`);
       return { ok: true, value };
     } catch (error) {
+      if (!db.inTransaction) throw error;
       db.exec(`ROLLBACK TO ${SAVEPOINT}`);
       db.exec(`RELEASE ${SAVEPOINT}`);
       return { ok: false, error };
