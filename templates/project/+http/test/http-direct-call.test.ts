@@ -6,6 +6,7 @@
  * errors, replays, refusals, and for requests the direct path must leave to the SDK.
  */
 import { request } from 'node:http';
+import * as sdkModule from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startHttpServer, type HttpSettings, type RunningHttpServer } from '../src/http.js';
@@ -14,6 +15,10 @@ import * as serverModule from '../src/server.js';
 import { fixtureTools } from './fixtures/tools.js';
 import { issueTestToken, newKey, testApp } from './helpers/harness.js';
 
+vi.mock('@modelcontextprotocol/server', async (importOriginal) => {
+  const original = await importOriginal<typeof import('@modelcontextprotocol/server')>();
+  return { ...original, classifyInboundRequest: vi.fn(original.classifyInboundRequest) };
+});
 vi.mock('../src/server.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../src/server.js')>();
   return { ...original, buildServer: vi.fn(original.buildServer) };
@@ -187,12 +192,32 @@ describe('tools/call served directly', () => {
     expect(made).toBe(0);
   });
 
-  it('asks the SDK classifier about whatever its shortcut does not cover, with the same answers', async () => {
+  it('serves calls with an idempotency key or a progress token without asking the SDK classifier', async () => {
+    const classify = vi.mocked(sdkModule.classifyInboundRequest);
+    const target = await start(true, {});
+    const before = classify.mock.calls.length;
+    const answers = [
+      await send(target, call('write_thing', { value: 'keyed' }, { _meta: { 'mcp-prod/idempotencyKey': newKey() } })),
+      await send(target, call('echo', { text: 'hi' }, { _meta: { progressToken: 'p-1' } })),
+      await send(target, call('echo', { text: 'hi' }, { _meta: { progressToken: 7, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } })),
+    ];
+    for (const answer of answers) expect(answer).toMatchObject({ status: 200, message: { result: { content: [{ type: 'text' }] } } });
+    expect(classify.mock.calls.length - before).toBe(0);
+  });
+
+  it('decides as the SDK classifier does, where its shortcut answers and where it asks, with the same answers', async () => {
     const exchanges: Exchange[] = [
       // A key beside the request's four (the SDK's request schema is strict), a _meta its schema refuses.
       { body: { ...call('echo', { text: 'hi' }).body, result: {} } },
       { body: { ...call('echo', { text: 'hi' }).body, extra: 1 } },
       call('echo', { text: 'hi' }, { _meta: { progressToken: { not: 'a token' } } }),
+      // Progress tokens at the edges of what the SDK's request schema takes: strings and safe integers.
+      call('echo', { text: 'hi' }, { _meta: { progressToken: 2 ** 53 } }),
+      call('echo', { text: 'hi' }, { _meta: { progressToken: 1.5 } }),
+      call('echo', { text: 'hi' }, { _meta: { progressToken: null } }),
+      call('echo', { text: 'hi' }, { _meta: { progressToken: true, 'mcp-prod/idempotencyKey': newKey() } }),
+      call('echo', { text: 'hi' }, { _meta: { progressToken: -(2 ** 53 - 1) } }),
+      call('echo', { text: 'hi' }, { _meta: { progressToken: '' } }),
       // Routing headers, which the 2025 era ignores, and a _meta it accepts.
       { ...call('echo', { text: 'hi' }), headers: { 'mcp-method': 'tools/list' } },
       { ...call('echo', { text: 'hi' }), headers: { 'mcp-method': 'tools/call', 'mcp-name': 'echo' } },
@@ -200,7 +225,7 @@ describe('tools/call served directly', () => {
     ];
     const pairs = await compare(exchanges);
     for (const { exchange, direct, sdk } of pairs) expect(direct, `${JSON.stringify(exchange)}`).toEqual(sdk);
-    expect(pairs.map(({ direct }) => direct.status)).toEqual([400, 400, 400, 200, 200, 200]);
-    for (const { direct } of pairs.slice(3)) expect(direct.message).toMatchObject({ result: { content: [{ type: 'text' }] } });
+    expect(pairs.map(({ direct }) => direct.status)).toEqual([400, 400, 400, 400, 400, 400, 400, 200, 200, 200, 200, 200]);
+    for (const { direct } of pairs.slice(7)) expect(direct.message).toMatchObject({ result: { content: [{ type: 'text' }] } });
   });
 });

@@ -70,19 +70,27 @@ function hasPlainCallParams(params: Record<string, unknown>): boolean {
 /** The keys of a JSON-RPC request: the SDK's request schema is strict and refuses any other. */
 const REQUEST_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 
+/** A progress token the SDK's request schema accepts: a string or a safe integer. */
+const isProgressToken = (token: unknown) => typeof token === 'string' || Number.isSafeInteger(token);
+
 /**
  * Whether the SDK's classifier would route this request to its 2025 fallback, known without
- * asking it: nothing but the request keys, no `_meta` that could claim the 2026 envelope, and no
- * Mcp-Method or Mcp-Name header (the version header is already known to be a 2025-era one). Its
- * answer for such a request is always "legacy", but it parses the body with four zod schemas
- * first, two of which fail and build their errors: about 4% of a served call. Anything else is
- * asked.
+ * asking it: nothing but the request keys, no Mcp-Method or Mcp-Name header (the version header
+ * is already known to be a 2025-era one), and a `_meta` that cannot claim the 2026 envelope (no
+ * `io.modelcontextprotocol/` key, checked before) with any progress token of the type its request
+ * schema takes. Its answer for such a request is always "legacy", but it parses the body with
+ * four zod schemas first, two of which fail and build their errors: about 4% of a served call,
+ * paid by every call that carries an idempotency key or a progress token. Anything else is asked.
  */
-const isPlainLegacyRequest = (req: IncomingMessage, message: Record<string, unknown>, params: Record<string, unknown>) =>
-  params._meta === undefined &&
-  req.headers['mcp-method'] === undefined &&
-  req.headers['mcp-name'] === undefined &&
-  Object.keys(message).every((key) => REQUEST_KEYS.has(key));
+const isPlainLegacyRequest = (req: IncomingMessage, message: Record<string, unknown>, params: Record<string, unknown>) => {
+  const meta = params._meta as Record<string, unknown> | undefined;
+  return (
+    (meta === undefined || !('progressToken' in meta) || isProgressToken(meta.progressToken)) &&
+    req.headers['mcp-method'] === undefined &&
+    req.headers['mcp-name'] === undefined &&
+    Object.keys(message).every((key) => REQUEST_KEYS.has(key))
+  );
+};
 
 /** The call, when the SDK would serve this request as a stateless 2025-era tools/call; otherwise undefined. */
 export function directCallOf(req: IncomingMessage, message: unknown): DirectCall | undefined {
