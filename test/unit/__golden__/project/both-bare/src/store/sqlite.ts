@@ -478,11 +478,26 @@ const OPEN_BUSY_TIMEOUT_MS = 5000;
 /** Room the startup check asks the disk for: a few dozen commits' worth of WAL. */
 const PROBE_BYTES = 256 * 1024;
 
-function openConnection(file: string, synchronous: 'FULL' | 'NORMAL', timeout = BUSY_TIMEOUT_MS): Database.Database {
+/**
+ * Page cache of the connections that mostly write (bookkeeping, transactions), in KiB: SQLite's
+ * own default. better-sqlite3 builds SQLite with 16 MB per connection, which a connection that
+ * appends ledger rows or claims random keys fills with pages it never reads again, and keeps.
+ */
+const WRITER_CACHE_KIB = 2000;
+
+interface ConnectionOptions {
+  synchronous: 'FULL' | 'NORMAL';
+  timeout?: number;
+  /** Page cache in KiB; without it, better-sqlite3's default, for the connection that serves reads. */
+  cacheKiB?: number;
+}
+
+function openConnection(file: string, { synchronous, timeout = BUSY_TIMEOUT_MS, cacheKiB }: ConnectionOptions): Database.Database {
   const db = new Database(file, { timeout });
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
+  if (cacheKiB !== undefined) db.pragma(`cache_size = -${cacheKiB}`);
   return db;
 }
 
@@ -526,7 +541,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   const busyDeadlineMs = options.busyDeadlineMs ?? BUSY_DEADLINE_MS;
   // better-sqlite3 defaults WAL databases to synchronous=NORMAL, which can lose the last
   // commits on power failure; idempotency records and tokens must survive that.
-  const db = openConnection(file, 'FULL', OPEN_BUSY_TIMEOUT_MS);
+  const db = openConnection(file, { synchronous: 'FULL', timeout: OPEN_BUSY_TIMEOUT_MS });
   try {
     migrate(db);
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -536,7 +551,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   }
   // Bookkeeping gets its own connection without the fsync per commit (WAL keeps it consistent;
   // a power cut may lose its last moments), so that it never slows down the writes that matter.
-  const bookkeepingDb = file === ':memory:' ? db : openConnection(file, 'NORMAL');
+  const bookkeepingDb = file === ':memory:' ? db : openConnection(file, { synchronous: 'NORMAL', cacheKiB: WRITER_CACHE_KIB });
   // ctx.tx runs on a connection of its own, so that nothing else this process does can land
   // inside a transaction that is open across a handler's awaits.
   let txDb: Database.Database | undefined;
@@ -544,7 +559,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   let closing: Promise<void> | undefined;
   const transactionView = (): { connection: Database.Database; tx: StoreTransaction } => {
     if (closing && !txDb?.open) throw new TypeError(`The SQLite store at ${file} is closed.`);
-    txDb ??= file === ':memory:' ? db : openConnection(file, 'FULL');
+    txDb ??= file === ':memory:' ? db : openConnection(file, { synchronous: 'FULL', cacheKiB: WRITER_CACHE_KIB });
     txView ??= transactionRepositories(txDb);
     return { connection: txDb, tx: txView };
   };
