@@ -18,7 +18,9 @@
 // BENCH_HTTP_INITIAL_WARMUP_SECONDS (6: every server's JIT warm-up at concurrency 8 before the
 // first round), BENCH_HTTP_ROUNDS (4), BENCH_HTTP_CONCURRENCY ("1,8,32"), BENCH_HTTP_SERVERS (row ids, comma-
 // separated; default all), BENCH_HTTP_PROFILE (row ids, or "ours": run under --cpu-prof),
-// BENCH_HTTP_SKIP_PREPARE=1 (reuse .bench/project as it is, without rebuilding this checkout).
+// BENCH_HTTP_SKIP_PREPARE=1 (reuse .bench/project as it is, without rebuilding this checkout),
+// BENCH_HTTP_IDLE_SECONDS (45: how long every server idles after the last round before its resident
+// size is read again; V8 gives its grown heap back only some seconds after the load stops).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -37,6 +39,7 @@ const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
 const WARMUP_SECONDS = Number(process.env.BENCH_HTTP_WARMUP_SECONDS ?? 1);
 const INITIAL_WARMUP_SECONDS = Number(process.env.BENCH_HTTP_INITIAL_WARMUP_SECONDS ?? 6);
 const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 4);
+const IDLE_SECONDS = Number(process.env.BENCH_HTTP_IDLE_SECONDS ?? 45);
 const CONCURRENCY = (process.env.BENCH_HTTP_CONCURRENCY ?? '1,8,32').split(',').map(Number);
 const PROTOCOL = '2025-11-25';
 const SEARCH_ARGUMENTS = { query: 'benchmarks', limit: 10 };
@@ -413,10 +416,15 @@ try {
       );
     }
   }
+  // Right after the last round, a server's size depends on when its last collection ran, which
+  // its place in the round decides; after the same idle time, every server has settled.
   for (const [id, server] of servers) {
     results.get(id).rssBytes = processRss(server.child.pid);
     results.get(id).peakRssBytes = processPeakRss(server.child.pid);
   }
+  process.stderr.write(`  idling ${IDLE_SECONDS} s before reading resident sizes again\n`);
+  await sleep(IDLE_SECONDS * 1000);
+  for (const [id, server] of servers) results.get(id).idleRssBytes = processRss(server.child.pid);
 } finally {
   stopping ??= stopAll();
   await stopping;
@@ -447,10 +455,11 @@ const lines = [
   '',
   `${cpuModel}, ${cpus.length} cores, Node ${process.version}, load average ${loadBefore.toFixed(2)} before the run. ` +
     `Each server warmed up for ${INITIAL_WARMUP_SECONDS} s at concurrency 8, then ${ROUNDS} interleaved rounds; per cell ${SECONDS} s measured after ${WARMUP_SECONDS} s warm-up; medians over rounds. ` +
+    `Resident size (VmRSS) right after the last round and after ${IDLE_SECONDS} s without load, peak (VmHWM) over the whole run. ` +
     `Closed-loop load generator (undici ${peerVersions.undici} Pool, one connection per worker) in the harness process, sharing the ${cpus.length} cores with the server under test. ` +
     `Every request is a tools/call POST (protocol ${PROTOCOL}); every response was checked (HTTP 200, a result without isError, for search_notes the fixture's exact content of ${Buffer.byteLength(fixture?.content?.map((c) => c.text ?? '').join('') ?? '')} bytes).`,
   '',
-  `| server | requests/s c=${cs} | p50 ms c=${cs} | p99 ms c=${cs} | server CPU µs/request c=${cs} | RSS MB after / peak | requests/s vs bare SDK v2 c=${cs} | vs bare node:http c=${cs} | cores busy c=${top}: server / load generator / rest of machine | errors |`,
+  `| server | requests/s c=${cs} | p50 ms c=${cs} | p99 ms c=${cs} | server CPU µs/request c=${cs} | RSS MB end / idle / peak | requests/s vs bare SDK v2 c=${cs} | vs bare node:http c=${cs} | cores busy c=${top}: server / load generator / rest of machine | errors |`,
   '|---|---|---|---|---|---|---|---|---|---|',
 ];
 let invalid = 0;
@@ -462,7 +471,7 @@ for (const { id, label } of rows) {
   const per = (key, digits) => CONCURRENCY.map((c) => fmt(mid(id, c, key), digits)).join(' / ');
   const ratio = (key) => CONCURRENCY.map((c) => fmt(mid(id, c, key), 2)).join(' / ');
   lines.push(
-    `| ${label} | ${valid ? per('rps', 0) : `INVALID (${per('rps', 0)})`} | ${per('p50', 2)} | ${per('p99', 2)} | ${per('cpuUsPerRequest', 0)} | ${[result.rssBytes, result.peakRssBytes].map((bytes) => fmt(bytes === undefined ? undefined : bytes / 2 ** 20, 0)).join(' / ')} | ${id === BARE_SDK ? '1' : ratio('vsBareSdk')} | ${id === BARE_HTTP ? '1' : ratio('vsBareHttp')} | ${['serverCores', 'generatorCores', 'otherCores'].map((key) => fmt(mid(id, top, key), 2)).join(' / ')} | ${result.failures.length} |`,
+    `| ${label} | ${valid ? per('rps', 0) : `INVALID (${per('rps', 0)})`} | ${per('p50', 2)} | ${per('p99', 2)} | ${per('cpuUsPerRequest', 0)} | ${[result.rssBytes, result.idleRssBytes, result.peakRssBytes].map((bytes) => fmt(bytes === undefined ? undefined : bytes / 2 ** 20, 0)).join(' / ')} | ${id === BARE_SDK ? '1' : ratio('vsBareSdk')} | ${id === BARE_HTTP ? '1' : ratio('vsBareHttp')} | ${['serverCores', 'generatorCores', 'otherCores'].map((key) => fmt(mid(id, top, key), 2)).join(' / ')} | ${result.failures.length} |`,
   );
 }
 lines.push(
@@ -490,7 +499,7 @@ writeFileSync(
     {
       date: startedAt.toISOString(),
       machine: { cpu: cpuModel, cores: cpus.length, node: process.version, loadAverageBefore: loadBefore },
-      settings: { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, rounds: ROUNDS, concurrency: CONCURRENCY, protocol: PROTOCOL },
+      settings: { seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, rounds: ROUNDS, idleSeconds: IDLE_SECONDS, concurrency: CONCURRENCY, protocol: PROTOCOL },
       versions: { peers: peerVersions, ours: projectVersions },
       fixture,
       rows: rows.map(({ id, label }) => ({ id, label, ...results.get(id) })),
