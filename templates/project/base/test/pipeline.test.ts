@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { localPrincipal } from '../src/platform/auth.js';
 import { fixedClock } from '../src/platform/clock.js';
@@ -236,6 +236,21 @@ describe.each<Era>(['legacy', 'auto'])('tool-call pipeline (%s era)', (era) => {
     const calls = logs.calls();
     expect(calls.map((c) => c.error_code)).toEqual([null, 'validation_failed', 'insufficient_scope', 'internal_error', 'unknown_tool']);
     expect(new Set(calls.map((c) => c.call_id)).size).toBe(5);
+  });
+});
+
+describe('the logger of a call', () => {
+  it('is made only when the call logs something of its own, and then carries its call_id', async () => {
+    const { app, client, logs } = await setup('legacy');
+    const child = vi.spyOn(app.logger, 'child');
+    await client.callTool({ name: 'echo', arguments: { text: 'hi' } });
+    expect(logs.calls()).toHaveLength(1);
+    expect(child).not.toHaveBeenCalled();
+    // An unknown model: the call warns before its line.
+    await client.callTool({ name: 'summarize', arguments: { model: 'mystery-model', inputTokens: 5, outputTokens: 5 } });
+    expect(child).toHaveBeenCalledTimes(1);
+    const line = logs.calls()[1]!;
+    expect(logs.events('cost_unpriced')).toMatchObject([{ call_id: line.call_id, model: 'mystery-model' }]);
   });
 });
 

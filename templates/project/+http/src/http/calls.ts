@@ -2,10 +2,10 @@
  * Which tool calls are still running, so that a shutdown that has cut calls off can wait until
  * each one has unwound: written its cost record and its log line.
  *
- * The pipeline opens a logger bound to the call's `call_id` when a call starts, and writes the
- * call's one `tool_call` line through the app's logger as the very last thing it does (after
- * the cost record). An app whose logger notices both knows exactly which calls are running,
- * without the pipeline having to know about shutdowns.
+ * The pipeline tells its deps when a call starts (`onCallStart`), and writes the call's one
+ * `tool_call` line through the app's logger as the very last thing it does (after the cost
+ * record). An app that notices both knows exactly which calls are running, without the pipeline
+ * having to know about shutdowns.
  */
 import type { App } from '../app.js';
 import type { Logger } from '../platform/logger.js';
@@ -26,12 +26,8 @@ export function followCalls(app: App): CallFollower {
   const open = new Set<string>();
   const waiters = new Set<() => void>();
   const base = app.logger;
-  // Everything else (level, bindings, streams) is the app's own logger, through the prototype.
+  // Everything else (level, bindings, streams, children) is the app's own logger, through the prototype.
   const logger = Object.create(base) as Logger;
-  logger.child = ((bindings: Record<string, unknown>, options?: object) => {
-    if (typeof bindings.call_id === 'string') open.add(bindings.call_id);
-    return base.child(bindings, options);
-  }) as Logger['child'];
   for (const level of LEVELS) {
     logger[level] = ((...args: unknown[]) => {
       (base[level] as Write).apply(base, args);
@@ -43,7 +39,14 @@ export function followCalls(app: App): CallFollower {
   }
 
   return {
-    app: { ...app, logger },
+    app: {
+      ...app,
+      logger,
+      onCallStart: (callId) => {
+        open.add(callId);
+        app.onCallStart?.(callId);
+      },
+    },
     running: () => open.size,
     settled(timeoutMs) {
       if (open.size === 0) return Promise.resolve(true);

@@ -131,13 +131,14 @@ export interface IdempotentRun {
 export interface IdempotencyDeps {
   store: IdempotencyRepository;
   settings: IdempotencySettings;
-  log: Logger;
+  /** Read only when something is logged: the pipeline makes the call's logger on first use. */
+  readonly log: Logger;
 }
 
 export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps): Promise<IdempotentRun> {
   if (call.tool.idempotency === 'none') {
     await call.admit?.();
-    return { ...(await runHandler(call, deps.log)), outcome: 'not_applicable' };
+    return { ...(await runHandler(call, deps)), outcome: 'not_applicable' };
   }
   if (call.key === undefined) {
     if (call.tool.idempotency === 'required') {
@@ -147,7 +148,7 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
       );
     }
     await call.admit?.();
-    return { ...(await runHandler(call, deps.log)), outcome: 'no_key' };
+    return { ...(await runHandler(call, deps)), outcome: 'no_key' };
   }
 
   const scope = { principalId: call.principalId, tool: call.tool.name, key: call.key };
@@ -193,7 +194,7 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
       }
       let run: { result: CallToolResult; committed: boolean };
       try {
-        run = await runHandler(call, deps.log, {
+        run = await runHandler(call, deps, {
           complete: (tx, response) => tx.idempotency.complete(scope, leaseToken, response, call.now),
           lost: claim.lost,
         });
@@ -274,7 +275,11 @@ interface Completion {
  * handler's writes back. A store that fails to commit means nothing was committed, so the
  * caller may retry with the same key.
  */
-async function runHandler(call: IdempotentCall, log: Logger, completion?: Completion): Promise<{ result: CallToolResult; committed: boolean }> {
+async function runHandler(
+  call: IdempotentCall,
+  deps: Pick<IdempotencyDeps, 'log'>,
+  completion?: Completion,
+): Promise<{ result: CallToolResult; committed: boolean }> {
   const atomic = call.atomic;
   if (!atomic) return { result: await call.execute(), committed: false };
   try {
@@ -298,7 +303,7 @@ async function runHandler(call: IdempotentCall, log: Logger, completion?: Comple
     if (error instanceof RolledBack) return { result: error.result, committed: false };
     // Another process took the record over after this call's lease ran out; it owns the outcome.
     if (error instanceof LeaseLost) throw inUse(1000);
-    log.error({ event: 'transaction_failed', err: error }, 'transaction_failed');
+    deps.log.error({ event: 'transaction_failed', err: error }, 'transaction_failed');
     throw new ToolError(ErrorCode.storeUnavailable, 'The store failed while committing the call, so nothing it did was kept. Retry with the same key.', {
       retryable: true,
     });

@@ -45,6 +45,8 @@ export interface PipelineDeps {
   limits: LimitSettings;
   /** Rate counters: the store's, or Redis when configured. */
   rates: RateCounter;
+  /** Told when a call starts, before any of it runs; its `tool_call` line ends it (the HTTP server's shutdown waits for that). */
+  onCallStart?: (callId: string) => void;
 }
 
 export interface CallRequest {
@@ -61,9 +63,15 @@ export interface CallRequest {
 
 export async function handleToolCall(deps: PipelineDeps, request: CallRequest): Promise<CallToolResult> {
   const call = new CallRecord();
-  const log = deps.logger.child({ call_id: call.callId });
+  deps.onCallStart?.(call.callId);
+  let callLog: Logger | undefined;
+  // Made when the call first logs something of its own: most never do, and a child logger costs an allocation per call.
+  const log = (): Logger => {
+    callLog ??= deps.logger.child({ call_id: call.callId });
+    return callLog;
+  };
   const cost = createCostMeter(deps.prices, (model) =>
-    log.warn({ event: 'cost_unpriced', model, price_version: deps.prices.version }, `no price for model ${model}; recorded as unpriced`),
+    log().warn({ event: 'cost_unpriced', model, price_version: deps.prices.version }, `no price for model ${model}; recorded as unpriced`),
   );
   let entry: RegisteredTool | undefined;
   let principal: Principal | undefined;
@@ -81,7 +89,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
   });
 
   try {
-    const params = checkCallParams(request.params, (drift) => log.warn({ event: 'schema_drift', ...drift, method: 'tools/call' }, 'schema_drift'));
+    const params = checkCallParams(request.params, (drift) => log().warn({ event: 'schema_drift', ...drift, method: 'tools/call' }, 'schema_drift'));
     call.toolName = params.name;
     call.input = params.arguments;
 
@@ -114,9 +122,9 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
       callId: call.callId,
       principal: caller,
       store: deps.store,
-      // Made when the handler first logs: most never do, and a child logger costs an allocation per call.
+      // Made when the handler first logs: most never do.
       get log(): Logger {
-        toolLog ??= log.child({ tool_name: tool.name });
+        toolLog ??= log().child({ tool_name: tool.name });
         return toolLog;
       },
       cost,
@@ -148,7 +156,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
                 request.admissionWatch?.settle(error);
                 throw error;
               }
-              log.error({ event: 'limits_store_error', err: error }, 'limits_store_error');
+              log().error({ event: 'limits_store_error', err: error }, 'limits_store_error');
               throw storeUnavailable();
             },
           );
@@ -156,7 +164,13 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
         },
         admitWaits: tool.transactional && admissionWaits(tool, deps.limits),
       },
-      { store: deps.store.idempotency, settings: deps.idempotency, log },
+      {
+        store: deps.store.idempotency,
+        settings: deps.idempotency,
+        get log() {
+          return log();
+        },
+      },
     );
     call.idempotency = run.outcome;
     costCommitted = run.committed;
@@ -168,7 +182,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
   } catch (error) {
     if (error instanceof ProtocolError) throw error;
     const failure = error instanceof ToolError ? error : isStoreUnavailable(error) ? storeUnavailable() : internalError(call.callId);
-    if (!(error instanceof ToolError)) log.error({ event: 'pipeline_error', tool_name: call.toolName, err: error }, 'pipeline_error');
+    if (!(error instanceof ToolError)) log().error({ event: 'pipeline_error', tool_name: call.toolName, err: error }, 'pipeline_error');
     call.errorCode = failure.code;
     call.result = toolErrorResult(failure);
     return call.result;
@@ -183,8 +197,8 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
   }
 }
 
-async function recordCost(deps: Pick<PipelineDeps, 'store'>, log: Logger, record: CostRecord): Promise<void> {
-  await deps.store.costs.record(record).catch((error: unknown) => log.error({ event: 'cost_record_failed', err: error }, 'cost_record_failed'));
+async function recordCost(deps: Pick<PipelineDeps, 'store'>, log: () => Logger, record: CostRecord): Promise<void> {
+  await deps.store.costs.record(record).catch((error: unknown) => log().error({ event: 'cost_record_failed', err: error }, 'cost_record_failed'));
 }
 
 /** Argument validation; a failure that an earlier major would have accepted is a stale definition. */
@@ -203,10 +217,11 @@ function validateAgainstCurrentOrStale(entry: RegisteredTool, params: { argument
  * that the store and the logs count the same calls.
  */
 export async function recordRefusedCall(
-  deps: Pick<PipelineDeps, 'logger' | 'store' | 'clock' | 'telemetry'>,
+  deps: Pick<PipelineDeps, 'logger' | 'store' | 'clock' | 'telemetry' | 'onCallStart'>,
   refusal: { toolName: string; entry: RegisteredTool | undefined; principal: Principal | undefined; errorCode: string; arguments: unknown },
 ): Promise<void> {
   const call = new CallRecord();
+  deps.onCallStart?.(call.callId);
   call.toolName = refusal.toolName;
   call.tool = refusal.entry?.tool;
   call.principalId = refusal.principal?.id ?? null;
@@ -225,7 +240,7 @@ export async function recordRefusedCall(
       errorCode: refusal.errorCode,
       latencyMs: call.elapsedMs(),
     };
-    await recordCost(deps, deps.logger.child({ call_id: call.callId }), record);
+    await recordCost(deps, () => deps.logger.child({ call_id: call.callId }), record);
   }
   deps.telemetry.recordCall(call.finish(deps.logger));
 }
