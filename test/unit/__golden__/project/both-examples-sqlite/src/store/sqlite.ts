@@ -447,33 +447,36 @@ function sqliteBookkeepingWriter(
   return (batch) => run.write(() => writeBatch.immediate(batch));
 }
 
-interface NoteRow {
-  id: number;
-  owner_id: string;
-  title: string;
-  body: string;
-  tags: string;
-  created_at: string;
-}
+/** A note's columns in the order NOTE_COLUMNS names them: rows come back as arrays, not objects built key by key. */
+type NoteRow = [id: number, ownerId: string, title: string, body: string, tags: string, createdAt: string];
 
-const toNote = (row: NoteRow): Note => ({
-  id: row.id,
-  ownerId: row.owner_id,
-  title: row.title,
-  body: row.body,
-  tags: JSON.parse(row.tags) as string[],
-  createdAt: row.created_at,
+const NOTE_COLUMNS = 'id, owner_id, title, body, tags, created_at';
+
+const toNote = ([id, ownerId, title, body, tags, createdAt]: NoteRow): Note => ({
+  id,
+  ownerId,
+  title,
+  body,
+  tags: JSON.parse(tags) as string[],
+  createdAt,
 });
 
 const likePattern = (query: string) => `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 function sqliteNotes(db: Database.Database, run: Runner): NotesRepository {
-  const insertNote = db.prepare<[string, string, string, string, string], NoteRow>(
-    'INSERT INTO notes (owner_id, title, body, tags, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
-  );
-  const searchNotes = db.prepare<[string, string, string, number], NoteRow>(
-    "SELECT * FROM notes WHERE owner_id = ? AND (title LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\') ORDER BY id DESC LIMIT ?",
-  );
+  const insertNote = db
+    .prepare<[string, string, string, string, string], NoteRow>(
+      `INSERT INTO notes (owner_id, title, body, tags, created_at) VALUES (?, ?, ?, ?, ?) RETURNING ${NOTE_COLUMNS}`,
+    )
+    .raw(true);
+  // A bare `?` as a LIKE pattern or as the LIMIT makes SQLite plan the statement again on every
+  // run, to look at the value; behind CAST the value is opaque and the plan is made once.
+  const searchNotes = db
+    .prepare<[string, string, string, number], NoteRow>(
+      `SELECT ${NOTE_COLUMNS} FROM notes WHERE owner_id = ? AND (title LIKE CAST(? AS TEXT) ESCAPE '\\' OR body LIKE CAST(? AS TEXT) ESCAPE '\\')
+       ORDER BY id DESC LIMIT CAST(? AS INTEGER)`,
+    )
+    .raw(true);
   const deleteNote = db.prepare<[string, number]>('DELETE FROM notes WHERE owner_id = ? AND id = ?');
   const countNotes = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM notes WHERE owner_id = ?');
   return {
