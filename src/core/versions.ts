@@ -6,8 +6,6 @@
 export const generatedDependencies = {
   // renovate: datasource=npm depName=@modelcontextprotocol/server
   '@modelcontextprotocol/server': '2.4.0',
-  // renovate: datasource=npm depName=@modelcontextprotocol/node
-  '@modelcontextprotocol/node': '2.1.2',
   // renovate: datasource=npm depName=better-sqlite3
   'better-sqlite3': '12.11.1',
   // renovate: datasource=npm depName=jose

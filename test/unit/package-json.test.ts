@@ -56,34 +56,36 @@ describe('generatedPackageJson', () => {
   });
 
   it('has start and dev for stdio only', () => {
-    const { scripts, dependencies, bin } = generate('stdio').pkg;
+    const { scripts, bin } = generate('stdio').pkg;
     expect(scripts.start).toBe('node dist/stdio.js');
     expect(scripts.dev).toBe('tsx watch src/stdio.ts');
     expect(scripts).not.toHaveProperty('start:http');
     expect(scripts).not.toHaveProperty('dev:http');
-    expect(dependencies).not.toHaveProperty('@modelcontextprotocol/node');
     expect(bin).toEqual({ 'my-server': 'dist/stdio.js' });
   });
 
   it('has start:http and dev for http only', () => {
-    const { scripts, dependencies, bin } = generate('http').pkg;
+    const { scripts, bin } = generate('http').pkg;
     expect(scripts['start:http']).toBe('node dist/http.js');
     expect(scripts.dev).toBe('tsx watch src/http.ts');
     expect(scripts).not.toHaveProperty('start');
     expect(scripts).not.toHaveProperty('dev:http');
-    expect(dependencies['@modelcontextprotocol/node']).toMatch(EXACT_VERSION);
     expect(bin).toBeUndefined();
   });
 
   it('has start, start:http, dev and dev:http for both', () => {
-    const { scripts, dependencies } = generate('both').pkg;
+    const { scripts } = generate('both').pkg;
     expect(scripts).toMatchObject({
       start: 'node dist/stdio.js',
       'start:http': 'node dist/http.js',
       dev: 'tsx watch src/stdio.ts',
       'dev:http': 'tsx watch src/http.ts',
     });
-    expect(dependencies['@modelcontextprotocol/node']).toMatch(EXACT_VERSION);
+  });
+
+  it('needs no runtime package for HTTP beyond what stdio needs (node:http reaches the SDK through src/http/fetch-bridge.ts)', () => {
+    expect(generate('http').pkg.dependencies).toEqual(generate('stdio').pkg.dependencies);
+    expect(generate('both').pkg.dependencies).not.toHaveProperty('@modelcontextprotocol/node');
   });
 
   it.each(['stdio', 'http', 'both'] as const)('always has build, typecheck and test scripts (%s)', (transport) => {

@@ -28,7 +28,7 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
  * are the project's own, so stubbing these only costs errors elsewhere, which are ignored:
  * only what tsc says about interface.check.ts counts (and the check refuses \`any\`).
  */
-const STUBBED = ['@modelcontextprotocol/server', '@modelcontextprotocol/server/stdio', '@modelcontextprotocol/node', 'better-sqlite3', 'pino', 'redis'];
+const STUBBED = ['@modelcontextprotocol/server', '@modelcontextprotocol/server/stdio', 'better-sqlite3', 'pino', 'redis'];
 
 const CHECK = `import type { openAdmin } from './src/admin.js';
 import type { scopeRules, toolContracts } from './src/contract.js';

@@ -478,9 +478,7 @@ lines.push(
   '',
   `Peers: ${Object.entries(peerVersions)
     .map(([name, version]) => `${name} ${version}`)
-    .join(
-      ', ',
-    )}. Ours: @modelcontextprotocol/server ${projectVersions['@modelcontextprotocol/server']}, @modelcontextprotocol/node ${projectVersions['@modelcontextprotocol/node']}, SQLite store, LOG_LEVEL=info to a file.`,
+    .join(', ')}. Ours: @modelcontextprotocol/server ${projectVersions['@modelcontextprotocol/server']}, SQLite store, LOG_LEVEL=info to a file.`,
 );
 for (const [id, result] of results) {
   if (result.failures.length === 0) continue;

@@ -45,7 +45,7 @@ export function generatedPackageJson(options: CreateOptions): string {
     '@opentelemetry/sdk-trace-base',
   ] as const;
   const runtime = ['@modelcontextprotocol/server', 'better-sqlite3', 'jose', 'pg', 'pino', 'redis', 'zod', ...telemetry] as const;
-  const dependencies = pick(generatedDependencies, http ? [...runtime, '@modelcontextprotocol/node'] : runtime);
+  const dependencies = pick(generatedDependencies, runtime);
   const devDependencies = {
     ...pick(generatedDevDependencies, Object.keys(generatedDevDependencies) as (keyof typeof generatedDevDependencies)[]),
     'create-mcp-prod': options.cliVersion,

@@ -1,5 +1,5 @@
 /**
- * Streamable HTTP entry point: node:http with the SDK's Node adapter. Every request to /mcp
+ * Streamable HTTP entry point: node:http in front of the SDK's web-standard handler. Every request to /mcp
  * passes these checks, in this order, before any MCP processing:
  *
  *   1. refused while the server drains for a shutdown   503             http/drain.ts
@@ -12,7 +12,7 @@
  *   8. the tool's rate limit, decided by the pipeline   429             http/rate-limited.ts
  *
  * A stateless 2025-era tools/call is then served by the pipeline directly (http/direct-call.ts);
- * every other request by the SDK's handler.
+ * every other request by the SDK's handler, through http/fetch-bridge.ts.
  *
  * Besides /mcp: /healthz (liveness), /readyz (readiness, http/readiness.ts) and, in JWT mode,
  * the RFC 9728 metadata. Slow clients meet header and request timeouts and a connection cap
@@ -22,7 +22,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createMcpHandler, validateHostHeader, validateOriginHeader, type AuthInfo } from '@modelcontextprotocol/server';
-import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createApp, runProcess, type App } from './app.js';
 import { loadDotEnv } from './config.js';
 import { missingScopes } from './platform/auth.js';
@@ -37,6 +36,7 @@ import { BodyRefused, parseJsonBody, readBody } from './http/body.js';
 import { followCalls } from './http/calls.js';
 import { directCallOf, serveDirectCall } from './http/direct-call.js';
 import { createDrain, type InFlight } from './http/drain.js';
+import { serveThroughFetch, type ReadBody } from './http/fetch-bridge.js';
 import { authGate } from './http/gate.js';
 import { isHangingUp } from './http/hang-up.js';
 import { hostIsWellFormed, repeatedHeader } from './http/headers.js';
@@ -94,7 +94,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
     maxRequestBodySize: maxBodyBytes,
     keepAliveMs: settings.sseKeepAliveMs,
   });
-  const handleMcp = toNodeHandler(answeringRateLimitsWith429(mcp), { onerror, maxRequestBodySize: maxBodyBytes });
+  const handleMcp = answeringRateLimitsWith429(mcp);
   // Shapes results for the calls answered directly (http/direct-call.ts), as the per-request servers do.
   const projector = buildServer(calls.app, { transport: 'http' });
   const jwtMode = app.config.auth.mode === 'jwt' ? app.config.auth : undefined;
@@ -127,20 +127,22 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
     const principal = await gate.authenticate(req, res);
     if (!principal) return;
 
-    let message: unknown;
+    let body: ReadBody | undefined;
     if (req.method === 'POST') {
       try {
-        message = parseJsonBody(await readBody(req, { maxBytes: maxBodyBytes, timeoutMs: settings.bodyTimeoutMs }));
+        const text = await readBody(req, { maxBytes: maxBodyBytes, timeoutMs: settings.bodyTimeoutMs });
+        body = { text, message: parseJsonBody(text) };
       } catch (error) {
         if (!(error instanceof BodyRefused)) throw error;
         return refuse(res, error.status, error.message, BODY_ERROR_CODES[error.status], error.status === 400);
       }
       // Batches would need the scope check below per element; MCP dropped them in 2025-06-18.
-      if (Array.isArray(message)) {
+      if (Array.isArray(body.message)) {
         const text = 'JSON-RPC batches are not supported: MCP removed batching in protocol revision 2025-06-18. Send one message per request.';
         return refuse(res, 400, text, GateErrorCode.invalidRequest, true);
       }
     }
+    const message = body?.message;
     if (isListen(message)) request.kind = 'stream';
     if (isMalformedToolCall(message)) {
       // The SDK refuses a tools/call without a tool name before the pipeline runs: its line is written here.
@@ -181,8 +183,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
     const direct = settings.directCalls ? directCallOf(req, message) : undefined;
     if (direct) return serveDirectCall(calls.app, projector, { req, res, inFlight: request, authInfo, keepAliveMs: settings.sseKeepAliveMs }, direct);
     drain.bind(request, authInfo);
-    (req as IncomingMessage & { auth?: AuthInfo }).auth = authInfo;
-    await handleMcp(req, res, message);
+    await serveThroughFetch(handleMcp, { req, res, authInfo, body, onerror });
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

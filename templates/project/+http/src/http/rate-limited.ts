@@ -11,9 +11,8 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { ErrorCode, type ToolError } from '../platform/errors.js';
 import { AdmissionWatch, admissionWatchOf } from '../platform/limits.js';
+import type { FetchHandler } from './fetch-bridge.js';
 import { GateErrorCode, jsonRpcError } from './responses.js';
-
-type FetchHandler = { fetch(request: Request, options?: { authInfo?: AuthInfo; parsedBody?: unknown }): Promise<Response> };
 
 /** Watches one tool call's admission; its answer is rewritten to a 429 if the rate limit refuses it. */
 export function watchAdmission(authInfo: AuthInfo, requestId: unknown): AuthInfo {
