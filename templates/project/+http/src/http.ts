@@ -1,6 +1,6 @@
 /**
- * Streamable HTTP entry point: node:http in front of the SDK's web-standard handler. Every request to /mcp
- * passes these checks, in this order, before any MCP processing:
+ * Streamable HTTP entry point: node:http in front of the SDK's web-standard handler. Every
+ * request to /mcp passes these checks, in this order, before any MCP processing:
  *
  *   1. refused while the server drains for a shutdown   503             http/drain.ts
  *   2. a header sent twice, a malformed Host            400             http/headers.ts
