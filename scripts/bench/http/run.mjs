@@ -58,6 +58,13 @@ const ROWS = [
   { id: 'ours-fixture', label: 'ours search_notes, fixture handler', ours: true, tool: 'search_notes', script: 'ours-fixture.mjs' },
   { id: 'ours-create', label: 'ours create_note', ours: true, tool: 'create_note' },
   { id: 'bare-http', label: 'bare node:http handler', script: 'bare-http.mjs' },
+  // The disk's part of create_note: its rows in one flushed commit, with nothing else around them.
+  {
+    id: 'bare-http-sqlite',
+    label: 'bare node:http handler, create_note rows in one flushed SQLite commit',
+    script: 'bare-http-sqlite.mjs',
+    tool: 'create_note',
+  },
 ];
 const BARE_SDK = 'sdk-v2';
 const BARE_HTTP = 'bare-http';
@@ -140,15 +147,20 @@ process.once('SIGINT', () => {
   stopping ??= stopAll().finally(() => process.exit(130));
 });
 
-/** Starts one generated server on its own SQLite database and issues it a token with the project's CLI. */
-async function startOurs(row) {
+/** A path for a new SQLite file of the row's own, in an emptied directory. */
+function freshDatabase(row) {
   const dataDir = path.join(outDir, 'data', row.id);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
+  return path.join(dataDir, 'mcp.db');
+}
+
+/** Starts one generated server on its own SQLite database and issues it a token with the project's CLI. */
+async function startOurs(row) {
   const env = {
     CI: 'true',
     MCP_PROD_STORE: 'sqlite',
-    MCP_PROD_DB: path.join(dataDir, 'mcp.db'),
+    MCP_PROD_DB: freshDatabase(row),
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
@@ -356,6 +368,7 @@ try {
     if (row.ours) servers.set(row.id, await startOurs(row));
     else {
       const env = { ...row.env, PORT: String(await freePort()), BENCH_HTTP_FIXTURE: fixtureFile, NODE_ENV: 'production' };
+      if (row.tool === 'create_note') Object.assign(env, { BENCH_PROJECT_DIR: projectDir, BENCH_HTTP_DB: freshDatabase(row) });
       servers.set(row.id, await startProcess(row, [path.join(here, 'servers', row.script)], { cwd: here, env }));
     }
   }
@@ -480,6 +493,19 @@ lines.push(
     .map(([name, version]) => `${name} ${version}`)
     .join(', ')}. Ours: @modelcontextprotocol/server ${projectVersions['@modelcontextprotocol/server']}, SQLite store, LOG_LEVEL=info to a file.`,
 );
+// What a durable mutating call costs against a read-only one, and how much of the difference
+// one flushed commit explains on this machine's disk (the two bare rows differ by that commit).
+const cpuOf = (id) => (results.get(id)?.rounds.length ? CONCURRENCY.map((c) => mid(id, c, 'cpuUsPerRequest')) : undefined);
+const [createCpu, searchCpu, floorCpu, bareCpu] = ['ours-create', 'ours-search', 'bare-http-sqlite', BARE_HTTP].map(cpuOf);
+const each = (f) => CONCURRENCY.map((_, i) => f(i)).join(' / ');
+if (createCpu && searchCpu) {
+  lines.push('', `CPU per request of create_note against search_notes, c=${cs}: ${each((i) => fmt(createCpu[i] / searchCpu[i], 2))}x.`);
+  if (floorCpu && bareCpu) {
+    lines.push(
+      `create_note minus search_notes: ${each((i) => fmt(createCpu[i] - searchCpu[i]))} µs; one flushed commit of create_note's rows (the two bare handlers' difference): ${each((i) => fmt(floorCpu[i] - bareCpu[i]))} µs.`,
+    );
+  }
+}
 for (const [id, result] of results) {
   if (result.failures.length === 0) continue;
   const kinds = new Map();
