@@ -6,6 +6,7 @@ import { createOptions } from '../helpers/options.js';
 const platformModules = [
   'auth',
   'boundary',
+  'call-context',
   'call-log',
   'cancellation',
   'canonical-json',
@@ -68,6 +69,7 @@ const baseFiles = [
   'src/store/unavailable.ts',
   'src/store/write-lock.ts',
   'src/tools/index.ts',
+  'test/call-context.test.ts',
   'test/cancellation.test.ts',
   'test/config.test.ts',
   'test/costs.test.ts',

@@ -47,16 +47,21 @@ export class CallCancellation implements Cancellation {
   }
 }
 
-/** The cancellation of a call that arrived with its own signal (the SDK's, on stdio and the SDK's HTTP path). */
-export function cancellationOf(signal: AbortSignal): Cancellation {
-  return {
-    signal,
-    get cancelled() {
-      return signal.aborted;
-    },
-    onCancel(listener) {
-      signal.addEventListener('abort', listener, { once: true });
-      return () => signal.removeEventListener('abort', listener);
-    },
-  };
+/**
+ * The cancellation of a call that arrived with its own signal (the SDK's, on stdio and the SDK's
+ * HTTP path). A class rather than a literal with a getter: see platform/call-context.ts.
+ */
+class SignalCancellation implements Cancellation {
+  constructor(readonly signal: AbortSignal) {}
+
+  get cancelled(): boolean {
+    return this.signal.aborted;
+  }
+
+  onCancel(listener: () => void): () => void {
+    this.signal.addEventListener('abort', listener, { once: true });
+    return () => this.signal.removeEventListener('abort', listener);
+  }
 }
+
+export const cancellationOf = (signal: AbortSignal): Cancellation => new SignalCancellation(signal);

@@ -131,8 +131,8 @@ export interface IdempotentRun {
 export interface IdempotencyDeps {
   store: IdempotencyRepository;
   settings: IdempotencySettings;
-  /** Read only when something is logged: the pipeline makes the call's logger on first use. */
-  readonly log: Logger;
+  /** Called only when something is logged: the pipeline makes the call's logger on first use. */
+  log(): Logger;
 }
 
 export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps): Promise<IdempotentRun> {
@@ -164,7 +164,7 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
       sharesOutcomeCommit: call.tool.transactional && !call.admitWaits,
     });
   } catch (error) {
-    deps.log.error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');
+    deps.log().error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');
     throw new ToolError(ErrorCode.storeUnavailable, 'The idempotency store is unavailable, so the call was not run. Retry with the same key.', {
       retryable: true,
     });
@@ -213,11 +213,11 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
       }
       try {
         const kept = await deps.store.complete(scope, leaseToken, resultJson(run.result), call.now);
-        if (!kept) deps.log.warn({ event: 'idempotency_lease_lost' }, 'idempotency_lease_lost');
+        if (!kept) deps.log().warn({ event: 'idempotency_lease_lost' }, 'idempotency_lease_lost');
       } catch (error) {
         // The work is done; without a stored result a retry will report an unknown outcome,
         // which is the truthful answer.
-        deps.log.error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');
+        deps.log().error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');
       }
       return { ...run, outcome: 'executed' };
     }
@@ -228,7 +228,7 @@ async function release(deps: IdempotencyDeps, scope: { principalId: string; tool
   // If the store is still down the record stays in progress, and its lease decides as after a crash.
   await deps.store
     .release(scope, leaseToken)
-    .catch((error: unknown) => deps.log.warn({ event: 'idempotency_release_failed', err: error }, 'idempotency_release_failed'));
+    .catch((error: unknown) => deps.log().warn({ event: 'idempotency_release_failed', err: error }, 'idempotency_release_failed'));
 }
 
 const inUse = (retryAfterMs: number) =>
@@ -303,7 +303,7 @@ async function runHandler(
     if (error instanceof RolledBack) return { result: error.result, committed: false };
     // Another process took the record over after this call's lease ran out; it owns the outcome.
     if (error instanceof LeaseLost) throw inUse(1000);
-    deps.log.error({ event: 'transaction_failed', err: error }, 'transaction_failed');
+    deps.log().error({ event: 'transaction_failed', err: error }, 'transaction_failed');
     throw new ToolError(ErrorCode.storeUnavailable, 'The store failed while committing the call, so nothing it did was kept. Retry with the same key.', {
       retryable: true,
     });

@@ -16,6 +16,7 @@
 import { ProtocolError, ProtocolErrorCode, type CallToolResult } from '@modelcontextprotocol/server';
 import { checkScopes, type Authenticate, type CallerInfo, type Principal } from './auth.js';
 import { checkCallParams, META, OutputSchemaViolation, validateArguments, validateOutput } from './boundary.js';
+import { CallContext } from './call-context.js';
 import { CallRecord, truncateName } from './call-log.js';
 import type { Cancellation } from './cancellation.js';
 import type { Clock } from './clock.js';
@@ -117,28 +118,20 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
     });
     if (key !== undefined) call.idempotencyKeyHash = keyHash(key);
 
-    let toolLog: Logger | undefined;
-    const context = (tx: StoreTransaction | undefined): ToolContext => ({
-      callId: call.callId,
-      principal: caller,
-      store: deps.store,
-      // Made when the handler first logs: most never do.
-      get log(): Logger {
-        toolLog ??= log().child({ tool_name: tool.name });
-        return toolLog;
-      },
-      cost,
-      span: deps.telemetry.activeSpan(),
-      now: () => deps.clock.now(),
-      get signal(): AbortSignal {
-        return request.cancellation.signal;
-      },
-      idempotencyKey: key === undefined ? undefined : downstreamKey(caller.id, tool.name, key),
-      get tx(): StoreTransaction {
-        if (!tx) throw new Error(`${tool.name} uses ctx.tx but is not declared transactional: add \`transactional: true\` to its defineTool.`);
-        return tx;
-      },
-    });
+    const context = (tx: StoreTransaction | undefined) =>
+      new CallContext({
+        callId: call.callId,
+        principal: caller,
+        store: deps.store,
+        cost,
+        span: deps.telemetry.activeSpan(),
+        now: () => deps.clock.now(),
+        idempotencyKey: key === undefined ? undefined : downstreamKey(caller.id, tool.name, key),
+        toolName: tool.name,
+        callLog: log,
+        cancellation: request.cancellation,
+        tx,
+      });
     const run = await runIdempotent(
       {
         tool,
@@ -164,13 +157,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
         },
         admitWaits: tool.transactional && admissionWaits(tool, deps.limits),
       },
-      {
-        store: deps.store.idempotency,
-        settings: deps.idempotency,
-        get log() {
-          return log();
-        },
-      },
+      { store: deps.store.idempotency, settings: deps.idempotency, log },
     );
     call.idempotency = run.outcome;
     costCommitted = run.committed;
