@@ -5,8 +5,9 @@
  * there until the next full collection (src/platform/call-context.ts).
  */
 import { z } from 'zod/v4';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cancellationOf } from '../src/platform/cancellation.js';
+import { createLogger, type Logger } from '../src/platform/logger.js';
 import { defineTool, type ToolContext } from '../src/platform/tool.js';
 import { connectClient, testApp } from './helpers/harness.js';
 
@@ -30,8 +31,8 @@ function inspectingTool(inspect: (ctx: ToolContext) => unknown) {
   });
 }
 
-async function callWith(inspect: (ctx: ToolContext) => unknown) {
-  const { app, logs } = testApp({ tools: [inspectingTool(inspect)] });
+async function callWith(inspect: (ctx: ToolContext) => unknown, logger?: Logger) {
+  const { app, logs } = testApp({ tools: [inspectingTool(inspect)], ...(logger ? { logger } : {}) });
   const connection = await connectClient(app);
   try {
     const result = await connection.client.callTool({ name: 'inspect_ctx', arguments: {} });
@@ -77,6 +78,42 @@ describe('the ctx a handler receives', () => {
       return { same: ctx.log === first };
     });
     expect(seen).toEqual({ same: true });
+  });
+});
+
+describe('ctx.log', () => {
+  function infoLogger() {
+    const lines: Record<string, unknown>[] = [];
+    const destination = {
+      write(line: string) {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      },
+    };
+    const logger = createLogger({ level: 'info', destination });
+    return { logger, lines, children: vi.spyOn(logger, 'child') };
+  }
+
+  it('makes no child logger for a line at a disabled level', async () => {
+    const { logger, lines, children } = infoLogger();
+    await callWith((ctx) => {
+      ctx.log.debug({ event: 'too_fine' }, 'not written');
+      return {};
+    }, logger);
+    expect(children).not.toHaveBeenCalled();
+    expect(lines.filter((line) => line.event === 'too_fine')).toEqual([]);
+    expect(lines.filter((line) => line.event === 'tool_call')).toHaveLength(1);
+  });
+
+  it('writes an enabled line through a child bound to the call and the tool', async () => {
+    const { logger, lines } = infoLogger();
+    const { seen } = await callWith((ctx) => {
+      ctx.log.info({ event: 'worth_it' }, 'written');
+      return { callId: ctx.callId, level: ctx.log.level, debug: ctx.log.isLevelEnabled('debug') };
+    }, logger);
+    expect(seen).toEqual({ callId: expect.any(String), level: 'info', debug: false });
+    expect(lines.filter((line) => line.event === 'worth_it')).toEqual([
+      expect.objectContaining({ call_id: seen.callId, tool_name: 'inspect_ctx', msg: 'written' }),
+    ]);
   });
 });
 

@@ -13,7 +13,7 @@ import type { Span } from '@opentelemetry/api';
 import type { Principal } from './auth.js';
 import type { Cancellation } from './cancellation.js';
 import type { CostMeter } from './cost.js';
-import type { Logger } from './logger.js';
+import { childOnFirstUse, type Logger } from './logger.js';
 import type { ToolContext } from './tool.js';
 import type { Store, StoreTransaction } from '../store/types.js';
 
@@ -26,6 +26,8 @@ export interface CallContextParts {
   now: () => Date;
   idempotencyKey: string | undefined;
   toolName: string;
+  /** The app's logger, whose level decides what a handler's lines cost. */
+  logger: Logger;
   /** The call's logger (bound to its call_id), made on first use. */
   callLog: () => Logger;
   cancellation: Cancellation;
@@ -55,9 +57,10 @@ export class CallContext implements ToolContext {
     this.#parts = parts;
   }
 
-  /** Made when the handler first logs: most never do. */
+  /** Made when the handler first writes a line: most never do, or only at a disabled level. */
   get log(): Logger {
-    this.#log ??= this.#parts.callLog().child({ tool_name: this.#parts.toolName });
+    const { logger, callLog, toolName } = this.#parts;
+    this.#log ??= childOnFirstUse(logger, () => callLog().child({ tool_name: toolName }));
     return this.#log;
   }
 

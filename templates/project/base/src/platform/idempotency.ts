@@ -138,7 +138,7 @@ export interface IdempotencyDeps {
 export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps): Promise<IdempotentRun> {
   if (call.tool.idempotency === 'none') {
     await call.admit?.();
-    return { ...(await runHandler(call, deps)), outcome: 'not_applicable' };
+    return withOutcome(await runHandler(call, deps), 'not_applicable');
   }
   if (call.key === undefined) {
     if (call.tool.idempotency === 'required') {
@@ -148,17 +148,21 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
       );
     }
     await call.admit?.();
-    return { ...(await runHandler(call, deps)), outcome: 'no_key' };
+    return withOutcome(await runHandler(call, deps), 'no_key');
   }
 
   const scope = { principalId: call.principalId, tool: call.tool.name, key: call.key };
   let claim: ClaimOutcome;
   try {
+    // Written out: see withOutcome.
     claim = await deps.store.claim({
-      ...scope,
+      principalId: scope.principalId,
+      tool: scope.tool,
+      key: scope.key,
       fingerprint: fingerprint(call.tool, call.arguments),
       now: call.now,
-      ...deps.settings,
+      retentionMs: deps.settings.retentionMs,
+      leaseMs: deps.settings.leaseMs,
       reclaimStale: call.tool.transactional,
       durableWithOutcome: call.tool.transactional,
       sharesOutcomeCommit: call.tool.transactional && !call.admitWaits,
@@ -202,14 +206,14 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
         if (error instanceof ToolError && error.code === ErrorCode.storeUnavailable) await release(deps, scope, leaseToken);
         throw error;
       }
-      if (run.committed) return { ...run, outcome: 'executed' };
+      if (run.committed) return withOutcome(run, 'executed');
       const code = readToolError(run.result)?.code;
       if (code === ErrorCode.storeUnavailable || code === ErrorCode.cancelled) {
         // An outage or a cut-off call is not the tool's answer: never replay it. A transactional
         // call kept nothing, so its key is freed at once; any other may have had effects, and its
         // record stays in progress until the lease decides, as after a crash.
         if (call.atomic) await release(deps, scope, leaseToken);
-        return { ...run, outcome: 'executed' };
+        return withOutcome(run, 'executed');
       }
       try {
         const kept = await deps.store.complete(scope, leaseToken, resultJson(run.result), call.now);
@@ -219,10 +223,21 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
         // which is the truthful answer.
         deps.log().error({ event: 'idempotency_store_error', err: error }, 'idempotency_store_error');
       }
-      return { ...run, outcome: 'executed' };
+      return withOutcome(run, 'executed');
     }
   }
 }
+
+/**
+ * The run and its outcome, written out rather than as `{ ...run, outcome }`: V8 moved about a
+ * fifth of what a loop making objects by a spread and then adding properties allocated into the
+ * old generation (none without the spread), and this runs on every call.
+ */
+const withOutcome = (run: { result: CallToolResult; committed: boolean }, outcome: IdempotencyOutcome): IdempotentRun => ({
+  result: run.result,
+  outcome,
+  committed: run.committed,
+});
 
 async function release(deps: IdempotencyDeps, scope: { principalId: string; tool: string; key: string }, leaseToken: string): Promise<void> {
   // If the store is still down the record stays in progress, and its lease decides as after a crash.

@@ -32,3 +32,27 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     options.destination ?? stderrDestination(),
   );
 }
+
+const LEVELS: ReadonlySet<string> = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+const skip = () => {};
+
+/**
+ * A child of `parent` that is made only when it is first used for more than a call at a
+ * disabled level: a handler's `ctx.log.debug(...)` under LOG_LEVEL=info costs no child logger
+ * (pino takes several microseconds and about a kilobyte to make one).
+ */
+export function childOnFirstUse(parent: Logger, make: () => Logger): Logger {
+  let child: Logger | undefined;
+  const made = () => {
+    child ??= make();
+    return child;
+  };
+  return new Proxy(parent, {
+    get(target, key) {
+      if (child === undefined && typeof key === 'string' && LEVELS.has(key) && !target.isLevelEnabled(key)) return skip;
+      const value = Reflect.get(made(), key) as unknown;
+      return typeof value === 'function' ? value.bind(child) : value;
+    },
+    set: (_target, key, value) => Reflect.set(made(), key, value),
+  });
+}

@@ -128,6 +128,7 @@ export async function handleToolCall(deps: PipelineDeps, request: CallRequest): 
         now: () => deps.clock.now(),
         idempotencyKey: key === undefined ? undefined : downstreamKey(caller.id, tool.name, key),
         toolName: tool.name,
+        logger: deps.logger,
         callLog: log,
         cancellation: request.cancellation,
         tx,

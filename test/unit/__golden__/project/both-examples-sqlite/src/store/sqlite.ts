@@ -117,7 +117,7 @@ interface TokenRow {
   rotated_from: string | null;
 }
 
-const toToken = (row: TokenRow): TokenRecord => ({
+const toToken = (row: TokenRow, lastUsedAt = row.last_used_at): TokenRecord => ({
   id: row.id,
   principalId: row.principal_id,
   name: row.name,
@@ -126,7 +126,7 @@ const toToken = (row: TokenRow): TokenRecord => ({
   createdAt: row.created_at,
   expiresAt: row.expires_at,
   revokedAt: row.revoked_at,
-  lastUsedAt: row.last_used_at,
+  lastUsedAt,
   rotatedFrom: row.rotated_from,
 });
 
@@ -148,10 +148,7 @@ function sqliteTokens(db: Database.Database, run: Runner, bookkeeping: Bookkeepi
   const epoch = db.prepare<[], number>('SELECT n FROM token_epoch WHERE id = 1').pluck();
   let seen: { dataVersion: number; epoch: number } | undefined;
   // A use not written yet still shows.
-  const current = (row: TokenRow): TokenRecord => {
-    const record = toToken(row);
-    return { ...record, lastUsedAt: bookkeeping.lastUse(record.id, record.lastUsedAt) };
-  };
+  const current = (row: TokenRow): TokenRecord => toToken(row, bookkeeping.lastUse(row.id, row.last_used_at));
   return {
     async insert(record, hash) {
       await run.write(() => insert.run({ ...record, hash, scopes: JSON.stringify(record.scopes) }));
@@ -231,7 +228,17 @@ function claimOn(db: Database.Database) {
     const decision = decideClaim(existing, request);
     if (decision !== 'acquire') return decision;
     const leaseToken = randomUUID();
-    acquire.run({ ...request, leaseToken, leaseExpires: request.now + request.leaseMs, expiresAt: request.now + request.retentionMs });
+    // Written out, not spread: see withOutcome in platform/idempotency.ts.
+    acquire.run({
+      principalId: request.principalId,
+      tool: request.tool,
+      key: request.key,
+      fingerprint: request.fingerprint,
+      now: request.now,
+      leaseToken,
+      leaseExpires: request.now + request.leaseMs,
+      expiresAt: request.now + request.retentionMs,
+    });
     return { kind: 'acquired', leaseToken };
   });
   return (request: ClaimRequest) => claim.immediate(request);
@@ -268,10 +275,10 @@ function sqliteIdempotency(
       return run.write(() => claimUnflushed(request));
     },
     async complete(scope, leaseToken, response) {
-      return run.write(() => complete.run({ ...scope, leaseToken, response }).changes > 0);
+      return run.write(() => complete.run({ principalId: scope.principalId, tool: scope.tool, key: scope.key, leaseToken, response }).changes > 0);
     },
     async release(scope, leaseToken) {
-      return run.write(() => release.run({ ...scope, leaseToken }).changes > 0);
+      return run.write(() => release.run({ principalId: scope.principalId, tool: scope.tool, key: scope.key, leaseToken }).changes > 0);
     },
     async purgeExpired(now) {
       return run.write(() => purge.run(now).changes);
@@ -656,7 +663,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       (): ClaimOutcome => {
         claimInTransaction ??= claimOn(transactionView().connection);
         const outcome = claimInTransaction(request);
-        return outcome.kind === 'acquired' ? { ...outcome, lost: () => lost } : outcome;
+        return outcome.kind === 'acquired' ? { kind: 'acquired', leaseToken: outcome.leaseToken, lost: () => lost } : outcome;
       },
       {
         early: (outcome) => outcome.kind === 'acquired',
