@@ -135,6 +135,7 @@ const httpFiles = [
     'gate',
     'hang-up',
     'headers',
+    'idle-memory',
     'limits',
     'rate-limited',
     'readiness',
@@ -150,9 +151,11 @@ const httpFiles = [
   'test/faults/unauthenticated.test.ts',
   'test/fixtures/http-server.ts',
   'test/fixtures/wait-a-while.ts',
+  'test/fixtures/young-generation-probe.ts',
   'test/http-auth.test.ts',
   'test/http-direct-call.test.ts',
   'test/http.test.ts',
+  'test/idle-memory.test.ts',
 ];
 const exampleFiles = [
   'evals/create-note.eval.ts',

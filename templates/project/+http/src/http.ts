@@ -44,6 +44,7 @@ import { addressBuckets, quietLog } from './http/limits.js';
 import { answeringRateLimitsWith429, watchAdmission } from './http/rate-limited.js';
 import { readinessCheck } from './http/readiness.js';
 import { clip, GateErrorCode, jsonRpcError, sendAndClose, sendJson } from './http/responses.js';
+import { reclaimWhenIdle } from './http/idle-memory.js';
 import { httpSettings, type HttpSettings } from './http/settings.js';
 
 export { GateErrorCode } from './http/responses.js';
@@ -208,6 +209,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
     await drain.run(res, (request) => serveMcp(req, res, request));
   }
 
+  const idle = settings.idleReclaimMs > 0 ? reclaimWhenIdle(settings.idleReclaimMs) : undefined;
   const server = createServer(
     {
       headersTimeout: settings.headersTimeoutMs,
@@ -217,6 +219,7 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
       connectionsCheckingInterval: Math.min(1_000, settings.headersTimeoutMs),
     },
     (req, res) => {
+      idle?.served();
       // Queued behind a `connection: close` answer, its own answer would never be written.
       if (isHangingUp(req.socket)) return;
       route(req, res).catch((error: unknown) => {
@@ -235,13 +238,23 @@ export async function startHttpServer(app: App, listen: { port?: number; host?: 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(listen.port ?? app.config.port, listen.host ?? app.config.host, () => resolve());
+  }).catch((error: unknown) => {
+    idle?.stop();
+    throw error;
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}/mcp`;
   resourceUrl ??= url;
 
-  return { url, server, close: (graceMs = settings.shutdownGraceMs) => drain.close(graceMs) };
+  return {
+    url,
+    server,
+    close: (graceMs = settings.shutdownGraceMs) => {
+      idle?.stop();
+      return drain.close(graceMs);
+    },
+  };
 }
 
 export async function main(): Promise<void> {

@@ -24,12 +24,23 @@ export interface HttpSettings {
   directCalls: boolean;
   /** A call's SSE stream carries a comment this often while the call runs (the SDK's default, 15 s). */
   sseKeepAliveMs: number;
+  /** After requests, this long without any gives the memory they made V8 grow back (http/idle-memory.ts); 0: never. */
+  idleReclaimMs: number;
 }
 
 /** The settings of a running server: its configured limits plus the fixed logging and unwind pauses. */
 export function httpSettings(config: {
   shutdownGraceMs: number;
-  httpLimits: Omit<HttpSettings, 'shutdownGraceMs' | 'logQuietMs' | 'unwindMs' | 'directCalls' | 'sseKeepAliveMs'>;
+  httpLimits: Omit<HttpSettings, 'shutdownGraceMs' | 'logQuietMs' | 'unwindMs' | 'directCalls' | 'sseKeepAliveMs' | 'idleReclaimMs'>;
 }): HttpSettings {
-  return { ...config.httpLimits, shutdownGraceMs: config.shutdownGraceMs, logQuietMs: 60_000, unwindMs: 3_000, directCalls: true, sseKeepAliveMs: 15_000 };
+  return {
+    ...config.httpLimits,
+    shutdownGraceMs: config.shutdownGraceMs,
+    logQuietMs: 60_000,
+    unwindMs: 3_000,
+    directCalls: true,
+    sseKeepAliveMs: 15_000,
+    // V8 shrinks only once it sees a low allocation rate, judged over the last five seconds.
+    idleReclaimMs: 10_000,
+  };
 }

@@ -1,0 +1,54 @@
+/**
+ * After a burst of requests, a quiet window gives back the memory V8 grew for it
+ * (src/http/idle-memory.ts): the policy with a stand-in collection, and V8's own full collection
+ * shrinking a grown young generation in a process of its own.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { reclaimWhenIdle } from '../src/http/idle-memory.js';
+
+const run = promisify(execFile);
+
+describe('reclaimWhenIdle', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('collects once when a quiet window follows requests, and never while they keep coming', () => {
+    vi.useFakeTimers();
+    const collect = vi.fn();
+    const idle = reclaimWhenIdle(1_000, collect);
+    vi.advanceTimersByTime(3_000);
+    expect(collect).not.toHaveBeenCalled();
+
+    for (let window = 0; window < 5; window++) {
+      idle.served();
+      vi.advanceTimersByTime(1_000);
+    }
+    expect(collect).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1_000);
+    expect(collect).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(10_000);
+    expect(collect).toHaveBeenCalledTimes(1);
+
+    idle.served();
+    vi.advanceTimersByTime(2_000);
+    expect(collect).toHaveBeenCalledTimes(2);
+
+    idle.stop();
+    idle.served();
+    vi.advanceTimersByTime(5_000);
+    expect(collect).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('fullCollection', () => {
+  it('shrinks the young generation a burst grew, once the process has been quiet', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', path.resolve('test/fixtures/young-generation-probe.ts')]);
+    const { grown, collected } = JSON.parse(stdout) as { grown: number; collected: number };
+    expect(grown).toBeGreaterThanOrEqual(8 * 2 ** 20);
+    expect(collected).toBeLessThanOrEqual(grown / 4);
+  }, 30_000);
+});
