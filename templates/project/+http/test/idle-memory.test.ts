@@ -18,7 +18,7 @@ describe('reclaimWhenIdle', () => {
 
   it('collects once when a quiet window follows requests, and never while they keep coming', () => {
     vi.useFakeTimers();
-    const collect = vi.fn();
+    const collect = vi.fn(async () => {});
     const idle = reclaimWhenIdle(1_000, collect);
     vi.advanceTimersByTime(3_000);
     expect(collect).not.toHaveBeenCalled();
@@ -44,7 +44,7 @@ describe('reclaimWhenIdle', () => {
   });
 });
 
-describe('fullCollection', () => {
+describe('giveBackMemory', () => {
   it('shrinks the young generation a burst grew, once the process has been quiet', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', path.resolve('test/fixtures/young-generation-probe.ts')]);
     const { grown, collected } = JSON.parse(stdout) as { grown: number; collected: number };
