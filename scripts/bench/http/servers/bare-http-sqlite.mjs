@@ -9,7 +9,7 @@ import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { announce, HOST, port } from './common.mjs';
+import { announce, bareJsonRpc, HOST, port } from './common.mjs';
 
 const projectDir = process.env.BENCH_PROJECT_DIR;
 const Database = createRequire(path.join(projectDir, 'package.json'))('better-sqlite3');
@@ -51,29 +51,12 @@ const createNote = db.transaction((key, title, body) => {
   return result;
 });
 
-function reply(res, status, message) {
-  const body = JSON.stringify(message);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-const server = createServer((req, res) => {
-  if (req.method !== 'POST' || req.url !== '/mcp') return reply(res, 404, { error: 'not_found' });
-  const chunks = [];
-  req.on('data', (chunk) => chunks.push(chunk));
-  req.on('end', () => {
-    let message;
-    try {
-      message = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    } catch {
-      return reply(res, 400, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
-    }
+const server = createServer(
+  bareJsonRpc((message) => {
     const { name, arguments: args, _meta: meta } = message.params ?? {};
     const key = meta?.['mcp-prod/idempotencyKey'];
-    if (message.method !== 'tools/call' || name !== 'create_note' || typeof args?.title !== 'string' || typeof key !== 'string') {
-      return reply(res, 200, { jsonrpc: '2.0', id: message.id ?? null, error: { code: -32602, message: 'Unknown tool or invalid arguments' } });
-    }
-    reply(res, 200, { jsonrpc: '2.0', id: message.id, result: createNote.immediate(key, args.title, args.body ?? '') });
-  });
-});
+    if (message.method !== 'tools/call' || name !== 'create_note' || typeof args?.title !== 'string' || typeof key !== 'string') return undefined;
+    return createNote.immediate(key, args.title, args.body ?? '');
+  }),
+);
 server.listen(port(), HOST, () => announce(`http://${HOST}:${server.address().port}/mcp`));

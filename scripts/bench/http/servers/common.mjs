@@ -19,3 +19,32 @@ process.once('SIGTERM', () => process.exit(0));
 export function announce(url) {
   process.stderr.write(`${JSON.stringify({ event: 'started', url })}\n`);
 }
+
+function reply(res, status, message) {
+  const body = JSON.stringify(message);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/**
+ * A node:http listener for the bare handlers: POST /mcp only, the body read and parsed, and
+ * `answer(message)` (a JSON-RPC result, or an error when it returns undefined) written back.
+ */
+export const bareJsonRpc = (answer) => (req, res) => {
+  if (req.method !== 'POST' || req.url !== '/mcp') return reply(res, 404, { error: 'not_found' });
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
+  req.on('end', () => {
+    let message;
+    try {
+      message = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return reply(res, 400, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
+    }
+    const result = answer(message);
+    if (result === undefined) {
+      return reply(res, 200, { jsonrpc: '2.0', id: message.id ?? null, error: { code: -32602, message: 'Unknown tool or invalid arguments' } });
+    }
+    reply(res, 200, { jsonrpc: '2.0', id: message.id, result });
+  });
+};
