@@ -229,9 +229,10 @@ export async function runIdempotent(call: IdempotentCall, deps: IdempotencyDeps)
 }
 
 /**
- * The run and its outcome, written out rather than as `{ ...run, outcome }`: V8 moved about a
- * fifth of what a loop making objects by a spread and then adding properties allocated into the
- * old generation (none without the spread), and this runs on every call.
+ * The run and its outcome, written out rather than as `{ ...run, outcome }`. Objects made by a
+ * spread and then given more properties outlive minor collections: in a loop that made only
+ * those, about a fifth of what it allocated did, against 1% with the same objects written out.
+ * This runs on every call.
  */
 const withOutcome = (run: { result: CallToolResult; committed: boolean }, outcome: IdempotencyOutcome): IdempotentRun => ({
   result: run.result,
