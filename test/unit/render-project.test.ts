@@ -151,7 +151,7 @@ const httpFiles = [
   'test/faults/unauthenticated.test.ts',
   'test/fixtures/http-server.ts',
   'test/fixtures/wait-a-while.ts',
-  'test/fixtures/young-generation-probe.ts',
+  'test/fixtures/heap-after-burst-probe.ts',
   'test/http-auth.test.ts',
   'test/http-direct-call.test.ts',
   'test/http.test.ts',

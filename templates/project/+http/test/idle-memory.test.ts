@@ -67,7 +67,7 @@ describe('reclaimWhenIdle', () => {
 
 describe('giveBackMemory', () => {
   it('shrinks the young generation a burst grew and compacts a fragmented old one, on every supported Node', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', path.resolve('test/fixtures/young-generation-probe.ts')]);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', path.resolve('test/fixtures/heap-after-burst-probe.ts')]);
     type Sizes = { young: number; old: number };
     const { grown, collected } = JSON.parse(stdout) as { grown: Sizes; collected: Sizes };
     expect(grown.young).toBeGreaterThanOrEqual(8 * 2 ** 20);

@@ -1,11 +1,12 @@
 /**
  * Gives back the memory a burst of requests made V8 grow, once the server has gone quiet.
  *
- * Under load V8 grows its young generation to its maximum (32 MB on Node 20 and 22, 64 MB on 24)
+ * Under load V8 grows its young generation to its maximum (32 MB on Node 20 and 22, more on 24)
  * and shrinks it again only in a full collection. A request here leaves almost nothing behind that
  * outlives it, so full collections are rare, and after a burst the process would keep that memory
  * although it no longer uses it. When a whole `quietMs` window that follows requests passes
- * without another, the server gives it back (one collection of 50-70 ms, while nothing waits).
+ * without another, the server gives it back: one collection of some tens of milliseconds, while
+ * nothing waits.
  */
 export interface IdleMemory {
   /** A request arrived. */
