@@ -40,7 +40,7 @@ export function httpSettings(config: {
     unwindMs: 3_000,
     directCalls: true,
     sseKeepAliveMs: 15_000,
-    // V8 shrinks only once it sees a low allocation rate, judged over the last five seconds.
+    // Long enough that the collection's pause lands on a server that is idle, not between calls.
     idleReclaimMs: 10_000,
   };
 }
