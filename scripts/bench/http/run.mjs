@@ -18,6 +18,8 @@
 // BENCH_HTTP_INITIAL_WARMUP_SECONDS (6: every server's JIT warm-up at concurrency 8 before the
 // first round), BENCH_HTTP_ROUNDS (4), BENCH_HTTP_CONCURRENCY ("1,8,32"), BENCH_HTTP_SERVERS (row ids, comma-
 // separated; default all), BENCH_HTTP_PROFILE (row ids, or "ours": run under --cpu-prof),
+// BENCH_HTTP_PERF (row ids, or "ours": their CPU by layer, system calls included, from perf record
+// during every measured cell; see cpu-layers.mjs),
 // BENCH_HTTP_SKIP_PREPARE=1 (reuse .bench/project as it is, without rebuilding this checkout),
 // BENCH_HTTP_IDLE_SECONDS (45: how long every server idles after the last round before its resident
 // size is read again; V8 gives its grown heap back only some seconds after the load stops).
@@ -30,11 +32,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineCpu, median, processCpu, processPeakRss, processRss, quantile, rpcResponse, stopProcesses, waitForStarted } from '../measure.mjs';
 import { benchDir, prepareSampleProject, projectDir, root } from '../sample-project.mjs';
+import { layersPerRequest, layersTable, recordCpuLayers } from './cpu-layers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outDir = path.join(benchDir, 'http');
 const logDir = path.join(outDir, 'logs');
 const profileDir = path.join(outDir, 'profiles');
+const perfDir = path.join(outDir, 'perf');
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
 const WARMUP_SECONDS = Number(process.env.BENCH_HTTP_WARMUP_SECONDS ?? 1);
 const INITIAL_WARMUP_SECONDS = Number(process.env.BENCH_HTTP_INITIAL_WARMUP_SECONDS ?? 6);
@@ -71,13 +75,16 @@ const BARE_HTTP = 'bare-http';
 
 const wanted = process.env.BENCH_HTTP_SERVERS?.split(',').map((s) => s.trim());
 const rows = ROWS.filter(({ id, ours }) => !wanted || wanted.includes(id) || (ours && wanted.includes('ours')));
-const profiled = new Set(
-  (process.env.BENCH_HTTP_PROFILE ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .flatMap((id) => (id === 'ours' ? ROWS.filter((r) => r.ours).map((r) => r.id) : [id])),
-);
+const rowIds = (list) =>
+  new Set(
+    (list ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .flatMap((id) => (id === 'ours' ? ROWS.filter((r) => r.ours).map((r) => r.id) : [id])),
+  );
+const profiled = rowIds(process.env.BENCH_HTTP_PROFILE);
+const perfRecorded = rowIds(process.env.BENCH_HTTP_PERF);
 if (rows.length === 0) throw new Error(`BENCH_HTTP_SERVERS matches no row; the rows are ${ROWS.map(({ id }) => id).join(', ')}.`);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -115,6 +122,8 @@ const projectVersions = JSON.parse(readFileSync(path.join(projectDir, 'package.j
 rmSync(logDir, { recursive: true, force: true });
 mkdirSync(logDir, { recursive: true });
 if (profiled.size > 0) mkdirSync(profileDir, { recursive: true });
+rmSync(perfDir, { recursive: true, force: true });
+if (perfRecorded.size > 0) mkdirSync(perfDir, { recursive: true });
 
 /** A port nobody listens on now, for the peers that cannot report the one the OS chose. */
 async function freePort() {
@@ -288,7 +297,22 @@ async function runCell(server, concurrency, expectedContent, { warmupSeconds = W
   const sample = () => ({ server: processCpu(server.child.pid), self: process.cpuUsage(), machine: machineCpu() });
   let from;
   let to;
-  const marks = [setTimeout(() => (from = sample()), warmupSeconds * 1000), setTimeout(() => (to = sample()), (warmupSeconds + seconds) * 1000)];
+  const perfFile = seconds > 0 && perfRecorded.has(row.id) ? path.join(perfDir, `${row.id}.c${concurrency}.${Date.now()}.data`) : undefined;
+  let stopPerf;
+  let perfStopped;
+  const marks = [
+    setTimeout(() => {
+      from = sample();
+      if (perfFile) stopPerf = recordCpuLayers(server.child.pid, perfFile);
+    }, warmupSeconds * 1000),
+    setTimeout(
+      () => {
+        to = sample();
+        perfStopped = stopPerf?.();
+      },
+      (warmupSeconds + seconds) * 1000,
+    ),
+  ];
 
   const worker = async (w) => {
     while (performance.now() < end) {
@@ -308,6 +332,7 @@ async function runCell(server, concurrency, expectedContent, { warmupSeconds = W
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
   await sleep(Math.max(0, end - performance.now()) + 5);
   for (const mark of marks) clearTimeout(mark);
+  await (perfStopped ?? stopPerf?.());
   await pool.close();
   const sorted = latencies.sort((a, b) => a - b);
   const cpuSeconds = from?.server !== undefined && to?.server !== undefined ? to.server - from.server : undefined;
@@ -327,6 +352,7 @@ async function runCell(server, concurrency, expectedContent, { warmupSeconds = W
         ? undefined
         : Math.max(0, machineSeconds - cpuSeconds - selfSeconds) / seconds,
     failures,
+    perf: perfFile && { file: perfFile, requests: sorted.length },
   };
 }
 
@@ -505,6 +531,23 @@ if (createCpu && searchCpu) {
       `create_note minus search_notes: ${each((i) => fmt(createCpu[i] - searchCpu[i]))} µs; one flushed commit of create_note's rows (the two bare handlers' difference): ${each((i) => fmt(floorCpu[i] - bareCpu[i]))} µs.`,
     );
   }
+}
+// perf's own sampling costs the recorded rows some CPU, so their µs in the table above run high.
+const perfCells = [...perfRecorded]
+  .filter((id) => results.get(id)?.rounds.length)
+  .flatMap((id) =>
+    CONCURRENCY.map((c) => ({
+      name: `${id} c=${c}`,
+      recordings: results
+        .get(id)
+        .rounds.map((round) => round[c].perf)
+        .filter(Boolean),
+    })),
+  )
+  .filter(({ recordings }) => recordings.length > 0);
+if (perfCells.length > 0) {
+  lines.push('', 'CPU by layer (perf record -e cpu-clock, every measured window; perf itself adds to these rows):', '');
+  lines.push(layersTable(perfCells.map(({ name, recordings }) => ({ name, layers: layersPerRequest(recordings) }))));
 }
 for (const [id, result] of results) {
   if (result.failures.length === 0) continue;
