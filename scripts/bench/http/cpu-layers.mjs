@@ -87,13 +87,20 @@ export function layersPerRequest(recordings) {
   return [...total].map(([layer, count]) => ({ layer, us: requests > 0 ? (count * sampleUs) / requests : 0 })).sort((a, b) => b.us - a.us);
 }
 
-/** A markdown table: one column per cell (row id and concurrency), µs per request. */
+const SMALL_US = 0.5;
+
+/** A markdown table: one column per cell (row id and concurrency), µs per request; layers under 0.5 µs everywhere share a line. */
 export function layersTable(cells) {
-  const layers = [...new Set(cells.flatMap((cell) => cell.layers.map(({ layer }) => layer)))];
   const at = (cell, layer) => cell.layers.find((l) => l.layer === layer)?.us ?? 0;
-  layers.sort((a, b) => Math.max(...cells.map((c) => at(c, b))) - Math.max(...cells.map((c) => at(c, a))));
+  const peak = (layer) => Math.max(...cells.map((cell) => at(cell, layer)));
+  const all = [...new Set(cells.flatMap((cell) => cell.layers.map(({ layer }) => layer)))].sort((a, b) => peak(b) - peak(a));
+  const small = all.filter((layer) => peak(layer) < SMALL_US);
   const lines = [`| µs of CPU per request | ${cells.map((c) => c.name).join(' | ')} |`, `|---|${cells.map(() => '---:').join('|')}|`];
-  for (const layer of layers) lines.push(`| ${layer} | ${cells.map((c) => at(c, layer).toFixed(1)).join(' | ')} |`);
+  for (const layer of all.filter((l) => peak(l) >= SMALL_US)) lines.push(`| ${layer} | ${cells.map((c) => at(c, layer).toFixed(1)).join(' | ')} |`);
+  if (small.length > 0) {
+    const sum = (cell) => small.reduce((total, layer) => total + at(cell, layer), 0);
+    lines.push(`| ${small.length} more, each under ${SMALL_US} µs | ${cells.map((c) => sum(c).toFixed(1)).join(' | ')} |`);
+  }
   lines.push(`| **total** | ${cells.map((c) => c.layers.reduce((sum, l) => sum + l.us, 0).toFixed(1)).join(' | ')} |`);
   return lines.join('\n');
 }

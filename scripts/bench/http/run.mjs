@@ -19,7 +19,8 @@
 // first round), BENCH_HTTP_ROUNDS (4), BENCH_HTTP_CONCURRENCY ("1,8,32"), BENCH_HTTP_SERVERS (row ids, comma-
 // separated; default all), BENCH_HTTP_PROFILE (row ids, or "ours": run under --cpu-prof),
 // BENCH_HTTP_PERF (row ids, or "ours": their CPU by layer, system calls included, from perf record
-// during every measured cell; see cpu-layers.mjs),
+// during every measured cell; see cpu-layers.mjs), BENCH_HTTP_DATA_DIR (where the SQLite files go;
+// .bench/http/data),
 // BENCH_HTTP_SKIP_PREPARE=1 (reuse .bench/project as it is, without rebuilding this checkout),
 // BENCH_HTTP_IDLE_SECONDS (45: how long every server idles after the last round before its resident
 // size is read again; V8 gives its grown heap back only some seconds after the load stops).
@@ -39,6 +40,8 @@ const outDir = path.join(benchDir, 'http');
 const logDir = path.join(outDir, 'logs');
 const profileDir = path.join(outDir, 'profiles');
 const perfDir = path.join(outDir, 'perf');
+// On tmpfs (/dev/shm) a flush costs next to nothing: what the disk adds to a durable write.
+const dataRoot = path.resolve(process.env.BENCH_HTTP_DATA_DIR ?? path.join(outDir, 'data'));
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
 const WARMUP_SECONDS = Number(process.env.BENCH_HTTP_WARMUP_SECONDS ?? 1);
 const INITIAL_WARMUP_SECONDS = Number(process.env.BENCH_HTTP_INITIAL_WARMUP_SECONDS ?? 6);
@@ -158,7 +161,7 @@ process.once('SIGINT', () => {
 
 /** A path for a new SQLite file of the row's own, in an emptied directory. */
 function freshDatabase(row) {
-  const dataDir = path.join(outDir, 'data', row.id);
+  const dataDir = path.join(dataRoot, row.id);
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   return path.join(dataDir, 'mcp.db');

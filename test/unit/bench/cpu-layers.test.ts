@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script of the benchmark, without type declarations
-import { layersFromScript } from '../../../scripts/bench/http/cpu-layers.mjs';
+import { layersFromScript, layersTable } from '../../../scripts/bench/http/cpu-layers.mjs';
 
 // Stacks as `perf script -F ip,sym,dso` prints them: leaf first, a blank line between samples.
 const sample = (...frames: string[]) => frames.map((frame, i) => `\t${(0xffff0000 + i).toString(16)} ${frame}`).join('\n');
@@ -47,5 +47,33 @@ describe('bench:http CPU by layer', () => {
       'libc (copies, malloc)': 1,
       'other: libstdc++.so.6.0.30': 1,
     });
+  });
+
+  it('prints µs per request by layer, folding the layers that stay under 0.5 µs in every column into one line', () => {
+    const table = layersTable([
+      {
+        name: 'create c=1',
+        layers: [
+          { layer: 'kernel: fsync', us: 80 },
+          { layer: 'kernel: brk', us: 0.2 },
+          { layer: 'kernel: mmap', us: 0.1 },
+        ],
+      },
+      {
+        name: 'search c=1',
+        layers: [
+          { layer: 'kernel: brk', us: 0.4 },
+          { layer: 'kernel: read', us: 3.5 },
+        ],
+      },
+    ]);
+    expect(table.split('\n')).toEqual([
+      '| µs of CPU per request | create c=1 | search c=1 |',
+      '|---|---:|---:|',
+      '| kernel: fsync | 80.0 | 0.0 |',
+      '| kernel: read | 0.0 | 3.5 |',
+      '| 2 more, each under 0.5 µs | 0.3 | 0.4 |',
+      '| **total** | 80.3 | 3.9 |',
+    ]);
   });
 });
