@@ -15,12 +15,22 @@ const FREQUENCY_HZ = 4000;
 
 /** Starts recording `pid` into `file`; the returned function stops it and resolves once perf has written the file. */
 export function recordCpuLayers(pid, file) {
-  const perf = spawn('perf', ['record', '-e', 'cpu-clock', '-F', String(FREQUENCY_HZ), '-g', '-p', String(pid), '-o', file], { stdio: 'ignore' });
+  const perf = spawn('perf', ['record', '-e', 'cpu-clock', '-F', String(FREQUENCY_HZ), '-g', '-p', String(pid), '-o', file], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  perf.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
   const exited = new Promise((resolve, reject) => {
     perf.once('error', (error) =>
       reject(new Error(`perf record could not start (${error.message}); install perf (Debian: linux-perf) or unset BENCH_HTTP_PERF.`)),
     );
-    perf.once('exit', resolve);
+    perf.once('close', (code, signal) => {
+      // perf record ends with 0 when it is stopped with SIGINT; anything else means it recorded nothing.
+      if (code === 0 || signal === 'SIGINT') resolve();
+      else reject(new Error(`perf record exited with ${code ?? signal}: ${stderr.trim().split('\n').at(-1) ?? ''}`));
+    });
   });
   // Heard when stopping, where the caller can still stop its servers.
   exited.catch(() => undefined);

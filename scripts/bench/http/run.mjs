@@ -312,6 +312,8 @@ async function runCell(server, concurrency, expectedContent, { warmupSeconds = W
       () => {
         to = sample();
         perfStopped = stopPerf?.();
+        // Awaited below, once the workers are done; a failed recording fails the run there.
+        perfStopped?.catch(() => undefined);
       },
       (warmupSeconds + seconds) * 1000,
     ),
