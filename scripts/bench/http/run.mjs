@@ -357,7 +357,7 @@ async function runCell(server, concurrency, expectedContent, { warmupSeconds = W
         ? undefined
         : Math.max(0, machineSeconds - cpuSeconds - selfSeconds) / seconds,
     failures,
-    perf: perfFile && { file: perfFile, requests: sorted.length },
+    perf: perfFile ? { file: perfFile, requests: sorted.length } : undefined,
   };
 }
 
